@@ -1,0 +1,1 @@
+"""tuanbot runtime: transports, dispatcher, outbox, scheduler and the command line."""
