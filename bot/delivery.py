@@ -1,0 +1,61 @@
+"""Turning handler replies into queued messages: render the template, address it, resolve mentions.
+
+Used by the dispatcher after it commits, and by scheduled jobs after they commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from bot.outbox import QueuedReply
+from bot.rendering import Renderer
+from handlers.base import Reply
+from models import members as member_rows
+from models.tables import Group, Member
+
+
+def address_replies(
+    *,
+    session: Session,
+    renderer: Renderer,
+    group: Group,
+    replies: Sequence[Reply],
+    sender_id: str = "",
+) -> list[QueuedReply]:
+    queued: list[QueuedReply] = []
+    for reply in replies:
+        text = renderer.render(reply.template, reply.data)
+        for target in _targets(session, group, reply, sender_id):
+            in_group = target == group.chat_id
+            queued.append(
+                QueuedReply(
+                    chat_id=target,
+                    text=text,
+                    mention_ids=_wechat_ids(session, reply.mentions) if in_group else (),
+                    merge_key=reply.merge_key,
+                    file_path=reply.file_path,
+                )
+            )
+    return queued
+
+
+def _targets(session: Session, group: Group, reply: Reply, sender_id: str) -> list[str]:
+    if reply.audience == "sender" and sender_id:
+        return [sender_id]
+    if reply.audience == "leaders":
+        assert group.id is not None
+        leaders = member_rows.list_leaders(session=session, group_id=group.id)
+        # With no leader on record the group itself is told, rather than nobody.
+        return [m.wechat_id for m in leaders if m.wechat_id] or [group.chat_id]
+    return [group.chat_id]
+
+
+def _wechat_ids(session: Session, member_ids: Sequence[int]) -> tuple[str, ...]:
+    if not member_ids:
+        return ()
+    rows = session.exec(select(Member.id, Member.wechat_id).where(col(Member.id).in_(list(member_ids))))
+    by_id = {member_id: wechat_id for member_id, wechat_id in rows}
+    ordered = [by_id.get(member_id) for member_id in member_ids]
+    return tuple(dict.fromkeys(w for w in ordered if w))

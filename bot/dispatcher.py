@@ -1,0 +1,276 @@
+"""The dispatcher: one incoming message, one database session, the first matching handler.
+
+For each message it:
+1. refuses what cannot be read (empty, huge, binary garbage) with a log line, never an exception;
+2. drops a message whose platform id it has seen before, so a replay changes nothing;
+3. finds the group and registers the sender as a member on first sight;
+4. routes to the first handler whose rule matches, refusing leader commands from non-leaders;
+5. commits, and only then renders the replies and queues them in the outbox.
+
+A crash between 5's commit and the queueing loses a confirmation, never an order.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from bot.config import GroupSettings, Settings
+from bot.delivery import address_replies
+from bot.events import IncomingMessage
+from bot.outbox import Outbox, QueuedReply
+from bot.rendering import Renderer
+from handlers.base import Context, Reply, Route
+from handlers.reading import normalize_text
+from models import groups as group_rows
+from models import inbound
+from models import members as member_rows
+from models.tables import Group, Member
+
+log = logging.getLogger(__name__)
+
+# A whole 500-member 接龙 is about 20 KB; anything far beyond that is not an order list.
+MAX_TEXT_CHARS = 60_000
+REFUSAL_TEMPLATE = "not_a_leader"
+ERROR_TEMPLATE = "handler_error"
+PRIVATE_TEMPLATE = "private_chat"
+
+
+class StorageUnavailable(RuntimeError):
+    """The database could not be reached; the message was not handled and must be kept for later."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one message, for logs, tests and the replay command."""
+
+    status: str  # handled | duplicate | ignored | refused | error
+    handler: str = ""
+    replies: tuple[QueuedReply, ...] = ()
+
+
+class Dispatcher:
+    """Routes incoming messages to handlers, in one session each."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        settings: Settings,
+        routes: Sequence[Route],
+        renderer: Renderer,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        auto_enable_groups: bool = False,
+    ) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._routes = list(routes)
+        self._renderer = renderer
+        self._outbox = outbox
+        self._clock = clock
+        # The simulator and replay serve any group; the real bot waits for a leader to enable a room.
+        self._auto_enable = auto_enable_groups
+
+    def handle(self, message: IncomingMessage) -> Outcome:
+        """Handle one message. Never raises, except `StorageUnavailable` when the database is down."""
+        text = _readable_text(message)
+        if text is None:
+            log.info("ignored unreadable message %s (%d chars)", message.message_id, len(message.text))
+            self._log_only(message, outcome="ignored", handler="unreadable")
+            return Outcome(status="ignored", handler="unreadable")
+        try:
+            return self._handle(message, text)
+        except OperationalError as exc:
+            raise StorageUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc
+
+    def _handle(self, message: IncomingMessage, text: str) -> Outcome:
+        now = self._clock()
+        with Session(self._engine, expire_on_commit=False) as session:
+            if inbound.already_received(session=session, platform_id=message.message_id):
+                return Outcome(status="duplicate")
+            if not message.is_group:
+                return self._private_chat(session, message, now)
+            group = self._group_for(session, message, now)
+            if not group.enabled and not _is_enable_command(text):
+                self._record(session, message, now, outcome="ignored", handler="disabled_group")
+                return self._commit(session, message, "ignored", "disabled_group")
+            member = self._member_for(session, group, message, now)
+            context = Context(
+                session=session, message=message, text=text, group=group, member=member, now=now,
+                settings=self._settings,
+            )
+            route = next((r for r in self._routes if r.matches(context)), None)
+            if route is None:
+                self._record(session, message, now, outcome="ignored", handler="")
+                return self._commit(session, message, "ignored", "")
+            if route.leader_only and not member.is_leader:
+                log.warning("refused leader command %r from non-leader member %s", route.name, member.id)
+                self._record(session, message, now, outcome="refused", handler=route.name)
+                replies = [Reply(REFUSAL_TEMPLATE, {"name": member.display_name}, mentions=(member.id or 0,))]
+                return self._commit(session, message, "refused", route.name, replies, context)
+            try:
+                replies = route.handle(context)
+            except OperationalError:
+                raise
+            except Exception:
+                log.exception("handler %s failed on message %s", route.name, message.message_id)
+                session.rollback()
+                self._log_only(message, outcome="error", handler=route.name)
+                # The rollback expired the context's rows, so the apology is addressed from the message.
+                apology = QueuedReply(chat_id=message.chat_id, text=self._renderer.render(ERROR_TEMPLATE, {}))
+                self._outbox.enqueue([apology])
+                return Outcome(status="error", handler=route.name, replies=(apology,))
+            self._record(session, message, now, outcome="handled", handler=route.name)
+            return self._commit(session, message, "handled", route.name, replies, context)
+
+    def _commit(
+        self,
+        session: Session,
+        message: IncomingMessage,
+        status: str,
+        handler: str,
+        replies: Sequence[Reply] = (),
+        context: Context | None = None,
+    ) -> Outcome:
+        try:
+            session.commit()
+        except IntegrityError:
+            # Another worker logged the same platform id first: it is a duplicate delivery.
+            session.rollback()
+            if inbound.already_received(session=session, platform_id=message.message_id):
+                return Outcome(status="duplicate")
+            raise
+        if context is None:
+            return Outcome(status=status, handler=handler)
+        return self._queue_after_commit(status, handler, replies, context)
+
+    def _queue_after_commit(
+        self, status: str, handler: str, replies: Sequence[Reply], context: Context
+    ) -> Outcome:
+        """Render and queue replies; runs only once what they confirm is committed."""
+        try:
+            queued = tuple(
+                address_replies(
+                    session=context.session,
+                    renderer=self._renderer,
+                    group=context.group,
+                    replies=replies,
+                    sender_id=context.message.sender_id,
+                )
+            )
+        except Exception:
+            # The orders are saved; only the wording failed. Say so in the log, not to the group.
+            log.exception("rendering replies of %s failed", handler)
+            return Outcome(status=status, handler=handler)
+        self._outbox.enqueue(queued)
+        return Outcome(status=status, handler=handler, replies=queued)
+
+    def _private_chat(self, session: Session, message: IncomingMessage, now: datetime) -> Outcome:
+        self._record(session, message, now, outcome="ignored", handler="private_chat")
+        outcome = self._commit(session, message, "ignored", "private_chat")
+        if outcome.status == "duplicate":
+            return outcome
+        reply = QueuedReply(chat_id=message.chat_id, text=self._renderer.render(PRIVATE_TEMPLATE, {}))
+        self._outbox.enqueue([reply])
+        return Outcome(status="ignored", handler="private_chat", replies=(reply,))
+
+    def _group_for(self, session: Session, message: IncomingMessage, now: datetime) -> Group:
+        group = group_rows.get_group_by_chat(session=session, chat_id=message.chat_id)
+        if group is not None:
+            return group
+        configured = self._configured_group(message)
+        return group_rows.ensure_group(
+            session=session,
+            chat_id=message.chat_id,
+            name=(configured.name if configured else "") or message.chat_name,
+            now=now,
+            enabled=self._auto_enable or configured is not None,
+            pickup_place=configured.pickup_place if configured else "",
+        )
+
+    def _configured_group(self, message: IncomingMessage) -> GroupSettings | None:
+        for group in self._settings.groups:
+            if (group.chat_id and group.chat_id == message.chat_id) or (
+                not group.chat_id and group.name and group.name == message.chat_name
+            ):
+                return group
+        return None
+
+    def _member_for(self, session: Session, group: Group, message: IncomingMessage, now: datetime) -> Member:
+        assert group.id is not None
+        member = member_rows.ensure_member(
+            session=session,
+            group_id=group.id,
+            wechat_id=message.sender_id,
+            display_name=message.sender_name,
+            now=now,
+        )
+        if not member.is_leader and message.sender_id in self._configured_leaders(message):
+            member.is_leader = True
+        return member
+
+    def _configured_leaders(self, message: IncomingMessage) -> tuple[str, ...]:
+        configured = self._configured_group(message)
+        return (configured.leaders if configured else ()) + self._settings.admins
+
+    def _record(self, session: Session, message: IncomingMessage, now: datetime, *, outcome: str, handler: str) -> None:
+        inbound.log_inbound(
+            session=session,
+            platform_id=message.message_id,
+            chat_id=message.chat_id,
+            sender_id=message.sender_id,
+            sender_name=message.sender_name,
+            text=_storable(message.text),
+            kind=message.kind,
+            sent_at=message.sent_at,
+            received_at=now,
+            outcome=outcome,
+            handler=handler,
+        )
+
+    def _log_only(self, message: IncomingMessage, *, outcome: str, handler: str) -> None:
+        """Log a message that is not handled, in its own transaction; a duplicate is left alone."""
+        now = self._clock()
+        with Session(self._engine) as session:
+            if inbound.already_received(session=session, platform_id=message.message_id):
+                return
+            self._record(session, message, now, outcome=outcome, handler=handler)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+
+
+def _storable(text: str) -> str:
+    # NUL cannot be stored in PostgreSQL text; nothing else of the raw text is changed.
+    return text.replace("\x00", "")
+
+
+def _readable_text(message: IncomingMessage) -> str | None:
+    """The message text ready for handlers, or None when there is nothing a person wrote in it."""
+    if message.kind == "jielong" and message.jielong_entries:
+        return message.text or (message.jielong_title or "")
+    if len(message.text) > MAX_TEXT_CHARS:
+        return None
+    text = normalize_text(message.text).strip()
+    if not text:
+        return None
+    if message.kind in {"image", "file"}:
+        return text
+    printable = sum(1 for ch in text if unicodedata.category(ch)[0] in "LNPSZ")
+    # Binary garbage decodes to mostly control and unassigned characters.
+    if printable < len(text) * 0.7:
+        return None
+    return text
+
+
+def _is_enable_command(text: str) -> bool:
+    return text.strip() in {"启用", "开启机器人", "/enable"}

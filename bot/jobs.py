@@ -1,0 +1,72 @@
+"""Scheduled jobs: plain functions that open their own session and reply through the outbox.
+
+Each takes the group's database id, so a job stored by the scheduler survives a restart. A job
+that finds nothing to do (no campaign, already closed) does nothing and says so in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.app import App
+from bot.delivery import address_replies
+from handlers.base import Reply
+from handlers.campaign import cut_off, deals_reply, next_time_of_day
+from models.campaigns import OPEN, current_campaign, open_campaign
+from models.catalog import list_products
+from models.tables import Group
+
+log = logging.getLogger(__name__)
+
+GroupJob = Callable[[Session, Group, App], Sequence[Reply]]
+
+
+def run_group_job(app: App, group_id: int, job: GroupJob) -> int:
+    """Run `job` for one group in its own session, commit, then queue its replies. Returns how many."""
+    with Session(app.engine, expire_on_commit=False) as session:
+        group = session.get(Group, group_id)
+        if group is None or not group.enabled:
+            log.info("job %s skipped: group %s is gone or disabled", job.__name__, group_id)
+            return 0
+        replies = list(job(session, group, app))
+        session.commit()
+        queued = address_replies(session=session, renderer=app.renderer, group=group, replies=replies)
+    app.outbox.enqueue(queued)
+    return len(queued)
+
+
+def daily_deals(session: Session, group: Group, app: App) -> list[Reply]:
+    """Post today's deals: the open campaign, or a new one with every active catalog product."""
+    assert group.id is not None
+    local_now = app.clock().astimezone(ZoneInfo(app.settings.timezone))
+    campaign = current_campaign(session=session, group_id=group.id)
+    if campaign is None or campaign.status != OPEN:
+        products = list_products(session=session, group_id=group.id)
+        if not products:
+            log.info("daily deals skipped for group %s: the catalog is empty", group.id)
+            return []
+        campaign = open_campaign(
+            session=session,
+            group_id=group.id,
+            title=f"{local_now.month}月{local_now.day}日团购",
+            products=products,
+            now=local_now,
+            cutoff_at=next_time_of_day(local_now, group.cutoff_time),
+            pickup_place=group.pickup_place,
+        )
+    return [deals_reply(session, campaign, group, local_now)]
+
+
+def cutoff(session: Session, group: Group, app: App) -> list[Reply]:
+    """Close the open campaign at its cutoff time, with the supplier summary and sorting list."""
+    assert group.id is not None
+    campaign = current_campaign(session=session, group_id=group.id)
+    if campaign is None or campaign.status != OPEN:
+        log.info("cutoff skipped for group %s: no open campaign", group.id)
+        return []
+    now = app.clock()
+    return cut_off(session, campaign, group, now, now.astimezone(ZoneInfo(app.settings.timezone)))

@@ -1,0 +1,101 @@
+"""What every handler sees (`Context`) and returns (`Reply`), and how it is wired (`Route`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.events import IncomingMessage
+from models.campaigns import Offer, current_campaign, list_offers
+from models.tables import Campaign, Group, Member
+
+Audience = Literal["group", "sender", "leaders"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply as data: the template that words it, and who it goes to.
+
+    `mentions` are member ids; the dispatcher turns them into platform ids after the commit.
+    `merge_key` marks confirmations that the outbox may merge with others close in time.
+    """
+
+    template: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    mentions: tuple[int, ...] = ()
+    audience: Audience = "group"
+    merge_key: str = ""
+    file_path: str = ""
+
+
+@dataclass
+class Context:
+    """One incoming message and the rows it concerns, inside the dispatcher's single session."""
+
+    session: Session
+    message: IncomingMessage
+    text: str
+    group: Group
+    member: Member
+    now: datetime
+    settings: Settings
+    _campaign: Campaign | None = None
+    _campaign_loaded: bool = False
+    _offers: list[Offer] | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.member.is_leader
+
+    @property
+    def group_id(self) -> int:
+        assert self.group.id is not None
+        return self.group.id
+
+    def campaign(self) -> Campaign | None:
+        """The group's current campaign, looked up once per message."""
+        if not self._campaign_loaded:
+            self._campaign = current_campaign(session=self.session, group_id=self.group_id)
+            self._campaign_loaded = True
+        return self._campaign
+
+    def offers(self) -> list[Offer]:
+        """What the current campaign offers, looked up once per message."""
+        if self._offers is None:
+            campaign = self.campaign()
+            self._offers = (
+                list_offers(session=self.session, campaign_id=campaign.id)
+                if campaign is not None and campaign.id is not None
+                else []
+            )
+        return self._offers
+
+    def forget_campaign(self) -> None:
+        """Drop the cached campaign after a handler opened or changed one."""
+        self._campaign_loaded = False
+        self._campaign = None
+        self._offers = None
+
+
+Matcher = Callable[[Context], bool]
+HandlerFn = Callable[[Context], list[Reply]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A rule and the function that handles what it matches. Routes are tried in priority order."""
+
+    name: str
+    matches: Matcher
+    handle: HandlerFn
+    leader_only: bool = False

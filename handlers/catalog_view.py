@@ -1,0 +1,38 @@
+"""The bridge between stored campaign offers and the reader's catalog entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handlers.reading.model import CatalogEntry, ReadItem
+from models.campaigns import Offer
+
+# The reader's name for "the day's one offer" when a line names no product.
+IMPLICIT_PRODUCTS = frozenset({"(本团商品)", "(接龙商品)"})
+
+
+def catalog_of(offers: Sequence[Offer]) -> tuple[CatalogEntry, ...]:
+    return tuple(
+        CatalogEntry(
+            name=offer.product.name,
+            code=offer.product.code,
+            unit=offer.product.unit,
+            price_fen=offer.price_fen,
+            aliases=tuple(a for a in offer.product.aliases.split("|") if a),
+        )
+        for offer in offers
+    )
+
+
+def offer_for(item: ReadItem, offers: Sequence[Offer]) -> Offer | None:
+    """The offer a read item refers to: by code, then by name; the only offer for an implicit product."""
+    if item.product in IMPLICIT_PRODUCTS:
+        return offers[0] if len(offers) == 1 else None
+    if item.code is not None:
+        for offer in offers:
+            if offer.product.code.lower() == item.code.lower():
+                return offer
+    for offer in offers:
+        if offer.product.name == item.product:
+            return offer
+    return None

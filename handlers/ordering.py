@@ -1,0 +1,169 @@
+"""Putting read items into a member's order, with the campaign's stock and per-person limits.
+
+Every way of ordering (chat, 接龙, a leader's proxy order, an answer to a question) ends here,
+so the rules are the same whichever way a member orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from handlers.base import Context
+from handlers.catalog_view import offer_for
+from handlers.reading.model import ReadItem
+from models import orders as order_rows
+from models.campaigns import OPEN, Offer
+from models.tables import Member, Order
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """What happened to one product in an order."""
+
+    product: str
+    variant: str
+    unit: str
+    qty_now: Decimal
+    qty_change: Decimal
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A product that could not be ordered as asked, and why (worded by the template)."""
+
+    product: str
+    reason: str  # sold_out | over_limit | not_offered | unit_mismatch
+    unit: str = ""
+    available: Decimal | None = None
+    limit: Decimal | None = None
+
+
+@dataclass
+class ApplyResult:
+    order: Order | None = None
+    changed: list[LineResult] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    unmatched: list[ReadItem] = field(default_factory=list)
+
+
+def apply_items(
+    ctx: Context,
+    *,
+    member: Member,
+    items: Sequence[ReadItem],
+    additive: bool,
+    entered_by: Member | None = None,
+) -> ApplyResult:
+    """Add (or set) each item in the member's order in the current campaign.
+
+    Items whose product the campaign does not offer come back in `unmatched`; items that would
+    break stock or a per-person limit come back in `refused` and change nothing.
+    """
+    campaign = ctx.campaign()
+    result = ApplyResult()
+    if campaign is None or campaign.id is None or campaign.status != OPEN:
+        result.unmatched.extend(items)
+        return result
+    offers = ctx.offers()
+    for item in items:
+        offer = offer_for(item, offers)
+        if offer is None:
+            result.unmatched.append(item)
+            continue
+        if item.unit and item.unit != offer.product.unit:
+            result.refused.append(Refusal(product=offer.product.name, reason="unit_mismatch", unit=item.unit))
+            continue
+        if result.order is None:
+            result.order = order_rows.ensure_order(
+                session=ctx.session,
+                campaign_id=campaign.id,
+                member=member,
+                entered_by=entered_by or member,
+                now=ctx.now,
+                source_message_id=ctx.message.message_id,
+            )
+        _apply_one(ctx, result, campaign.id, member, offer, item, additive)
+    return result
+
+
+def _apply_one(
+    ctx: Context,
+    result: ApplyResult,
+    campaign_id: int,
+    member: Member,
+    offer: Offer,
+    item: ReadItem,
+    additive: bool,
+) -> None:
+    assert result.order is not None and offer.product.id is not None and member.id is not None
+    variant = item.variant or ""
+    current = _line_qty(ctx, result.order, offer, variant)
+    target = current + item.qty if additive else item.qty
+    increase = target - current
+    refusal = _check_limits(ctx, campaign_id, member.id, offer, increase)
+    if refusal is not None:
+        result.refused.append(refusal)
+        return
+    now_qty = order_rows.change_quantity(
+        session=ctx.session,
+        order=result.order,
+        offer=offer,
+        variant=variant,
+        qty=target,
+        now=ctx.now,
+        additive=False,
+        source_message_id=ctx.message.message_id,
+        raw=item.raw,
+    )
+    result.changed.append(
+        LineResult(
+            product=offer.product.name,
+            variant=variant,
+            unit=offer.product.unit,
+            qty_now=now_qty,
+            qty_change=now_qty - current,
+        )
+    )
+
+
+def _line_qty(ctx: Context, order: Order, offer: Offer, variant: str) -> Decimal:
+    assert order.id is not None
+    for line in order_rows.order_lines(session=ctx.session, order_id=order.id):
+        if line.product_id == offer.product.id and line.variant == variant:
+            return line.qty
+    return Decimal(0)
+
+
+def _check_limits(
+    ctx: Context, campaign_id: int, member_id: int, offer: Offer, increase: Decimal
+) -> Refusal | None:
+    """Refuse an increase that would sell more than the stock or more than one person may buy."""
+    if increase <= 0:
+        return None
+    assert offer.product.id is not None
+    if offer.limit_per_person is not None:
+        mine = order_rows.ordered_quantity(
+            session=ctx.session, campaign_id=campaign_id, product_id=offer.product.id, member_id=member_id
+        )
+        if mine + increase > offer.limit_per_person:
+            return Refusal(
+                product=offer.product.name,
+                reason="over_limit",
+                unit=offer.product.unit,
+                limit=offer.limit_per_person,
+                available=max(offer.limit_per_person - mine, Decimal(0)),
+            )
+    if offer.stock is not None:
+        taken = order_rows.ordered_quantity(
+            session=ctx.session, campaign_id=campaign_id, product_id=offer.product.id
+        )
+        if taken + increase > offer.stock:
+            return Refusal(
+                product=offer.product.name,
+                reason="sold_out",
+                unit=offer.product.unit,
+                available=max(offer.stock - taken, Decimal(0)),
+            )
+    return None

@@ -1,0 +1,118 @@
+"""Orders written as free text in the group: 苹果两斤, +1, 改成3斤, 不要了, 我的订单."""
+
+from __future__ import annotations
+
+from handlers.base import Context, Reply, Route
+from handlers.catalog_view import catalog_of
+from handlers.ordering import ApplyResult, apply_items
+from handlers.questions import ask_back
+from handlers.reading import read_chat_message
+from handlers.reading.intents import (
+    CancelOrder,
+    ChangeOrder,
+    ChatIntent,
+    PlaceOrder,
+    PlusOne,
+    ShowMyOrder,
+    Unclear,
+)
+from handlers.reading.model import ReadItem
+from handlers.replies import confirmation, order_snapshot
+from handlers.people import member_named
+from models import orders as order_rows
+from models.campaigns import OPEN
+from models.catalog import list_products
+from models.tables import Member
+
+IMPLICIT = "(本团商品)"
+UNCLEAR_PRODUCT = "ambiguous_product"
+
+
+def handle_chat_order(ctx: Context) -> list[Reply]:
+    intent = read_chat_message(ctx.text, catalog_of(ctx.offers()))
+    if isinstance(intent, ShowMyOrder):
+        return [_my_order(ctx)]
+    if not isinstance(intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder | Unclear):
+        return []
+    campaign = ctx.campaign()
+    if campaign is None:
+        return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))] if _orders(intent) else []
+    if campaign.status != OPEN:
+        return [Reply("campaign_closed", {"name": ctx.member.display_name, "title": campaign.title},
+                      mentions=_me(ctx))]
+    if isinstance(intent, Unclear):
+        return [ask_back(ctx, reason=intent.reason, candidates=intent.candidates, items=intent.items)]
+    member, proxy = member_named(ctx, intent.name)
+    if isinstance(intent, CancelOrder):
+        return [cancel_items(ctx, member, intent.products, proxy=proxy)]
+    if isinstance(intent, PlusOne):
+        return _place(ctx, member, (ReadItem(product=IMPLICIT, qty=intent.qty, unit=None, raw=ctx.text),),
+                      additive=True, proxy=proxy)
+    return _place(ctx, member, intent.items, additive=isinstance(intent, PlaceOrder), proxy=proxy)
+
+
+def _orders(intent: ChatIntent) -> bool:
+    return isinstance(intent, PlaceOrder | PlusOne)
+
+
+def _me(ctx: Context) -> tuple[int, ...]:
+    return (ctx.member.id,) if ctx.member.id is not None else ()
+
+
+def _place(
+    ctx: Context, member: Member, items: tuple[ReadItem, ...], *, additive: bool, proxy: bool
+) -> list[Reply]:
+    result = apply_items(ctx, member=member, items=items, additive=additive, entered_by=ctx.member)
+    replies: list[Reply] = []
+    if result.changed or result.refused:
+        replies.append(confirmation(ctx, member, result, proxy=proxy))
+    if result.unmatched:
+        replies.append(_ask_about_unmatched(ctx, result))
+    return replies
+
+
+def _ask_about_unmatched(ctx: Context, result: ApplyResult) -> Reply:
+    """A line that named no product, or one the campaign does not offer: ask rather than guess."""
+    implicit = [item for item in result.unmatched if item.product == IMPLICIT]
+    candidates = catalog_of(ctx.offers())
+    if implicit:
+        return ask_back(ctx, reason=UNCLEAR_PRODUCT, candidates=candidates, items=tuple(implicit))
+    return ask_back(ctx, reason="unknown_product", candidates=candidates, items=tuple(result.unmatched))
+
+
+def cancel_items(ctx: Context, member: Member, products: tuple[str, ...], *, proxy: bool) -> Reply:
+    """Cancel the named products, or the whole order when none are named."""
+    campaign = ctx.campaign()
+    assert campaign is not None and campaign.id is not None and member.id is not None
+    order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=member.id)
+    removed: list[str] = []
+    if order is not None:
+        if not products:
+            lines = order_rows.order_lines(session=ctx.session, order_id=order.id or 0)
+            order_rows.clear_order(session=ctx.session, order=order, now=ctx.now)
+            removed = [line.product_name for line in lines]
+        else:
+            by_name = {p.name: p for p in list_products(session=ctx.session, group_id=ctx.group_id)}
+            for name in products:
+                product = by_name.get(name)
+                if product is not None and product.id is not None and order_rows.remove_product(
+                    session=ctx.session, order=order, product_id=product.id, now=ctx.now
+                ):
+                    removed.append(name)
+    data = {"name": member.display_name, "proxy": proxy, "removed": removed, **order_snapshot(ctx, member)}
+    return Reply("order_cancelled", data, mentions=() if proxy else _me(ctx), merge_key="confirm")
+
+
+def _my_order(ctx: Context) -> Reply:
+    campaign = ctx.campaign()
+    data = {
+        "name": ctx.member.display_name,
+        "title": campaign.title if campaign else "",
+        **order_snapshot(ctx, ctx.member),
+    }
+    return Reply("my_order", data, mentions=_me(ctx))
+
+
+ROUTES = [
+    Route(name="chat_order", matches=lambda ctx: True, handle=handle_chat_order),
+]

@@ -1,0 +1,29 @@
+"""Deciding whose order a message is: the sender's own, or someone a leader orders for."""
+
+from __future__ import annotations
+
+from handlers.base import Context
+from models import members as member_rows
+from models.tables import Member
+
+
+def member_named(ctx: Context, name: str | None) -> tuple[Member, bool]:
+    """The member a message is for, and whether it is a proxy order entered by a leader.
+
+    A member who writes a name ("3栋王姐 1", "李雷要3份") is naming themself; only a leader orders
+    for someone else. A leader naming a person gets that member, or a new proxy member.
+    """
+    if not name or not ctx.is_leader or _same_person(name, ctx.member.display_name):
+        return ctx.member, False
+    found = member_rows.find_members_by_name(session=ctx.session, group_id=ctx.group_id, name=name)
+    if found:
+        return found[0], True
+    proxy = member_rows.ensure_proxy_member(
+        session=ctx.session, group_id=ctx.group_id, name=name, address="", now=ctx.now
+    )
+    return proxy, True
+
+
+def _same_person(written: str, display_name: str) -> bool:
+    written, display_name = written.strip(), display_name.strip()
+    return bool(written) and (written == display_name or written in display_name or display_name in written)

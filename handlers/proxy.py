@@ -1,0 +1,104 @@
+"""Proxy orders: a leader orders for an elderly neighbour who has no WeChat.
+
+Forms: `代 王奶奶 鸡蛋2板`, `代下单 3栋502李爷爷 苹果2斤`, `帮@王奶奶 订 鸡蛋2板`, and the same
+with 改成…/不要了 to change or cancel. The neighbour becomes (or is found as) a proxy member with
+a name and an address, and no WeChat id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.base import Context, Reply, Route
+from handlers.catalog_view import catalog_of
+from handlers.commands import command_named, parse_command
+from handlers.ordering import apply_items
+from handlers.reading import read_chat_message
+from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne, Unclear
+from handlers.reading.model import ReadItem
+from handlers.orders import cancel_items
+from handlers.replies import candidate_list, confirmation
+from models import members as member_rows
+from models.campaigns import OPEN
+from models.tables import Member
+
+_ADDRESS = re.compile(
+    r"^(?P<address>\d+\s*(?:栋|幢|号楼|座)\s*\d*(?:室|号)?|\d+(?:-\d+){1,2}(?:室|号)?)\s*(?P<rest>.*)$"
+)
+_ORDER_VERB = re.compile(r"^(?:订|要|下单|买)\s*")
+
+
+@dataclass(frozen=True)
+class ProxyTarget:
+    name: str
+    address: str
+    order_text: str
+
+
+def split_proxy_args(args: str) -> ProxyTarget | None:
+    """Who the order is for and what they order: `3栋502李爷爷 苹果2斤` → 李爷爷, 3栋502, 苹果2斤."""
+    parts = args.replace("\u2005", " ").split(maxsplit=1)
+    if len(parts) < 2:
+        return None
+    person, rest = parts[0].lstrip("@"), parts[1].strip()
+    address = ""
+    match = _ADDRESS.match(person)
+    if match:
+        address, person = match.group("address").replace(" ", ""), match.group("rest")
+        if not person:
+            # "3栋502 李爷爷 苹果2斤": the name is the next word.
+            more = rest.split(maxsplit=1)
+            if len(more) < 2:
+                return None
+            person, rest = more
+    rest = _ORDER_VERB.sub("", rest)
+    if not person or not rest:
+        return None
+    return ProxyTarget(name=person, address=address, order_text=rest)
+
+
+def _proxy_member(ctx: Context, target: ProxyTarget) -> Member:
+    # A WeChat mention names a real member; otherwise the neighbour is a proxy member by name.
+    mentioned = [m for m in ctx.message.mention_ids if m]
+    for wechat_id in mentioned:
+        member = member_rows.get_member_by_wechat(session=ctx.session, group_id=ctx.group_id, wechat_id=wechat_id)
+        if member is not None and member.id != ctx.member.id:
+            return member
+    return member_rows.ensure_proxy_member(
+        session=ctx.session, group_id=ctx.group_id, name=target.name, address=target.address, now=ctx.now
+    )
+
+
+def handle_proxy(ctx: Context) -> list[Reply]:
+    call = parse_command(ctx.text)
+    assert call is not None
+    target = split_proxy_args(call.args)
+    if target is None:
+        return [Reply("proxy_usage", {})]
+    campaign = ctx.campaign()
+    if campaign is None or campaign.status != OPEN:
+        return [Reply("no_open_campaign", {})]
+    member = _proxy_member(ctx, target)
+    intent = read_chat_message(target.order_text, catalog_of(ctx.offers()))
+    if isinstance(intent, CancelOrder):
+        return [cancel_items(ctx, member, intent.products, proxy=True)]
+    if isinstance(intent, PlusOne):
+        items: tuple[ReadItem, ...] = (ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text),)
+        additive = True
+    elif isinstance(intent, PlaceOrder | ChangeOrder):
+        items, additive = intent.items, isinstance(intent, PlaceOrder)
+    else:
+        candidates = intent.candidates if isinstance(intent, Unclear) else catalog_of(ctx.offers())
+        return [Reply("proxy_unclear", {"name": target.name, "text": target.order_text,
+                                        "candidates": candidate_list(candidates)})]
+    result = apply_items(ctx, member=member, items=items, additive=additive, entered_by=ctx.member)
+    if result.unmatched and not (result.changed or result.refused):
+        return [Reply("proxy_unclear", {"name": target.name, "text": target.order_text,
+                                        "candidates": candidate_list(catalog_of(ctx.offers()))})]
+    return [confirmation(ctx, member, result, proxy=True)]
+
+
+ROUTES = [
+    Route("proxy", lambda ctx: command_named(ctx.text, "proxy", "proxy_mention"), handle_proxy, leader_only=True),
+]

@@ -1,0 +1,46 @@
+"""The inbound message log: every message received, by platform id, for audit and replay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from models.tables import InboundMessage
+
+# Text beyond this is not kept; the bot never reads that far into a message anyway.
+MAX_LOGGED_CHARS = 20_000
+
+
+def already_received(*, session: Session, platform_id: str) -> bool:
+    return session.exec(select(InboundMessage.id).where(InboundMessage.platform_id == platform_id)).first() is not None
+
+
+def log_inbound(
+    *,
+    session: Session,
+    platform_id: str,
+    chat_id: str,
+    sender_id: str,
+    sender_name: str,
+    text: str,
+    kind: str,
+    sent_at: datetime,
+    received_at: datetime,
+    outcome: str,
+    handler: str,
+) -> InboundMessage:
+    row = InboundMessage(
+        platform_id=platform_id[:160],
+        chat_id=chat_id[:128],
+        sender_id=sender_id[:128],
+        sender_name=sender_name[:200],
+        text=text[:MAX_LOGGED_CHARS],
+        kind=kind,
+        sent_at=sent_at,
+        received_at=received_at,
+        outcome=outcome,
+        handler=handler[:40],
+    )
+    session.add(row)
+    return row

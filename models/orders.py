@@ -1,0 +1,271 @@
+"""Orders and order lines: one order per member per campaign, one line per product and variant."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.campaigns import Offer
+from models.tables import Member, Order, OrderLine, Product
+
+PICKUP_CODE_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class LineView:
+    """An order line with the names a message needs."""
+
+    line_id: int
+    product_id: int
+    product_name: str
+    code: str
+    variant: str
+    qty: Decimal
+    unit: str
+    price_fen: int
+
+    @property
+    def amount_fen(self) -> int:
+        return int((self.qty * self.price_fen).to_integral_value())
+
+
+def get_order(*, session: Session, campaign_id: int, member_id: int) -> Order | None:
+    return session.exec(
+        select(Order).where(Order.campaign_id == campaign_id, Order.member_id == member_id)
+    ).first()
+
+
+def ensure_order(
+    *,
+    session: Session,
+    campaign_id: int,
+    member: Member,
+    entered_by: Member,
+    now: datetime,
+    source_message_id: str = "",
+) -> Order:
+    """The member's order in the campaign, created with a fresh pickup code if there is none."""
+    assert member.id is not None and entered_by.id is not None
+    order = get_order(session=session, campaign_id=campaign_id, member_id=member.id)
+    if order is None:
+        order = Order(
+            campaign_id=campaign_id,
+            member_id=member.id,
+            entered_by_id=entered_by.id,
+            is_proxy=member.is_proxy or entered_by.id != member.id,
+            source_message_id=source_message_id,
+            pickup_code=_new_pickup_code(session=session, campaign_id=campaign_id),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(order)
+        session.flush()
+    return order
+
+
+def _new_pickup_code(*, session: Session, campaign_id: int) -> str:
+    taken = set(session.exec(select(Order.pickup_code).where(Order.campaign_id == campaign_id)))
+    low, high = 10 ** (PICKUP_CODE_DIGITS - 1), 10**PICKUP_CODE_DIGITS
+    if len(taken) > (high - low) // 2:
+        # A campaign this large gets longer codes rather than a slow search for a free one.
+        low, high = high, high * 10
+    while True:
+        code = str(secrets.randbelow(high - low) + low)
+        if code not in taken:
+            return code
+
+
+def order_lines(*, session: Session, order_id: int) -> list[LineView]:
+    rows = session.exec(
+        select(OrderLine, Product)
+        .join(Product, col(Product.id) == OrderLine.product_id)
+        .where(OrderLine.order_id == order_id)
+        .order_by(col(OrderLine.id))
+    )
+    return [_view(line, product) for line, product in rows]
+
+
+def _view(line: OrderLine, product: Product) -> LineView:
+    assert line.id is not None and product.id is not None
+    return LineView(
+        line_id=line.id,
+        product_id=product.id,
+        product_name=product.name,
+        code=product.code,
+        variant=line.variant,
+        qty=line.qty,
+        unit=line.unit,
+        price_fen=line.price_fen,
+    )
+
+
+def _find_line(*, session: Session, order_id: int, product_id: int, variant: str) -> OrderLine | None:
+    return session.exec(
+        select(OrderLine).where(
+            OrderLine.order_id == order_id, OrderLine.product_id == product_id, OrderLine.variant == variant
+        )
+    ).first()
+
+
+def change_quantity(
+    *,
+    session: Session,
+    order: Order,
+    offer: Offer,
+    variant: str,
+    qty: Decimal,
+    now: datetime,
+    additive: bool,
+    source_message_id: str = "",
+    raw: str = "",
+) -> Decimal:
+    """Add `qty` to (or set it as) the line for this product and variant; returns the new quantity.
+
+    A line that falls to zero or below is removed.
+    """
+    assert order.id is not None and offer.product.id is not None
+    line = _find_line(session=session, order_id=order.id, product_id=offer.product.id, variant=variant)
+    before = line.qty if line is not None else Decimal(0)
+    after = before + qty if additive else qty
+    order.updated_at = now
+    if after <= 0:
+        if line is not None:
+            session.delete(line)
+            session.flush()
+        return Decimal(0)
+    if line is None:
+        line = OrderLine(
+            order_id=order.id,
+            product_id=offer.product.id,
+            variant=variant,
+            qty=after,
+            unit=offer.product.unit,
+            price_fen=offer.price_fen,
+            source_message_id=source_message_id,
+            raw=raw[:500],
+        )
+        session.add(line)
+    else:
+        line.qty = after
+        if source_message_id:
+            line.source_message_id = source_message_id
+        if raw:
+            line.raw = raw[:500]
+    session.flush()
+    return after
+
+
+def remove_product(*, session: Session, order: Order, product_id: int, now: datetime) -> int:
+    """Remove every line of the product from the order; returns how many lines went."""
+    assert order.id is not None
+    lines = list(
+        session.exec(
+            select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.product_id == product_id)
+        )
+    )
+    for line in lines:
+        session.delete(line)
+    order.updated_at = now
+    session.flush()
+    return len(lines)
+
+
+def clear_order(*, session: Session, order: Order, now: datetime) -> int:
+    """Cancel the whole order by removing its lines; the order row keeps its pickup code."""
+    assert order.id is not None
+    lines = list(session.exec(select(OrderLine).where(OrderLine.order_id == order.id)))
+    for line in lines:
+        session.delete(line)
+    order.updated_at = now
+    session.flush()
+    return len(lines)
+
+
+def ordered_quantity(
+    *, session: Session, campaign_id: int, product_id: int, member_id: int | None = None
+) -> Decimal:
+    """How much of a product is on order in the campaign, in all or for one member."""
+    query = (
+        select(func.coalesce(func.sum(OrderLine.qty), 0))
+        .join(Order, col(Order.id) == OrderLine.order_id)
+        .where(Order.campaign_id == campaign_id, OrderLine.product_id == product_id)
+    )
+    if member_id is not None:
+        query = query.where(Order.member_id == member_id)
+    total = session.exec(query).one()
+    # The sum of stored thousandths comes back as an integer; turn it back into a quantity.
+    return Decimal(int(total)) / 1000
+
+
+@dataclass(frozen=True)
+class BuyerView:
+    """One member's order in a campaign, for arrival notices, sorting lists and summaries."""
+
+    order: Order
+    member: Member
+    lines: list[LineView]
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+
+def campaign_buyers(*, session: Session, campaign_id: int) -> list[BuyerView]:
+    """Every order in the campaign that still has lines, in the order they were placed."""
+    rows = session.exec(
+        select(Order, Member, OrderLine, Product)
+        .join(Member, col(Member.id) == Order.member_id)
+        .join(OrderLine, col(OrderLine.order_id) == Order.id)
+        .join(Product, col(Product.id) == OrderLine.product_id)
+        .where(Order.campaign_id == campaign_id)
+        .order_by(col(Order.id), col(OrderLine.id))
+    )
+    buyers: dict[int, BuyerView] = {}
+    for order, member, line, product in rows:
+        assert order.id is not None
+        if order.id not in buyers:
+            buyers[order.id] = BuyerView(order=order, member=member, lines=[])
+        buyers[order.id].lines.append(_view(line, product))
+    return list(buyers.values())
+
+
+@dataclass(frozen=True)
+class ProductTotal:
+    """The supplier's view: one product and variant, with the total quantity and amount."""
+
+    product_id: int
+    code: str
+    name: str
+    variant: str
+    unit: str
+    qty: Decimal
+    amount_fen: int
+    buyers: int
+
+
+def product_totals(*, session: Session, campaign_id: int) -> list[ProductTotal]:
+    totals: dict[tuple[int, str], ProductTotal] = {}
+    for buyer in campaign_buyers(session=session, campaign_id=campaign_id):
+        for line in buyer.lines:
+            key = (line.product_id, line.variant)
+            seen = totals.get(key)
+            totals[key] = ProductTotal(
+                product_id=line.product_id,
+                code=line.code,
+                name=line.product_name,
+                variant=line.variant,
+                unit=line.unit,
+                qty=(seen.qty if seen else Decimal(0)) + line.qty,
+                amount_fen=(seen.amount_fen if seen else 0) + line.amount_fen,
+                buyers=(seen.buyers if seen else 0) + 1,
+            )
+    return sorted(totals.values(), key=lambda t: (_code_key(t.code), t.variant))
+
+
+def _code_key(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**9, code)

@@ -1,0 +1,83 @@
+"""The outbox table: rendered replies waiting to be sent, kept across restarts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models.tables import OutboxMessage
+
+
+def enqueue(
+    *,
+    session: Session,
+    chat_id: str,
+    text: str,
+    now: datetime,
+    mention_ids: Sequence[str] = (),
+    merge_key: str = "",
+    file_path: str = "",
+) -> OutboxMessage:
+    row = OutboxMessage(
+        chat_id=chat_id,
+        text=text,
+        mention_ids=json.dumps(list(mention_ids), ensure_ascii=False),
+        merge_key=merge_key,
+        file_path=file_path,
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def pending(*, session: Session, limit: int = 500) -> list[OutboxMessage]:
+    """Unsent messages, oldest first."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.sent_at).is_(None))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+    )
+
+
+def recently_sent(*, session: Session, since: datetime) -> list[OutboxMessage]:
+    """Messages sent since `since`, oldest first: the outbox rebuilds its pacing state from them."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.sent_at) >= since)
+            .order_by(col(OutboxMessage.sent_at))
+        )
+    )
+
+
+def mark_sent(*, session: Session, ids: Sequence[int], now: datetime) -> None:
+    for row in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(list(ids)))):
+        row.sent_at = now
+
+
+def mark_failed(*, session: Session, ids: Sequence[int], error: str) -> None:
+    for row in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(list(ids)))):
+        row.attempts += 1
+        row.last_error = error[:500]
+
+
+def purge_sent(*, session: Session, before: datetime) -> int:
+    """Forget sent messages older than `before`; pacing only needs the last minute or so."""
+    rows = list(session.exec(select(OutboxMessage).where(col(OutboxMessage.sent_at) < before)))
+    for row in rows:
+        session.delete(row)
+    return len(rows)
+
+
+def mention_list(row: OutboxMessage) -> list[str]:
+    loaded = json.loads(row.mention_ids or "[]")
+    return [str(x) for x in loaded] if isinstance(loaded, list) else []
+
+
+KEEP_SENT_FOR = timedelta(days=2)
