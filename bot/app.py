@@ -16,7 +16,9 @@ from handlers import all_routes
 from models.db import create_schema, make_engine
 
 # The simulator and tests send at once: no pacing, no merge wait, no jitter.
-INSTANT_OUTBOX = OutboxSettings(group_interval_seconds=0, jitter_seconds=0, merge_window_seconds=0, per_minute=10**6)
+INSTANT_OUTBOX = OutboxSettings(
+    group_interval_seconds=0, jitter_seconds=0, merge_window_seconds=0, per_minute=10**6
+)
 
 
 @dataclass
@@ -41,8 +43,12 @@ def build_app(
 ) -> App:
     """Everything the bot needs to handle messages; the caller chooses the transport."""
     if instant_outbox:
-        settings = replace(settings, outbox=replace(INSTANT_OUTBOX, max_chars=settings.outbox.max_chars,
-                                                    max_mentions=settings.outbox.max_mentions))
+        settings = replace(
+            settings,
+            outbox=replace(
+                INSTANT_OUTBOX, max_chars=settings.outbox.max_chars, max_mentions=settings.outbox.max_mentions
+            ),
+        )
     clock = clock or system_clock(settings.timezone)
     engine = engine or make_engine(settings.database_url)
     if create_tables:
@@ -58,4 +64,6 @@ def build_app(
         clock=clock,
         auto_enable_groups=auto_enable_groups,
     )
-    return App(settings=settings, engine=engine, renderer=renderer, outbox=outbox, dispatcher=dispatcher, clock=clock)
+    return App(
+        settings=settings, engine=engine, renderer=renderer, outbox=outbox, dispatcher=dispatcher, clock=clock
+    )

@@ -30,7 +30,11 @@ def read_catalog_file(path: str | Path) -> list[ProductSpec]:
     else:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
-    return [_spec(row, number) for number, row in enumerate(rows, start=2) if any((v or "").strip() for v in row.values())]
+    return [
+        _spec(row, number)
+        for number, row in enumerate(rows, start=2)
+        if any((v or "").strip() for v in row.values())
+    ]
 
 
 def _xlsx_rows(path: Path) -> Iterable[dict[str, str]]:
@@ -89,5 +93,6 @@ def _quantity(text: str, number: int, column: str) -> Decimal | None:
 def catalog_entries(specs: Iterable[ProductSpec]) -> tuple[CatalogEntry, ...]:
     """The reader's view of a catalog file, for `tuanbot tally --catalog`."""
     return tuple(
-        CatalogEntry(name=s.name, code=s.code, unit=s.unit, price_fen=s.price_fen, aliases=s.aliases) for s in specs
+        CatalogEntry(name=s.name, code=s.code, unit=s.unit, price_fen=s.price_fen, aliases=s.aliases)
+        for s in specs
     )

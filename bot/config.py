@@ -143,8 +143,10 @@ def _reject_unknown(cls: type, mapping: dict[str, Any], where: str) -> None:
 
 
 def _override(settings: Settings, target: tuple[str, ...], value: str) -> Settings:
+    changes: dict[str, Any]
     if len(target) == 1:
-        return replace(settings, **{target[0]: value})
-    section_name, key = target
-    section = getattr(settings, section_name)
-    return replace(settings, **{section_name: replace(section, **{key: value})})
+        changes = {target[0]: value}
+    else:
+        section_name, key = target
+        changes = {section_name: replace(getattr(settings, section_name), **{key: value})}
+    return replace(settings, **changes)

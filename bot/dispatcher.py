@@ -28,7 +28,7 @@ from bot.events import IncomingMessage
 from bot.outbox import Outbox, QueuedReply
 from bot.rendering import Renderer
 from handlers.base import Context, Reply, Route
-from handlers.reading import normalize_text
+from handlers.reading.text import normalize_text
 from models import groups as group_rows
 from models import inbound
 from models import members as member_rows
@@ -104,7 +104,12 @@ class Dispatcher:
                 return self._commit(session, message, "ignored", "disabled_group")
             member = self._member_for(session, group, message, now)
             context = Context(
-                session=session, message=message, text=text, group=group, member=member, now=now,
+                session=session,
+                message=message,
+                text=text,
+                group=group,
+                member=member,
+                now=now,
                 settings=self._settings,
             )
             route = next((r for r in self._routes if r.matches(context)), None)
@@ -221,7 +226,9 @@ class Dispatcher:
         configured = self._configured_group(message)
         return (configured.leaders if configured else ()) + self._settings.admins
 
-    def _record(self, session: Session, message: IncomingMessage, now: datetime, *, outcome: str, handler: str) -> None:
+    def _record(
+        self, session: Session, message: IncomingMessage, now: datetime, *, outcome: str, handler: str
+    ) -> None:
         inbound.log_inbound(
             session=session,
             platform_id=message.message_id,

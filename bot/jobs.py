@@ -16,7 +16,10 @@ from bot.app import App
 from bot.delivery import address_replies
 from handlers.base import Reply
 from handlers.campaign import cut_off, deals_reply, next_time_of_day
-from models.campaigns import OPEN, current_campaign, open_campaign
+from handlers.arrival import arrival_replies
+from handlers.money import period_start, stats_data
+from models.campaigns import ARRIVED, OPEN, current_campaign, latest_campaign, open_campaign
+from models.stats import sales_stats
 from models.catalog import list_products
 from models.tables import Group
 
@@ -70,3 +73,40 @@ def cutoff(session: Session, group: Group, app: App) -> list[Reply]:
         return []
     now = app.clock()
     return cut_off(session, campaign, group, now, now.astimezone(ZoneInfo(app.settings.timezone)))
+
+
+def cutoff_reminder(session: Session, group: Group, app: App) -> list[Reply]:
+    """Half an hour before cutoff, remind the group that ordering closes soon."""
+    assert group.id is not None
+    campaign = current_campaign(session=session, group_id=group.id)
+    if campaign is None or campaign.status != OPEN:
+        return []
+    return [Reply("cutoff_reminder", {"title": campaign.title, "cutoff": group.cutoff_time})]
+
+
+def pickup_reminder(session: Session, group: Group, app: App) -> list[Reply]:
+    """In the evening, mention only the buyers who have not collected yet."""
+    assert group.id is not None
+    campaign = latest_campaign(session=session, group_id=group.id, statuses=(ARRIVED,))
+    if campaign is None:
+        return []
+    return arrival_replies(
+        session,
+        campaign,
+        batch_size=app.settings.outbox.max_mentions,
+        pickup_place=campaign.pickup_place or group.pickup_place,
+        unpicked_only=True,
+    )
+
+
+def weekly_report(session: Session, group: Group, app: App) -> list[Reply]:
+    """Sunday evening: the week's sales, returns and commission, to the leaders only."""
+    assert group.id is not None
+    local_now = app.clock().astimezone(ZoneInfo(app.settings.timezone))
+    stats = sales_stats(
+        session=session,
+        group_id=group.id,
+        default_commission_bp=app.settings.commission_bp,
+        since=period_start(local_now, "week"),
+    )
+    return [Reply("weekly_report", {**stats_data(stats, label="本周"), "group": group.name}, audience="leaders")]

@@ -12,6 +12,7 @@ Replies are stored first (they survive a restart), then sent by `Outbox.send_due
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import deque
@@ -110,7 +111,9 @@ def chunk_reply(reply: QueuedReply, settings: OutboxSettings) -> list[QueuedRepl
     return rows
 
 
-def compose(rows: Sequence[OutboxMessage], settings: OutboxSettings) -> tuple[list[OutboxMessage], str, list[str]]:
+def compose(
+    rows: Sequence[OutboxMessage], settings: OutboxSettings
+) -> tuple[list[OutboxMessage], str, list[str]]:
     """Take rows from the front of one chat's queue that fit in one message; merge their texts."""
     taken: list[OutboxMessage] = []
     texts: list[str] = []
@@ -118,7 +121,9 @@ def compose(rows: Sequence[OutboxMessage], settings: OutboxSettings) -> tuple[li
     for row in rows:
         row_mentions = [m for m in outbox_rows.mention_list(row) if m not in mentions]
         merged_length = sum(len(t) for t in texts) + len(MERGED_SEPARATOR) * len(texts) + len(row.text)
-        fits = merged_length <= settings.max_chars and len(mentions) + len(row_mentions) <= settings.max_mentions
+        fits = (
+            merged_length <= settings.max_chars and len(mentions) + len(row_mentions) <= settings.max_mentions
+        )
         # A file travels alone, and only mergeable rows (confirmations) join a message already begun.
         if taken and (not fits or row.file_path or taken[0].file_path or not row.merge_key):
             break
@@ -147,6 +152,7 @@ class Outbox:
         self._rng = rng or random.Random()
         self._state: PacingState | None = None
         self._wakeup = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def enqueue(self, replies: Sequence[QueuedReply]) -> None:
         """Store replies in their own transaction (the caller has already committed the orders)."""
@@ -166,7 +172,21 @@ class Outbox:
                         file_path=row.file_path,
                     )
             session.commit()
-        self._wakeup.set()
+        self._wake_sender()
+
+    def _wake_sender(self) -> None:
+        """Wake the sending loop; scheduled jobs enqueue from the scheduler's thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wakeup.set()
+        else:
+            loop.call_soon_threadsafe(self._wakeup.set)
 
     def _pacing(self, session: Session, now: datetime) -> PacingState:
         if self._state is None:
@@ -180,7 +200,9 @@ class Outbox:
         jitter = self._rng.uniform(0, self._settings.jitter_seconds) if self._settings.jitter_seconds else 0.0
         return timedelta(seconds=self._settings.group_interval_seconds + jitter)
 
-    def _due_batches(self, session: Session, now: datetime) -> list[tuple[list[OutboxMessage], str, list[str]]]:
+    def _due_batches(
+        self, session: Session, now: datetime
+    ) -> list[tuple[list[OutboxMessage], str, list[str]]]:
         state = self._pacing(session, now)
         budget = state.account_budget(now, self._settings.per_minute)
         by_chat: dict[str, list[OutboxMessage]] = {}
@@ -200,7 +222,7 @@ class Outbox:
             budget -= 1
         return batches
 
-    def send_due(self, send: Callable[[OutgoingMessage], None]) -> int:
+    def send_due(self, send: Callable[[OutgoingMessage], object]) -> int:
         """Send whatever pacing allows right now through a synchronous `send`; returns messages sent."""
         sent = 0
         now = self._clock()
@@ -268,16 +290,15 @@ class Outbox:
 
     async def run(self, transport: Transport, stop: asyncio.Event) -> None:
         """Send queued messages until `stop` is set. Errors are logged; the loop keeps going."""
+        self._loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
                 await self.send_due_async(transport)
             except Exception:
                 log.exception("outbox: sending loop failed; retrying")
             self._wakeup.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.seconds_until_next_check())
-            except TimeoutError:
-                pass
 
     def pending_count(self) -> int:
         with Session(self._engine) as session:

@@ -31,7 +31,9 @@ class Line:
 class SimulatedGroup:
     """One group chat with named members; each member's WeChat id is derived from their name."""
 
-    def __init__(self, app: App, *, chat_id: str = "sim-group@chatroom", name: str = "幸福小区团购群") -> None:
+    def __init__(
+        self, app: App, *, chat_id: str = "sim-group@chatroom", name: str = "幸福小区团购群"
+    ) -> None:
         self.app = app
         self.chat_id = chat_id
         self.name = name
@@ -57,7 +59,6 @@ class SimulatedGroup:
         private: bool = False,
     ) -> list[OutgoingMessage]:
         """`speaker` says `text`; returns what the bot sent in reply (after the outbox)."""
-        self._names[self.wechat_id(speaker)] = speaker
         message = IncomingMessage(
             message_id=message_id or f"sim-{self.chat_id}-{next(self._ids)}",
             chat_id=self.wechat_id(speaker) if private else self.chat_id,
@@ -71,7 +72,13 @@ class SimulatedGroup:
             mention_ids=tuple(self.wechat_id(name) for name in mentions),
             jielong_entries=tuple(jielong_entries),
         )
-        self.transcript.append(Line(speaker, text, "私聊" if private else self.name, from_bot=False))
+        return self.deliver(message)
+
+    def deliver(self, message: IncomingMessage) -> list[OutgoingMessage]:
+        """Hand a ready-made message to the dispatcher, then flush the outbox."""
+        self._names[message.sender_id] = message.sender_name
+        chat = self.name if message.is_group else "私聊"
+        self.transcript.append(Line(message.sender_name, message.text, chat, from_bot=False))
         self.last_outcome = self.app.dispatcher.handle(message)
         return self.flush()
 
@@ -80,7 +87,9 @@ class SimulatedGroup:
         self.app.outbox.send_due(self.transport.record)
         sent = self.transport.take()
         for message in sent:
-            self.transcript.append(Line(BOT_NAME, self.render(message), self._chat_label(message), from_bot=True))
+            self.transcript.append(
+                Line(BOT_NAME, self.render(message), self._chat_label(message), from_bot=True)
+            )
         return sent
 
     def render(self, message: OutgoingMessage) -> str:

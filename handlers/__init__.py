@@ -12,12 +12,29 @@ def all_routes() -> list[Route]:
     """The routes in priority order: commands first, then 接龙, answers to questions, free text."""
     # Imported here, not at module level, so that `handlers.reading` (the pure reader, used alone by
     # `tuanbot tally`) can be imported without loading the database layer.
-    from handlers import admin, campaign, jielong, orders, proxy, questions
+    from handlers import (
+        admin,
+        arrival,
+        campaign,
+        catalog_admin,
+        export,
+        jielong,
+        money,
+        orders,
+        proxy,
+        questions,
+        returns,
+    )
 
     return [
         *admin.ROUTES,
         *campaign.ROUTES,
+        *catalog_admin.ROUTES,
         *proxy.ROUTES,
+        *arrival.ROUTES,
+        *returns.ROUTES,
+        *money.ROUTES,
+        *export.ROUTES,
         *jielong.ROUTES,
         *questions.ROUTES,
         *admin.FALLBACK_ROUTES,

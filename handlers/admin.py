@@ -19,13 +19,17 @@ def _mentioned_members(ctx: Context, args: str) -> list[Member]:
     """Members named by real @mentions, or by "@名字" typed in the text."""
     found: list[Member] = []
     for wechat_id in ctx.message.mention_ids:
-        member = member_rows.get_member_by_wechat(session=ctx.session, group_id=ctx.group_id, wechat_id=wechat_id)
+        member = member_rows.get_member_by_wechat(
+            session=ctx.session, group_id=ctx.group_id, wechat_id=wechat_id
+        )
         if member is not None:
             found.append(member)
     if not found:
         for word in args.replace("\u2005", " ").split():
             name = word.lstrip("@")
-            found.extend(member_rows.find_members_by_name(session=ctx.session, group_id=ctx.group_id, name=name)[:1])
+            found.extend(
+                member_rows.find_members_by_name(session=ctx.session, group_id=ctx.group_id, name=name)[:1]
+            )
     return found
 
 
@@ -46,8 +50,12 @@ def handle_reviews(ctx: Context) -> list[Reply]:
     return [
         Reply(
             "review_list",
-            {"items": [{"id": i.id, "text": i.text[:80], "reason": i.reason,
-                        "who": _name(ctx, i.member_id)} for i in items]},
+            {
+                "items": [
+                    {"id": i.id, "text": i.text[:80], "reason": i.reason, "who": _name(ctx, i.member_id)}
+                    for i in items
+                ]
+            },
             audience="group",
         )
     ]
@@ -77,11 +85,19 @@ def handle_help(ctx: Context) -> list[Reply]:
 
 ROUTES = [
     Route("enable", lambda ctx: command_named(ctx.text, "enable"), handle_enable, leader_only=True),
-    Route("set_leader", lambda ctx: command_named(ctx.text, "set_leader", "unset_leader"), handle_set_leader,
-          leader_only=True),
+    Route(
+        "set_leader",
+        lambda ctx: command_named(ctx.text, "set_leader", "unset_leader"),
+        handle_set_leader,
+        leader_only=True,
+    ),
     Route("reviews", lambda ctx: command_named(ctx.text, "reviews"), handle_reviews, leader_only=True),
-    Route("dismiss_review", lambda ctx: command_named(ctx.text, "dismiss_review"), handle_dismiss,
-          leader_only=True),
+    Route(
+        "dismiss_review",
+        lambda ctx: command_named(ctx.text, "dismiss_review"),
+        handle_dismiss,
+        leader_only=True,
+    ),
     Route("help", lambda ctx: command_named(ctx.text, "help"), handle_help),
 ]
 

@@ -97,7 +97,9 @@ def handle_deals(ctx: Context) -> list[Reply]:
     return [deals_reply(ctx.session, campaign, ctx.group, ctx.now.astimezone(ctx.tz))]
 
 
-def cut_off(session: Session, campaign: Campaign, group: Group, now: datetime, tz_now: datetime) -> list[Reply]:
+def cut_off(
+    session: Session, campaign: Campaign, group: Group, now: datetime, tz_now: datetime
+) -> list[Reply]:
     """Close ordering, then post the supplier summary and send the leaders the sorting list."""
     close_campaign(campaign=campaign, now=now)
     session.flush()
@@ -116,8 +118,15 @@ def supplier_summary(session: Session, campaign: Campaign) -> Reply:
         {
             "title": campaign.title,
             "totals": [
-                {"code": t.code, "name": t.name, "variant": t.variant, "qty": t.qty, "unit": t.unit,
-                 "amount_fen": t.amount_fen, "buyers": t.buyers}
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "variant": t.variant,
+                    "qty": t.qty,
+                    "unit": t.unit,
+                    "amount_fen": t.amount_fen,
+                    "buyers": t.buyers,
+                }
                 for t in totals
             ],
             "amount_fen": sum(t.amount_fen for t in totals),
@@ -129,15 +138,17 @@ def sorting_list(session: Session, campaign: Campaign) -> Reply:
     """The leader's packing list: each household's items, grouped by building where known."""
     assert campaign.id is not None
     buyers = order_rows.campaign_buyers(session=session, campaign_id=campaign.id)
-    households = [
+    households: list[dict[str, Any]] = [
         {
             "name": b.member.display_name,
             "address": b.member.address,
             "building": building_of(b.member.address),
             "proxy": b.order.is_proxy,
             "pickup_code": b.order.pickup_code,
-            "lines": [{"product": line.product_name, "variant": line.variant, "qty": line.qty, "unit": line.unit}
-                      for line in b.lines],
+            "lines": [
+                {"product": line.product_name, "variant": line.variant, "qty": line.qty, "unit": line.unit}
+                for line in b.lines
+            ],
             "amount_fen": b.amount_fen,
         }
         for b in buyers
@@ -148,7 +159,10 @@ def sorting_list(session: Session, campaign: Campaign) -> Reply:
         buildings.setdefault(household["building"], []).append(household)
     return Reply(
         "sorting_list",
-        {"title": campaign.title, "buildings": [{"building": k, "households": v} for k, v in buildings.items()]},
+        {
+            "title": campaign.title,
+            "buildings": [{"building": k, "households": v} for k, v in buildings.items()],
+        },
         audience="leaders",
     )
 

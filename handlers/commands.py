@@ -42,6 +42,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("arrival", ("到货", "/arrived")),
     CommandSpec("picked_up_by_leader", ("已取", "核销", "/pickup")),
     CommandSpec("not_picked_up", ("未取", "/unpicked")),
+    CommandSpec("return", ("申请退货", "退货", "售后", "/return")),
     CommandSpec("approve_return", ("同意退货", "/approve")),
     CommandSpec("reject_return", ("拒绝退货", "/reject")),
     CommandSpec("mark_paid", ("已付", "已收款", "/paid")),

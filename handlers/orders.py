@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
 from handlers.ordering import ApplyResult, apply_items
+from handlers.people import member_named
 from handlers.questions import ask_back
 from handlers.reading import read_chat_message
 from handlers.reading.intents import (
@@ -18,7 +19,6 @@ from handlers.reading.intents import (
 )
 from handlers.reading.model import ReadItem
 from handlers.replies import confirmation, order_snapshot
-from handlers.people import member_named
 from models import orders as order_rows
 from models.campaigns import OPEN
 from models.catalog import list_products
@@ -36,18 +36,32 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
         return []
     campaign = ctx.campaign()
     if campaign is None:
-        return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))] if _orders(intent) else []
+        return (
+            [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))]
+            if _orders(intent)
+            else []
+        )
     if campaign.status != OPEN:
-        return [Reply("campaign_closed", {"name": ctx.member.display_name, "title": campaign.title},
-                      mentions=_me(ctx))]
+        return [
+            Reply(
+                "campaign_closed",
+                {"name": ctx.member.display_name, "title": campaign.title},
+                mentions=_me(ctx),
+            )
+        ]
     if isinstance(intent, Unclear):
         return [ask_back(ctx, reason=intent.reason, candidates=intent.candidates, items=intent.items)]
     member, proxy = member_named(ctx, intent.name)
     if isinstance(intent, CancelOrder):
         return [cancel_items(ctx, member, intent.products, proxy=proxy)]
     if isinstance(intent, PlusOne):
-        return _place(ctx, member, (ReadItem(product=IMPLICIT, qty=intent.qty, unit=None, raw=ctx.text),),
-                      additive=True, proxy=proxy)
+        return _place(
+            ctx,
+            member,
+            (ReadItem(product=IMPLICIT, qty=intent.qty, unit=None, raw=ctx.text),),
+            additive=True,
+            proxy=proxy,
+        )
     return _place(ctx, member, intent.items, additive=isinstance(intent, PlaceOrder), proxy=proxy)
 
 
@@ -95,8 +109,12 @@ def cancel_items(ctx: Context, member: Member, products: tuple[str, ...], *, pro
             by_name = {p.name: p for p in list_products(session=ctx.session, group_id=ctx.group_id)}
             for name in products:
                 product = by_name.get(name)
-                if product is not None and product.id is not None and order_rows.remove_product(
-                    session=ctx.session, order=order, product_id=product.id, now=ctx.now
+                if (
+                    product is not None
+                    and product.id is not None
+                    and order_rows.remove_product(
+                        session=ctx.session, order=order, product_id=product.id, now=ctx.now
+                    )
                 ):
                     removed.append(name)
     data = {"name": member.display_name, "proxy": proxy, "removed": removed, **order_snapshot(ctx, member)}

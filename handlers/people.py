@@ -13,7 +13,7 @@ def member_named(ctx: Context, name: str | None) -> tuple[Member, bool]:
     A member who writes a name ("3栋王姐 1", "李雷要3份") is naming themself; only a leader orders
     for someone else. A leader naming a person gets that member, or a new proxy member.
     """
-    if not name or not ctx.is_leader or _same_person(name, ctx.member.display_name):
+    if not name or not ctx.is_leader or same_person(name, ctx.member.display_name):
         return ctx.member, False
     found = member_rows.find_members_by_name(session=ctx.session, group_id=ctx.group_id, name=name)
     if found:
@@ -24,6 +24,7 @@ def member_named(ctx: Context, name: str | None) -> tuple[Member, bool]:
     return proxy, True
 
 
-def _same_person(written: str, display_name: str) -> bool:
+def same_person(written: str, display_name: str) -> bool:
+    """Whether a name written in a message plausibly is this display name (王姐 in 3栋王姐🌸)."""
     written, display_name = written.strip(), display_name.strip()
     return bool(written) and (written == display_name or written in display_name or display_name in written)

@@ -14,10 +14,10 @@ from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
 from handlers.commands import command_named, parse_command
 from handlers.ordering import apply_items
+from handlers.orders import cancel_items
 from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne, Unclear
 from handlers.reading.model import ReadItem
-from handlers.orders import cancel_items
 from handlers.replies import candidate_list, confirmation
 from models import members as member_rows
 from models.campaigns import OPEN
@@ -62,7 +62,9 @@ def _proxy_member(ctx: Context, target: ProxyTarget) -> Member:
     # A WeChat mention names a real member; otherwise the neighbour is a proxy member by name.
     mentioned = [m for m in ctx.message.mention_ids if m]
     for wechat_id in mentioned:
-        member = member_rows.get_member_by_wechat(session=ctx.session, group_id=ctx.group_id, wechat_id=wechat_id)
+        member = member_rows.get_member_by_wechat(
+            session=ctx.session, group_id=ctx.group_id, wechat_id=wechat_id
+        )
         if member is not None and member.id != ctx.member.id:
             return member
     return member_rows.ensure_proxy_member(
@@ -84,21 +86,37 @@ def handle_proxy(ctx: Context) -> list[Reply]:
     if isinstance(intent, CancelOrder):
         return [cancel_items(ctx, member, intent.products, proxy=True)]
     if isinstance(intent, PlusOne):
-        items: tuple[ReadItem, ...] = (ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text),)
+        items: tuple[ReadItem, ...] = (
+            ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text),
+        )
         additive = True
     elif isinstance(intent, PlaceOrder | ChangeOrder):
         items, additive = intent.items, isinstance(intent, PlaceOrder)
     else:
         candidates = intent.candidates if isinstance(intent, Unclear) else catalog_of(ctx.offers())
-        return [Reply("proxy_unclear", {"name": target.name, "text": target.order_text,
-                                        "candidates": candidate_list(candidates)})]
+        return [
+            Reply(
+                "proxy_unclear",
+                {"name": target.name, "text": target.order_text, "candidates": candidate_list(candidates)},
+            )
+        ]
     result = apply_items(ctx, member=member, items=items, additive=additive, entered_by=ctx.member)
     if result.unmatched and not (result.changed or result.refused):
-        return [Reply("proxy_unclear", {"name": target.name, "text": target.order_text,
-                                        "candidates": candidate_list(catalog_of(ctx.offers()))})]
+        return [
+            Reply(
+                "proxy_unclear",
+                {
+                    "name": target.name,
+                    "text": target.order_text,
+                    "candidates": candidate_list(catalog_of(ctx.offers())),
+                },
+            )
+        ]
     return [confirmation(ctx, member, result, proxy=True)]
 
 
 ROUTES = [
-    Route("proxy", lambda ctx: command_named(ctx.text, "proxy", "proxy_mention"), handle_proxy, leader_only=True),
+    Route(
+        "proxy", lambda ctx: command_named(ctx.text, "proxy", "proxy_mention"), handle_proxy, leader_only=True
+    ),
 ]

@@ -23,7 +23,25 @@ from models import reviews
 from models.tables import ReviewItem
 
 BARE_YES_NO = frozenset(
-    {"好", "好的", "是", "是的", "对", "对的", "嗯", "嗯嗯", "行", "可以", "ok", "OK", "不", "不是", "不对", "没有", "否"}
+    {
+        "好",
+        "好的",
+        "是",
+        "是的",
+        "对",
+        "对的",
+        "嗯",
+        "嗯嗯",
+        "行",
+        "可以",
+        "ok",
+        "OK",
+        "不",
+        "不是",
+        "不对",
+        "没有",
+        "否",
+    }
 )
 _CHOICE = re.compile(r"^\s*(?:选|要|第)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
 
@@ -100,7 +118,9 @@ def _is_answer(ctx: Context) -> bool:
     return question is not None and _read_answer(ctx, question) is not None
 
 
-def _read_answer(ctx: Context, question: ReviewItem) -> tuple[CatalogEntry | None, Decimal | None] | str | None:
+def _read_answer(
+    ctx: Context, question: ReviewItem
+) -> tuple[CatalogEntry | None, Decimal | None] | str | None:
     """A chosen product and/or quantity, "yes_no" for a bare yes or no, None for not an answer."""
     text = ctx.text.strip()
     if text in BARE_YES_NO:

@@ -81,7 +81,12 @@ def confirmation(ctx: Context, member: Member, result: ApplyResult, *, proxy: bo
 
 def candidate_list(candidates: Sequence[CatalogEntry]) -> list[dict[str, Any]]:
     return [
-        {"number": index, "code": entry.code or "", "name": entry.name, "unit": entry.unit or "",
-         "price_fen": entry.price_fen}
+        {
+            "number": index,
+            "code": entry.code or "",
+            "name": entry.name,
+            "unit": entry.unit or "",
+            "price_fen": entry.price_fen,
+        }
         for index, entry in enumerate(candidates, start=1)
     ]

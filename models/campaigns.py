@@ -42,6 +42,15 @@ def current_campaign(*, session: Session, group_id: int) -> Campaign | None:
     ).first()
 
 
+def latest_campaign(*, session: Session, group_id: int, statuses: tuple[str, ...]) -> Campaign | None:
+    """The group's newest campaign in one of `statuses`: arrival, pickup and returns use this."""
+    return session.exec(
+        select(Campaign)
+        .where(Campaign.group_id == group_id, col(Campaign.status).in_(statuses))
+        .order_by(col(Campaign.id).desc())
+    ).first()
+
+
 def open_campaign(
     *,
     session: Session,

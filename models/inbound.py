@@ -13,7 +13,10 @@ MAX_LOGGED_CHARS = 20_000
 
 
 def already_received(*, session: Session, platform_id: str) -> bool:
-    return session.exec(select(InboundMessage.id).where(InboundMessage.platform_id == platform_id)).first() is not None
+    return (
+        session.exec(select(InboundMessage.id).where(InboundMessage.platform_id == platform_id)).first()
+        is not None
+    )
 
 
 def log_inbound(

@@ -40,9 +40,7 @@ def find_members_by_name(*, session: Session, group_id: int, name: str) -> list[
     )
 
 
-def ensure_proxy_member(
-    *, session: Session, group_id: int, name: str, address: str, now: datetime
-) -> Member:
+def ensure_proxy_member(*, session: Session, group_id: int, name: str, address: str, now: datetime) -> Member:
     """A member without WeChat (an elderly neighbour), found by name or created with their address."""
     for member in find_members_by_name(session=session, group_id=group_id, name=name):
         if member.is_proxy or member.wechat_id is None:

@@ -207,12 +207,18 @@ class InboundMessage(SQLModel, table=True):
 
 
 class JielongState(SQLModel, table=True):
-    """The last 接龙 list seen in a campaign, line by line, so a repost applies only what changed."""
+    """The last 接龙 list seen, line by line, so a repost applies only what changed.
+
+    A campaign can run more than one list at a time; `chain_key` tells them apart (their title).
+    """
 
     __tablename__ = "jielong_state"
+    __table_args__ = (UniqueConstraint("campaign_id", "chain_key", name="uq_jielong_chain"),)
 
-    campaign_id: int = Field(primary_key=True, foreign_key="campaign.id")
-    # JSON list of [line text, owner member id or null, status] in list order.
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    chain_key: str = Field(default="", max_length=64)
+    # JSON list of lines in list order: their key, the text whose items are in the order, the owner.
     lines: str = "[]"
     version: int = 0
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,150 @@
+"""The schedule: APScheduler in Asia/Shanghai, with its jobs stored in the bot's own database.
+
+Per enabled group: the daily deal post, a reminder before cutoff, the cutoff itself, the evening
+pickup reminder, and a weekly report to the leaders. Jobs are stored with their next run time,
+so a restart neither loses nor repeats one. A job missed while the bot was down runs once if the
+bot is back within the grace period, and is skipped (APScheduler logs it) if not. Jobs are only
+replaced when a group's times change, because replacing one would forget a missed run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlmodel import Session, col, select
+
+from bot.app import App
+from bot.jobs import GroupJob, cutoff, cutoff_reminder, daily_deals, pickup_reminder, run_group_job, weekly_report
+from models.tables import Group
+
+log = logging.getLogger(__name__)
+
+JOB_TABLE = "apscheduler_jobs"
+MISFIRE_GRACE_SECONDS = 30 * 60
+CUTOFF_REMINDER_BEFORE = timedelta(minutes=30)
+WEEKLY_REPORT = {"day_of_week": "sun", "hour": 20, "minute": 30}
+
+_running_app: App | None = None
+
+
+def _app() -> App:
+    if _running_app is None:
+        raise RuntimeError("no bot is registered with the scheduler")
+    return _running_app
+
+
+# Jobs are stored by reference to these module-level functions, with the group's id as argument.
+def deals_job(group_id: int) -> None:
+    _run(group_id, daily_deals)
+
+
+def cutoff_reminder_job(group_id: int) -> None:
+    _run(group_id, cutoff_reminder)
+
+
+def cutoff_job(group_id: int) -> None:
+    _run(group_id, cutoff)
+
+
+def pickup_reminder_job(group_id: int) -> None:
+    _run(group_id, pickup_reminder)
+
+
+def weekly_report_job(group_id: int) -> None:
+    _run(group_id, weekly_report)
+
+
+def _run(group_id: int, job: GroupJob) -> None:
+    try:
+        queued = run_group_job(_app(), group_id, job)
+        log.info("job %s for group %s queued %d message(s)", job.__name__, group_id, queued)
+    except Exception:
+        log.exception("job %s for group %s failed", job.__name__, group_id)
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    job_id: str
+    func: Callable[[int], None]
+    trigger: CronTrigger
+
+
+def _at(hhmm: str, zone: ZoneInfo, before: timedelta = timedelta(0)) -> CronTrigger:
+    hours, minutes = (int(part) for part in hhmm.split(":", 1))
+    minute_of_day = (hours * 60 + minutes - int(before.total_seconds() // 60)) % (24 * 60)
+    return CronTrigger(hour=minute_of_day // 60, minute=minute_of_day % 60, timezone=zone)
+
+
+def plan_for(group: Group, zone: ZoneInfo) -> list[PlannedJob]:
+    assert group.id is not None
+    gid = group.id
+    return [
+        PlannedJob(f"deals:{gid}", deals_job, _at(group.deal_post_time, zone)),
+        PlannedJob(f"cutoff-reminder:{gid}", cutoff_reminder_job, _at(group.cutoff_time, zone, CUTOFF_REMINDER_BEFORE)),
+        PlannedJob(f"cutoff:{gid}", cutoff_job, _at(group.cutoff_time, zone)),
+        PlannedJob(f"pickup-reminder:{gid}", pickup_reminder_job, _at(group.pickup_reminder_time, zone)),
+        PlannedJob(f"weekly-report:{gid}", weekly_report_job, CronTrigger(timezone=zone, **WEEKLY_REPORT)),
+    ]
+
+
+def build_scheduler(app: App, **scheduler_options: Any) -> BaseScheduler:
+    """A scheduler whose jobs live in the app's database; not started."""
+    options: dict[str, Any] = {
+        "jobstores": {"default": SQLAlchemyJobStore(engine=app.engine, tablename=JOB_TABLE)},
+        "executors": {"default": ThreadPoolExecutor(max_workers=1)},
+        "job_defaults": {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
+        "timezone": ZoneInfo(app.settings.timezone),
+        **scheduler_options,
+    }
+    return BackgroundScheduler(**options)
+
+
+def register(app: App) -> None:
+    """Make `app` the bot that stored jobs run against."""
+    global _running_app
+    _running_app = app
+
+
+def sync_group_jobs(scheduler: BaseScheduler, app: App) -> list[str]:
+    """Add each enabled group's jobs; leave unchanged ones alone; drop jobs of groups that went away."""
+    zone = ZoneInfo(app.settings.timezone)
+    with Session(app.engine) as session:
+        groups = list(session.exec(select(Group).where(col(Group.enabled))))
+    wanted = [job for group in groups for job in plan_for(group, zone)]
+    changed = []
+    for planned in wanted:
+        existing = scheduler.get_job(planned.job_id)
+        if existing is not None and str(existing.trigger) == str(planned.trigger):
+            continue
+        scheduler.add_job(planned.func, planned.trigger, args=[int(planned.job_id.rsplit(":", 1)[1])],
+                          id=planned.job_id, replace_existing=True)
+        changed.append(planned.job_id)
+    wanted_ids = {job.job_id for job in wanted}
+    for job in scheduler.get_jobs():
+        if job.id not in wanted_ids:
+            job.remove()
+    return changed
+
+
+def start(app: App, scheduler: BaseScheduler | None = None) -> BaseScheduler:
+    """Register the app, start the scheduler and bring its jobs in line with the groups."""
+    register(app)
+    scheduler = scheduler or build_scheduler(app)
+    scheduler.start(paused=True)
+    sync_group_jobs(scheduler, app)
+    scheduler.resume()
+    return scheduler
+
+
+def job_ids(scheduler: BaseScheduler) -> Sequence[str]:
+    return sorted(job.id for job in scheduler.get_jobs())

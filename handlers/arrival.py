@@ -1,0 +1,165 @@
+"""Arrival and pickup: 到货 notices that @mention every buyer, 已取/核销/取了, 未取 and reminders.
+
+Buyers are mentioned in batches no larger than the outbox allows in one message. Proxy orders go
+to the leaders instead, with the address, because an elderly neighbour cannot be @-mentioned and
+usually gets the goods brought round.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.base import Context, Reply, Route
+from handlers.commands import command_named, parse_command
+from models import orders as order_rows
+from models.campaigns import ARRIVED, CLOSED, OPEN, close_campaign, latest_campaign, mark_arrived
+from models.orders import BuyerView
+from models.tables import Campaign
+
+_PICKUP_CODE = re.compile(r"^\d{4,6}$")
+SELF_PICKUP_WORDS = frozenset({"取了", "已取", "拿了", "已拿", "取到了", "拿到了", "已提货"})
+
+
+def _buyer_data(buyer: BuyerView) -> dict[str, Any]:
+    return {
+        "name": buyer.member.display_name,
+        "address": buyer.member.address,
+        "pickup_code": buyer.order.pickup_code,
+        "lines": [
+            {"product": line.product_name, "variant": line.variant, "qty": line.qty, "unit": line.unit}
+            for line in buyer.lines
+        ],
+        "amount_fen": buyer.amount_fen,
+    }
+
+
+def arrival_replies(
+    session: Session, campaign: Campaign, *, batch_size: int, pickup_place: str, unpicked_only: bool = False
+) -> list[Reply]:
+    """The notices for a campaign's buyers: group messages in mention batches, proxies to the leaders."""
+    assert campaign.id is not None
+    buyers = order_rows.campaign_buyers(session=session, campaign_id=campaign.id)
+    if unpicked_only:
+        buyers = [b for b in buyers if b.order.picked_up_at is None]
+    direct = [b for b in buyers if b.member.wechat_id and not b.member.is_proxy]
+    proxies = [b for b in buyers if not (b.member.wechat_id and not b.member.is_proxy)]
+    template = "pickup_reminder" if unpicked_only else "arrival_notice"
+    replies = []
+    batches = [direct[i : i + batch_size] for i in range(0, len(direct), batch_size)]
+    for number, batch in enumerate(batches, start=1):
+        replies.append(
+            Reply(
+                template,
+                {
+                    "title": campaign.title,
+                    "pickup_place": pickup_place,
+                    "buyers": [_buyer_data(b) for b in batch],
+                    "batch": number,
+                    "batches": len(batches),
+                },
+                mentions=tuple(b.member.id for b in batch if b.member.id is not None),
+            )
+        )
+    if proxies:
+        replies.append(
+            Reply(
+                "proxy_delivery",
+                {"title": campaign.title, "buyers": [_buyer_data(b) for b in proxies], "reminder": unpicked_only},
+                audience="leaders",
+            )
+        )
+    return replies
+
+
+def handle_arrival(ctx: Context) -> list[Reply]:
+    campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(OPEN, CLOSED))
+    if campaign is None:
+        return [Reply("no_campaign_to_arrive", {})]
+    if campaign.status == OPEN:
+        close_campaign(campaign=campaign, now=ctx.now)
+    mark_arrived(campaign=campaign, now=ctx.now)
+    ctx.forget_campaign()
+    place = campaign.pickup_place or ctx.group.pickup_place
+    replies = arrival_replies(
+        ctx.session, campaign, batch_size=ctx.settings.outbox.max_mentions, pickup_place=place
+    )
+    return replies or [Reply("arrival_no_orders", {"title": campaign.title})]
+
+
+def _pickup_campaign(ctx: Context) -> Campaign | None:
+    return latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED))
+
+
+def handle_leader_pickup(ctx: Context) -> list[Reply]:
+    """已取 张三 / 核销 1234: a leader marks a household's goods as collected."""
+    call = parse_command(ctx.text)
+    assert call is not None
+    campaign = _pickup_campaign(ctx)
+    if campaign is None or campaign.id is None:
+        return [Reply("nothing_to_pick_up", {})]
+    buyers = order_rows.campaign_buyers(session=ctx.session, campaign_id=campaign.id)
+    wanted = [word.lstrip("@") for word in call.args.replace("\u2005", " ").replace("，", " ").split()]
+    mentioned = set(ctx.message.mention_ids)
+    marked, unknown = [], []
+    for word in wanted or [""]:
+        match = [
+            b
+            for b in buyers
+            if (word and (b.member.display_name == word or (_PICKUP_CODE.match(word) and b.order.pickup_code == word)))
+            or (b.member.wechat_id in mentioned)
+        ]
+        if not match:
+            unknown.append(word)
+        for buyer in match:
+            if buyer.order.picked_up_at is None:
+                buyer.order.picked_up_at = ctx.now
+            if buyer.member.display_name not in marked:
+                marked.append(buyer.member.display_name)
+    left = sum(1 for b in buyers if b.order.picked_up_at is None)
+    return [Reply("picked_up", {"names": marked, "unknown": [u for u in unknown if u], "left": left})]
+
+
+def _is_self_pickup(ctx: Context) -> bool:
+    return ctx.text.strip().rstrip("!！。~～") in SELF_PICKUP_WORDS
+
+
+def handle_self_pickup(ctx: Context) -> list[Reply]:
+    campaign = _pickup_campaign(ctx)
+    if campaign is None or campaign.id is None or ctx.member.id is None:
+        return []
+    order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
+    if order is None or order.id is None or not order_rows.order_lines(session=ctx.session, order_id=order.id):
+        return []
+    if order.picked_up_at is None:
+        order.picked_up_at = ctx.now
+    return [Reply("self_picked_up", {"name": ctx.member.display_name}, mentions=(ctx.member.id,), merge_key="confirm")]
+
+
+def handle_not_picked_up(ctx: Context) -> list[Reply]:
+    campaign = _pickup_campaign(ctx)
+    if campaign is None or campaign.id is None:
+        return [Reply("nothing_to_pick_up", {})]
+    buyers = [
+        b
+        for b in order_rows.campaign_buyers(session=ctx.session, campaign_id=campaign.id)
+        if b.order.picked_up_at is None
+    ]
+    return [
+        Reply(
+            "not_picked_up",
+            {"title": campaign.title, "buyers": [{**_buyer_data(b), "proxy": b.member.is_proxy} for b in buyers]},
+        )
+    ]
+
+
+ROUTES = [
+    Route("arrival", lambda ctx: command_named(ctx.text, "arrival"), handle_arrival, leader_only=True),
+    Route("not_picked_up", lambda ctx: command_named(ctx.text, "not_picked_up"), handle_not_picked_up,
+          leader_only=True),
+    Route("self_pickup", _is_self_pickup, handle_self_pickup),
+    Route("leader_pickup", lambda ctx: command_named(ctx.text, "picked_up_by_leader"), handle_leader_pickup,
+          leader_only=True),
+]

@@ -1,0 +1,334 @@
+"""接龙 lists: each member reposts the whole list with their line added; only what changed counts.
+
+A repost is compared with the last list kept for the campaign, line by line, by content:
+- an unchanged line costs nothing and is not even read;
+- a new line goes into its writer's order (the sender, or for WeChat's 群接龙 card, the author);
+- a line changed or removed by its own writer updates or cancels their order by the difference;
+- a change to someone else's line is not applied: the leaders are asked to review it, because
+  copy mistakes happen; a line missing from a repost made at the same time as another is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from handlers.base import Context, Reply, Route
+from handlers.catalog_view import catalog_of, offer_for
+from handlers.ordering import ApplyResult, apply_items
+from handlers.people import same_person
+from handlers.questions import ask_back
+from handlers.reading import ChainLine, read_chain_row, split_chain
+from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
+from handlers.replies import confirmation
+from models import members as member_rows
+from models import reviews
+from models.campaigns import OPEN
+from models.jielong import StateLine, load_state, save_state
+from models.tables import Member
+
+OTHERS_LINE_CHANGED = "others_line_changed"
+OTHERS_LINE_REMOVED = "others_line_removed"
+
+
+@dataclass(frozen=True)
+class SeenLine:
+    """A line of the incoming list with its identity and, when known, who wrote it."""
+
+    key: str
+    line: ChainLine
+    author_id: str | None = None
+
+
+def _is_chain(ctx: Context) -> bool:
+    if ctx.message.kind == "jielong" and ctx.message.jielong_entries:
+        return True
+    layout = split_chain(ctx.text)
+    return layout is not None and bool(layout.lines)
+
+
+def line_keys(lines: Sequence[ChainLine]) -> list[str]:
+    """Identity of each line across reposts: its text, plus a count for identical lines."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for line in lines:
+        text = " ".join(line.text.split())
+        seen[text] += 1
+        keys.append(text if seen[text] == 1 else f"{text}#{seen[text]}")
+    return keys
+
+
+def _incoming(ctx: Context) -> tuple[str, list[SeenLine]]:
+    """The list's identity (from its title) and its member lines."""
+    if ctx.message.kind == "jielong" and ctx.message.jielong_entries:
+        entries = ctx.message.jielong_entries
+        lines = [ChainLine(seq=e.seq, text=e.text) for e in entries]
+        title = ctx.message.jielong_title or ""
+        authors: list[str | None] = [e.author_id for e in entries]
+    else:
+        layout = split_chain(ctx.text)
+        assert layout is not None
+        lines = list(layout.lines)
+        title = layout.title or ""
+        authors = [None] * len(lines)
+    keys = line_keys(lines)
+    chain_key = hashlib.sha256(" ".join(title.split()).encode()).hexdigest()[:16]
+    return chain_key, [
+        SeenLine(key=k, line=line, author_id=a) for k, line, a in zip(keys, lines, authors, strict=True)
+    ]
+
+
+def handle_chain(ctx: Context) -> list[Reply]:
+    campaign = ctx.campaign()
+    if campaign is None or campaign.id is None:
+        return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))]
+    chain_key, seen = _incoming(ctx)
+    row, state = load_state(session=ctx.session, campaign_id=campaign.id, chain_key=chain_key)
+    known = {line.key for line in state}
+    if all(s.key in known for s in seen) and len(seen) >= len(state):
+        return []  # an unchanged repost
+    if campaign.status != OPEN:
+        return [
+            Reply(
+                "campaign_closed",
+                {"name": ctx.member.display_name, "title": campaign.title},
+                mentions=_me(ctx),
+            )
+        ]
+    apply = _ChainApplier(ctx, catalog_of(ctx.offers()), first_version=not state)
+    new_state = apply.merge(state, seen)
+    save_state(
+        session=ctx.session,
+        row=row,
+        campaign_id=campaign.id,
+        chain_key=chain_key,
+        lines=new_state,
+        now=ctx.now,
+    )
+    return apply.replies()
+
+
+def _me(ctx: Context) -> tuple[int, ...]:
+    return (ctx.member.id,) if ctx.member.id is not None else ()
+
+
+class _ChainApplier:
+    """Works out one repost: which lines are new, changed or gone, and applies them."""
+
+    def __init__(self, ctx: Context, catalog: tuple[CatalogEntry, ...], *, first_version: bool) -> None:
+        self.ctx = ctx
+        self.catalog = catalog
+        self.first_version = first_version
+        self.results: dict[int, tuple[Member, ApplyResult]] = {}
+        self.questions: list[Reply] = []
+        self.leader_notes: list[dict[str, str]] = []
+        # Several new lines at once (a first post, or reposts that crossed) may be other people's.
+        self._several_new_lines = False
+
+    def merge(self, state: list[StateLine], seen: list[SeenLine]) -> list[StateLine]:
+        seen_keys = {s.key for s in seen}
+        known = {line.key: line for line in state}
+        missing = [line for line in state if line.key not in seen_keys]
+        self._several_new_lines = sum(1 for s in seen if s.key not in known) > 1
+        merged: list[StateLine] = []
+        first_member_line = True
+        for item in seen:
+            old = known.get(item.key)
+            if old is not None:
+                merged.append(old)
+                first_member_line = False
+                continue
+            row = read_chain_row(item.line, self.catalog, first_row=self.first_version and first_member_line)
+            first_member_line = False
+            edited = self._edited_line(row, item, missing)
+            if edited is not None:
+                missing.remove(edited)
+                merged.append(self._edit(edited, item, row))
+            else:
+                merged.append(self._add(item, row))
+        for gone in missing:
+            kept = self._remove(gone)
+            if kept is not None:
+                merged.append(kept)
+        return merged
+
+    def _edited_line(self, row: ReadRow, item: SeenLine, missing: list[StateLine]) -> StateLine | None:
+        """The old line this new one replaces: the same name, or the same writer's only missing line."""
+        if row.name:
+            for old in missing:
+                if old.name == row.name:
+                    return old
+        author = self._author(item)
+        own = [old for old in missing if old.owner is not None and old.owner == author.id]
+        return own[0] if len(own) == 1 else None
+
+    def _author(self, item: SeenLine) -> Member:
+        if item.author_id:
+            return member_rows.ensure_member(
+                session=self.ctx.session,
+                group_id=self.ctx.group_id,
+                wechat_id=item.author_id,
+                display_name=item.author_id
+                if item.author_id != self.ctx.message.sender_id
+                else self.ctx.member.display_name,
+                now=self.ctx.now,
+            )
+        return self.ctx.member
+
+    def _add(self, item: SeenLine, row: ReadRow) -> StateLine:
+        if row.status != "ok" and row.status != "review":
+            return StateLine(key=item.key, name=row.name, owner=None, applied=None, status=row.status)
+        owner = self._owner_of_new_line(item, row)
+        if row.status == "review":
+            self._doubt(owner, item, row)
+            return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
+        self._apply(owner, _items(row), entered_by=self.ctx.member)
+        return StateLine(key=item.key, name=row.name, owner=owner.id, applied=item.line.text, status="ok")
+
+    def _owner_of_new_line(self, item: SeenLine, row: ReadRow) -> Member:
+        """Who a new line belongs to: its card author, else its writer, unless it names another member."""
+        if item.author_id:
+            return self._author(item)
+        if row.name and not same_person(row.name, self.ctx.member.display_name):
+            named = member_rows.find_members_by_name(
+                session=self.ctx.session, group_id=self.ctx.group_id, name=row.name
+            )
+            if named:
+                return named[0]
+            if self._several_new_lines:
+                return member_rows.ensure_proxy_member(
+                    session=self.ctx.session,
+                    group_id=self.ctx.group_id,
+                    name=row.name,
+                    address=row.note or "",
+                    now=self.ctx.now,
+                )
+        return self.ctx.member
+
+    def _edit(self, old: StateLine, item: SeenLine, row: ReadRow) -> StateLine:
+        author = self._author(item)
+        if old.owner is not None and old.owner != author.id:
+            self._note_for_leaders(OTHERS_LINE_CHANGED, old, item.line.text)
+            return replace(old, key=item.key)
+        owner = self.ctx.session.get(Member, old.owner) if old.owner is not None else author
+        assert owner is not None
+        if row.status == "review":
+            self._doubt(owner, item, row)
+            return replace(old, key=item.key, name=row.name, status="review")
+        before = _items(self._reread(old.applied)) if old.applied else ()
+        after = _items(row) if row.status == "ok" else ()
+        self._apply(owner, _difference(after, before, self.ctx), entered_by=self.ctx.member)
+        return StateLine(
+            key=item.key,
+            name=row.name,
+            owner=owner.id,
+            applied=item.line.text if after else None,
+            status=row.status,
+        )
+
+    def _remove(self, gone: StateLine) -> StateLine | None:
+        """A line missing from the repost: its own writer removed it, or someone reposted an older copy."""
+        author_id = self.ctx.member.id
+        if gone.owner is None or gone.owner != author_id:
+            if gone.owner is not None and self.ctx.is_leader:
+                self._note_for_leaders(OTHERS_LINE_REMOVED, gone, "")
+            return gone
+        if gone.applied:
+            owner = self.ctx.member
+            negated = tuple(replace(i, qty=-i.qty) for i in _items(self._reread(gone.applied)))
+            self._apply(owner, negated, entered_by=self.ctx.member)
+        return None
+
+    def _reread(self, text: str) -> ReadRow:
+        return read_chain_row(ChainLine(seq=None, text=text), self.catalog)
+
+    def _apply(self, owner: Member, items: Sequence[ReadItem], *, entered_by: Member) -> None:
+        if not items:
+            return
+        result = apply_items(self.ctx, member=owner, items=items, additive=True, entered_by=entered_by)
+        assert owner.id is not None
+        if owner.id in self.results:
+            earlier = self.results[owner.id][1]
+            earlier.changed.extend(result.changed)
+            earlier.refused.extend(result.refused)
+            earlier.unmatched.extend(result.unmatched)
+        else:
+            self.results[owner.id] = (owner, result)
+
+    def _doubt(self, owner: Member, item: SeenLine, row: ReadRow) -> None:
+        if owner.id == self.ctx.member.id and not self.questions:
+            self.questions.append(
+                ask_back(self.ctx, reason=row.reason or "unclear", candidates=self.catalog, items=row.items)
+            )
+        else:
+            reviews.open_review(
+                session=self.ctx.session,
+                group_id=self.ctx.group_id,
+                campaign_id=self._campaign_id(),
+                member_id=owner.id,
+                text=item.line.text,
+                reason=row.reason or "unclear",
+                now=self.ctx.now,
+                source_message_id=self.ctx.message.message_id,
+            )
+
+    def _campaign_id(self) -> int | None:
+        campaign = self.ctx.campaign()
+        return campaign.id if campaign is not None else None
+
+    def _note_for_leaders(self, reason: str, old: StateLine, new_text: str) -> None:
+        owner = self.ctx.session.get(Member, old.owner) if old.owner is not None else None
+        reviews.open_review(
+            session=self.ctx.session,
+            group_id=self.ctx.group_id,
+            campaign_id=self._campaign_id(),
+            member_id=old.owner,
+            text=new_text or (old.applied or old.key),
+            reason=reason,
+            now=self.ctx.now,
+            source_message_id=self.ctx.message.message_id,
+        )
+        self.leader_notes.append(
+            {
+                "reason": reason,
+                "owner": owner.display_name if owner else (old.name or ""),
+                "editor": self.ctx.member.display_name,
+                "old": old.applied or old.key,
+                "new": new_text,
+            }
+        )
+
+    def replies(self) -> list[Reply]:
+        replies = [
+            confirmation(self.ctx, owner, result, proxy=owner.id != self.ctx.member.id)
+            for owner, result in self.results.values()
+            if result.changed or result.refused
+        ]
+        replies.extend(self.questions)
+        if self.leader_notes:
+            replies.append(Reply("jielong_review", {"notes": self.leader_notes}, audience="leaders"))
+        return replies
+
+
+def _items(row: ReadRow) -> tuple[ReadItem, ...]:
+    return row.items
+
+
+def _difference(after: Sequence[ReadItem], before: Sequence[ReadItem], ctx: Context) -> tuple[ReadItem, ...]:
+    """The items to add (negative to take away) to turn `before` into `after`, per product and variant."""
+    offers = ctx.offers()
+    totals: dict[tuple[str, str], Decimal] = {}
+    sample: dict[tuple[str, str], ReadItem] = {}
+    for sign, items in ((1, after), (-1, before)):
+        for item in items:
+            offer = offer_for(item, offers)
+            key = (offer.product.code if offer else item.product, item.variant or "")
+            totals[key] = totals.get(key, Decimal(0)) + sign * item.qty
+            sample.setdefault(key, item)
+    return tuple(replace(sample[key], qty=qty) for key, qty in totals.items() if qty != 0)
+
+
+ROUTES = [Route(name="jielong", matches=_is_chain, handle=handle_chain)]

@@ -1,0 +1,124 @@
+"""Money: 已付 张三, 未付 (who still owes, and how much), and 统计 (sales, returns, commission)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.base import Context, Reply, Route
+from handlers.commands import command_named, parse_command
+from models import orders as order_rows
+from models.returns import refunds_for_orders
+from models.stats import SalesStats, sales_stats
+from models.tables import Campaign
+
+
+def amounts_due(session: Session, campaign_id: int) -> list[dict[str, Any]]:
+    """Every buyer with what they owe: the order amount less approved refunds."""
+    buyers = order_rows.campaign_buyers(session=session, campaign_id=campaign_id)
+    refunds = refunds_for_orders(session=session, order_ids=[b.order.id for b in buyers if b.order.id is not None])
+    return [
+        {
+            "name": b.member.display_name,
+            "member_id": b.member.id,
+            "wechat_id": b.member.wechat_id or "",
+            "proxy": b.order.is_proxy,
+            "paid": b.order.paid_at is not None,
+            "due_fen": b.amount_fen - refunds.get(b.order.id or 0, 0),
+            "order": b.order,
+            "pickup_code": b.order.pickup_code,
+        }
+        for b in buyers
+    ]
+
+
+def handle_mark_paid(ctx: Context) -> list[Reply]:
+    call = parse_command(ctx.text)
+    assert call is not None
+    campaign = ctx.campaign()
+    if campaign is None or campaign.id is None:
+        return [Reply("no_open_campaign", {})]
+    wanted = {w.lstrip("@") for w in call.args.replace("\u2005", " ").replace("，", " ").split()}
+    mentioned = set(ctx.message.mention_ids)
+    marked = []
+    for due in amounts_due(ctx.session, campaign.id):
+        order = due["order"]
+        if due["name"] in wanted or due["pickup_code"] in wanted or due["wechat_id"] in mentioned:
+            if order.paid_at is None:
+                order.paid_at = ctx.now
+            marked.append(due["name"])
+    unknown = sorted(wanted - set(marked) - {d for d in wanted if d.isdigit()})
+    return [Reply("marked_paid", {"names": marked, "unknown": unknown})]
+
+
+def handle_unpaid(ctx: Context) -> list[Reply]:
+    campaign = ctx.campaign()
+    if campaign is None or campaign.id is None:
+        return [Reply("no_open_campaign", {})]
+    unpaid = [d for d in amounts_due(ctx.session, campaign.id) if not d["paid"] and d["due_fen"] > 0]
+    return [
+        Reply(
+            "unpaid",
+            {
+                "title": campaign.title,
+                "people": [{k: d[k] for k in ("name", "proxy", "due_fen")} for d in unpaid],
+                "total_fen": sum(d["due_fen"] for d in unpaid),
+            },
+        )
+    ]
+
+
+PERIODS = {"今天": "today", "今日": "today", "本周": "week", "这周": "week", "本团": "campaign"}
+
+
+def period_start(now: datetime, period: str) -> datetime | None:
+    midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+    if period == "today":
+        return midnight
+    if period == "week":
+        return midnight - timedelta(days=now.weekday())
+    return None
+
+
+def stats_data(stats: SalesStats, *, label: str, title: str = "") -> dict[str, Any]:
+    return {
+        "label": label,
+        "title": title,
+        "campaigns": stats.campaigns,
+        "orders": stats.orders,
+        "sales_fen": stats.sales_fen,
+        "returns": stats.returns,
+        "return_rate": f"{stats.return_rate:.1%}",
+        "refund_fen": stats.refund_fen,
+        "commission_fen": stats.commission_fen,
+    }
+
+
+def handle_stats(ctx: Context) -> list[Reply]:
+    call = parse_command(ctx.text)
+    assert call is not None
+    period = PERIODS.get(call.args.strip(), "campaign" if not call.args.strip() else "")
+    if not period:
+        return [Reply("stats_usage", {})]
+    local_now = ctx.now.astimezone(ctx.tz)
+    campaign: Campaign | None = ctx.campaign() if period == "campaign" else None
+    if period == "campaign" and campaign is None:
+        return [Reply("no_open_campaign", {})]
+    stats = sales_stats(
+        session=ctx.session,
+        group_id=ctx.group_id,
+        default_commission_bp=ctx.settings.commission_bp,
+        since=period_start(local_now, period),
+        campaign_id=campaign.id if campaign else None,
+    )
+    label = {"today": "今天", "week": "本周", "campaign": "本团"}[period]
+    return [Reply("stats", stats_data(stats, label=label, title=campaign.title if campaign else ""))]
+
+
+ROUTES = [
+    Route("mark_paid", lambda ctx: command_named(ctx.text, "mark_paid"), handle_mark_paid, leader_only=True),
+    Route("unpaid", lambda ctx: command_named(ctx.text, "unpaid"), handle_unpaid, leader_only=True),
+    Route("stats", lambda ctx: command_named(ctx.text, "stats"), handle_stats, leader_only=True),
+]

@@ -1,0 +1,88 @@
+"""Sales figures for the leader: sales, orders, returns and commission over a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models.tables import Campaign, Order, OrderLine, Product, ReturnRequest
+from models.returns import APPROVED
+
+
+@dataclass(frozen=True)
+class SalesStats:
+    campaigns: int
+    orders: int
+    lines: int
+    sales_fen: int
+    returns: int
+    refund_fen: int
+    commission_fen: int
+
+    @property
+    def return_rate(self) -> float:
+        """Share of order lines that had a return approved or pending."""
+        return self.returns / self.lines if self.lines else 0.0
+
+
+def sales_stats(
+    *,
+    session: Session,
+    group_id: int,
+    default_commission_bp: int,
+    since: datetime | None = None,
+    campaign_id: int | None = None,
+) -> SalesStats:
+    query = (
+        select(Campaign.id, Order.id, OrderLine.id, OrderLine.qty, OrderLine.price_fen, Product.commission_bp)
+        .join(Order, col(Order.campaign_id) == Campaign.id)
+        .join(OrderLine, col(OrderLine.order_id) == Order.id)
+        .join(Product, col(Product.id) == OrderLine.product_id)
+        .where(Campaign.group_id == group_id)
+    )
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
+    if since is not None:
+        query = query.where(col(Campaign.opened_at) >= since)
+    rows = list(session.exec(query))
+    line_ids = [row[2] for row in rows]
+    returns, refund_by_line = _returns(session, line_ids)
+    campaigns, orders = set(), set()
+    sales = commission = 0
+    for campaign, order, line, qty, price, commission_bp in rows:
+        amount = int((qty * price).to_integral_value())
+        campaigns.add(campaign)
+        orders.add(order)
+        sales += amount
+        rate = default_commission_bp if commission_bp is None else commission_bp
+        # The leader earns on what the member finally paid: refunds come off first.
+        commission += max(amount - refund_by_line.get(line, 0), 0) * rate // 10_000
+    refunds = sum(refund_by_line.values())
+    return SalesStats(
+        campaigns=len(campaigns),
+        orders=len(orders),
+        lines=len(line_ids),
+        sales_fen=sales,
+        returns=returns,
+        refund_fen=refunds,
+        commission_fen=commission,
+    )
+
+
+def _returns(session: Session, line_ids: list[int | None]) -> tuple[int, dict[int, int]]:
+    """How many returns are open or approved on these lines, and the approved refund per line."""
+    if not line_ids:
+        return 0, {}
+    count = 0
+    refunds: dict[int, int] = {}
+    for line_id, status, refund in session.exec(
+        select(ReturnRequest.order_line_id, ReturnRequest.status, ReturnRequest.refund_fen).where(
+            col(ReturnRequest.order_line_id).in_(line_ids), ReturnRequest.status != "rejected"
+        )
+    ):
+        count += 1
+        if status == APPROVED:
+            refunds[line_id] = refunds.get(line_id, 0) + refund
+    return count, refunds

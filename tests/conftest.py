@@ -1,0 +1,135 @@
+"""Shared fixtures: a real database per test (a SQLite file, or the PostgreSQL server started by
+./scripts/test), an app on a manual clock, and a simulated group to talk to.
+
+No test may reach the internet: any connection to a non-loopback address fails loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+from bot.app import App, build_app
+from bot.catalog_file import read_catalog_file
+from bot.clock import ManualClock
+from bot.config import GroupSettings, Settings
+from bot.simulation import SimulatedGroup
+from models.catalog import upsert_products
+from models.db import create_schema, make_engine
+from models.groups import ensure_group
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_CATALOG = Path(__file__).resolve().parent.parent / "bot" / "demo_data" / "catalog.csv"
+LEADER = "李团长"
+GROUP_CHAT = "test-group@chatroom"
+GROUP_NAME = "幸福小区团购群"
+REQUIRE_SERVERS = os.environ.get("TUANBOT_REQUIRE_SERVERS") == "1"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: Any) -> Any:
+    if isinstance(address, tuple) and address and address[0] not in {"127.0.0.1", "::1", "localhost"}:
+        raise RuntimeError(f"a test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+def postgres_url() -> str:
+    url = os.environ.get("TUANBOT_TEST_PG_URL", "")
+    if not url:
+        if REQUIRE_SERVERS:
+            pytest.fail("TUANBOT_TEST_PG_URL is not set, but this run requires PostgreSQL")
+        pytest.skip("no PostgreSQL server (run ./scripts/test to start one)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    engine = make_engine(postgres_url())
+    SQLModel.metadata.drop_all(engine)
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, empty database: a SQLite file in the test's folder, or the shared PostgreSQL server."""
+    if request.param == "sqlite":
+        sqlite_engine = make_engine(f"sqlite:///{tmp_path / 'tuanbot.sqlite3'}")
+        create_schema(sqlite_engine)
+        yield sqlite_engine
+        sqlite_engine.dispose()
+    else:
+        pg_engine: Engine = request.getfixturevalue("postgres_engine")
+        _truncate_all(pg_engine)
+        yield pg_engine
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 22, 8, 0, tzinfo=SHANGHAI))
+
+
+def make_settings(**overrides: Any) -> Settings:
+    group = GroupSettings(
+        name=GROUP_NAME,
+        chat_id=GROUP_CHAT,
+        leaders=(SimulatedGroup.wechat_id(LEADER),),
+        pickup_place="小区北门",
+    )
+    return Settings(database_url="unused://", groups=(group,), **overrides)
+
+
+@pytest.fixture
+def app(engine: Engine, clock: ManualClock) -> App:
+    return build_app(make_settings(), clock=clock, engine=engine, instant_outbox=True, create_tables=False)
+
+
+def stock_catalog(app: App, csv_path: Path = DEMO_CATALOG) -> None:
+    with Session(app.engine) as session:
+        group = ensure_group(
+            session=session,
+            chat_id=GROUP_CHAT,
+            name=GROUP_NAME,
+            now=app.clock(),
+            enabled=True,
+            pickup_place="小区北门",
+        )
+        assert group.id is not None
+        upsert_products(session=session, group_id=group.id, specs=read_catalog_file(csv_path))
+        session.commit()
+
+
+@pytest.fixture
+def group(app: App) -> SimulatedGroup:
+    """A group with the demo catalog in stock and no campaign yet."""
+    stock_catalog(app)
+    return SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
+
+
+@pytest.fixture
+def open_group(group: SimulatedGroup) -> SimulatedGroup:
+    """A group whose leader has opened today's campaign with the whole demo catalog."""
+    group.say(LEADER, "开团")
+    return group
