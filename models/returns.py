@@ -40,7 +40,7 @@ def create_return(
 def returned_quantity(*, session: Session, order_line_id: int) -> Decimal:
     """How much of a line is already asked back or refunded (pending and approved requests)."""
     rows = session.exec(
-        select(ReturnRequest.qty).where(
+        select(col(ReturnRequest.qty)).where(
             ReturnRequest.order_line_id == order_line_id, col(ReturnRequest.status).in_((PENDING, APPROVED))
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.tables import Campaign, Order, OrderLine, Product, ReturnRequest
@@ -35,18 +36,26 @@ def sales_stats(
     since: datetime | None = None,
     campaign_id: int | None = None,
 ) -> SalesStats:
+    # Six columns: more than sqlmodel's typed select takes, so this one is plain SQLAlchemy.
     query = (
-        select(Campaign.id, Order.id, OrderLine.id, OrderLine.qty, OrderLine.price_fen, Product.commission_bp)
+        sa_select(
+            col(Campaign.id),
+            col(Order.id),
+            col(OrderLine.id),
+            col(OrderLine.qty),
+            col(OrderLine.price_fen),
+            col(Product.commission_bp),
+        )
         .join(Order, col(Order.campaign_id) == Campaign.id)
         .join(OrderLine, col(OrderLine.order_id) == Order.id)
         .join(Product, col(Product.id) == OrderLine.product_id)
-        .where(Campaign.group_id == group_id)
+        .where(col(Campaign.group_id) == group_id)
     )
     if campaign_id is not None:
-        query = query.where(Campaign.id == campaign_id)
+        query = query.where(col(Campaign.id) == campaign_id)
     if since is not None:
         query = query.where(col(Campaign.opened_at) >= since)
-    rows = list(session.exec(query))
+    rows = list(session.execute(query).tuples())
     line_ids = [row[2] for row in rows]
     returns, refund_by_line = _returns(session, line_ids)
     campaigns, orders = set(), set()

@@ -1,0 +1,178 @@
+"""A group's day as dialogs: member says X → the bot replies Y → the database holds Z."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.simulation import SimulatedGroup
+from tests import dbview
+from tests.conftest import GROUP_CHAT, LEADER
+
+
+def test_opening_a_campaign_posts_the_deals(group: SimulatedGroup) -> None:
+    [deals] = group.texts(group.say(LEADER, "开团"))
+    assert "1. 红富士苹果 ¥5.9/斤" in deals
+    assert "4. 土鸡蛋（30枚一板） ¥28/板 每人限2板 共40板" in deals
+    assert "截单" in deals and "小区北门" in deals
+    [campaign] = dbview.campaigns(group.app)
+    assert campaign.status == "open"
+
+
+def test_a_free_text_order_is_confirmed_after_it_is_saved(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say("王五", "红富士苹果2斤"))
+    assert reply.startswith("@王五 ✅ 王五 已记下")
+    assert "红富士苹果 现在共2斤" in reply
+    assert "合计¥11.8" in reply
+    assert dbview.orders(open_group.app) == {"王五": {"红富士苹果": Decimal(2)}}
+
+
+def test_a_second_message_adds_to_the_order(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "香蕉一把")
+    [reply] = open_group.texts(open_group.say("王五", "香蕉1把"))
+    assert "海南香蕉 现在共2把" in reply
+    assert dbview.orders(open_group.app) == {"王五": {"海南香蕉": Decimal(2)}}
+
+
+def test_two_products_in_one_message(open_group: SimulatedGroup) -> None:
+    open_group.say("杨杨", "西红柿5斤 香蕉1把")
+    assert dbview.orders(open_group.app) == {"杨杨": {"本地西红柿": Decimal(5), "海南香蕉": Decimal(1)}}
+
+
+def test_an_address_is_not_a_quantity(open_group: SimulatedGroup) -> None:
+    open_group.say("吴婶", "3栋502 吴婶 鸡蛋1板")
+    assert dbview.orders(open_group.app) == {"吴婶": {"土鸡蛋": Decimal(1)}}
+
+
+def test_an_ambiguous_product_is_asked_back_and_the_answer_settles_it(open_group: SimulatedGroup) -> None:
+    [question] = open_group.texts(open_group.say("钱大爷", "苹果两斤"))
+    assert "哪一个" in question
+    assert "1. 红富士苹果" in question and "2. 青苹果" in question
+    assert dbview.orders(open_group.app) == {}
+    assert [r.reason for r in dbview.open_reviews(open_group.app)] == ["ambiguous_product"]
+
+    [confirmation] = open_group.texts(open_group.say("钱大爷", "2"))
+    assert "青苹果 现在共2斤" in confirmation
+    assert dbview.orders(open_group.app) == {"钱大爷": {"青苹果": Decimal(2)}}
+    assert dbview.open_reviews(open_group.app) == []
+
+
+def test_a_bare_yes_does_not_settle_a_question(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")
+    [again] = open_group.texts(open_group.say("钱大爷", "好的"))
+    assert "请回复编号" in again
+    assert dbview.orders(open_group.app) == {}
+    assert len(dbview.open_reviews(open_group.app)) == 1
+
+
+def test_plus_one_with_several_products_asks_which(open_group: SimulatedGroup) -> None:
+    [question] = open_group.texts(open_group.say("王五", "+1"))
+    assert "哪一个" in question
+    open_group.say("王五", "海南香蕉")
+    assert dbview.orders(open_group.app) == {"王五": {"海南香蕉": Decimal(1)}}
+
+
+def test_change_and_cancel(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "香蕉一把")
+    [changed] = open_group.texts(open_group.say("郑哥", "香蕉改成2把"))
+    assert "海南香蕉 现在共2把" in changed
+    [cancelled] = open_group.texts(open_group.say("郑哥", "不要了"))
+    assert "已取消海南香蕉" in cancelled
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_my_order_lists_the_order_with_its_pickup_code(open_group: SimulatedGroup) -> None:
+    open_group.say("杨杨", "西红柿5斤")
+    [mine] = open_group.texts(open_group.say("杨杨", "我的订单"))
+    [order] = dbview.order_rows(open_group.app)
+    assert "1. 本地西红柿5斤 ¥22.5" in mine
+    assert f"取货码 {order.pickup_code}" in mine
+
+
+def test_chatter_gets_no_reply_and_no_order(open_group: SimulatedGroup) -> None:
+    for chatter in ("收到", "👌", "明天几点到货？", "谢谢团长"):
+        assert open_group.say("许阿姨", chatter) == []
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_per_person_limit_and_stock_are_enforced(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say("何姐", "鸡蛋3板"))
+    assert "每人限购2板" in reply
+    assert dbview.orders(open_group.app) == {}
+    open_group.say("何姐", "鸡蛋2板")
+    [reply] = open_group.texts(open_group.say("何姐", "鸡蛋1板"))
+    assert "您已订满" in reply
+    assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(2)}}
+
+
+def test_a_leader_orders_for_an_elderly_neighbour(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say(LEADER, "代下单 3栋502李爷爷 红富士3斤"))
+    assert "已代李爷爷下单（3栋502）" in reply
+    assert "@" not in reply  # nobody to mention: 李爷爷 has no WeChat
+    members = dbview.members(open_group.app)
+    assert members["李爷爷"].is_proxy and members["李爷爷"].wechat_id is None
+    assert members["李爷爷"].address == "3栋502"
+    [order] = dbview.order_rows(open_group.app)
+    assert order.is_proxy
+    open_group.say(LEADER, "代 李爷爷 改成2斤")
+    assert dbview.orders(open_group.app) == {"李爷爷": {"红富士苹果": Decimal(2)}}
+    open_group.say(LEADER, "代 李爷爷 不要了")
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_a_member_cannot_use_leader_commands(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "红富士苹果2斤")
+    [refusal] = open_group.texts(open_group.say("阿强", "截单"))
+    assert "只有团长" in refusal
+    assert dbview.campaigns(open_group.app)[0].status == "open"
+    assert dbview.inbound(open_group.app)[-1].outcome == "refused"
+    [refusal] = open_group.texts(open_group.say("阿强", "代 王奶奶 鸡蛋2板"))
+    assert "只有团长" in refusal
+    assert "王奶奶" not in dbview.members(open_group.app)
+
+
+def test_cutoff_posts_the_supplier_summary_and_sends_the_leader_the_sorting_list(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("王五", "红富士苹果2斤")
+    open_group.say("吴婶", "3栋502 吴婶 鸡蛋1板")
+    open_group.say(LEADER, "代 王奶奶 鸡蛋2板")
+    sent = open_group.say(LEADER, "截单")
+    in_group = [m.text for m in sent if m.chat_id == GROUP_CHAT]
+    private = [m.text for m in sent if m.chat_id == SimulatedGroup.wechat_id(LEADER)]
+    assert any("已截单" in t for t in in_group)
+    summary = next(t for t in in_group if "订货汇总" in t)
+    assert "1. 红富士苹果 × 2斤  ¥11.8（1人）" in summary
+    assert "4. 土鸡蛋 × 3板  ¥84（2人）" in summary
+    [sorting] = private
+    assert "王奶奶(代)" in sorting and "分拣单" in sorting
+    assert dbview.campaigns(open_group.app)[0].status == "closed"
+    [late] = open_group.texts(open_group.say("赵六", "西红柿两斤"))
+    assert "已截单" in late
+    assert "赵六" not in dbview.orders(open_group.app)
+
+
+def test_replaying_the_same_message_changes_nothing(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "红富士苹果2斤", message_id="wx-msg-1")
+    assert open_group.say("王五", "红富士苹果2斤", message_id="wx-msg-1") == []
+    assert open_group.last_outcome is not None and open_group.last_outcome.status == "duplicate"
+    assert dbview.orders(open_group.app) == {"王五": {"红富士苹果": Decimal(2)}}
+
+
+def test_unknown_commands_get_help(open_group: SimulatedGroup) -> None:
+    [help_text] = open_group.texts(open_group.say("王五", "/foo"))
+    assert "我的订单" in help_text
+
+
+def test_a_new_sender_is_registered_as_a_member(open_group: SimulatedGroup) -> None:
+    open_group.say("新邻居", "收到")
+    member = dbview.members(open_group.app)["新邻居"]
+    assert member.wechat_id == SimulatedGroup.wechat_id("新邻居") and not member.is_leader
+
+
+def test_empty_huge_and_garbage_messages_are_logged_and_ignored(open_group: SimulatedGroup) -> None:
+    for text in ("", "   ", "苹果2斤" * 20_000, "\x00\x01\x02\x03\x04\x05\x06\x07\x08" * 50):
+        assert open_group.say("捣乱的人", text) == []
+        assert open_group.last_outcome is not None and open_group.last_outcome.status == "ignored"
+    logged = dbview.inbound(open_group.app)[-4:]
+    assert [m.outcome for m in logged] == ["ignored"] * 4
+    assert dbview.orders(open_group.app) == {}
