@@ -212,7 +212,10 @@ class WechatyTransport:
         # puppet.start() restarts the remote puppet, then reads events until the stream ends.
         session.watch(asyncio.create_task(session.puppet.start(), name="wechaty-events"))
         if not await session.wait_connected(self._connect_timeout):
-            reason = session.end_reason or f"no answer within {self._connect_timeout:g}s"
+            reason = (
+                session.end_reason.replace(self._token, "***")
+                or f"no answer within {self._connect_timeout:g}s"
+            )
             await self._close_session(session, graceful=False)
             raise WechatyConnectError(
                 f"could not connect to the Wechaty puppet service at {self.endpoint}: {reason}"
@@ -518,7 +521,8 @@ class WechatyTransport:
         return self._remember_sent(response.id)
 
     async def _send_file(self, session: _Session, chat_id: str, path: Path) -> str | None:
-        file_box = await asyncio.to_thread(FileBox.from_file, str(path))
+        content = await asyncio.to_thread(path.read_bytes)
+        file_box = FileBox.from_base64(base64.b64encode(content), name=path.name)
         response = await self._call(
             session.puppet.puppet_stub.message_send_file(
                 conversation_id=chat_id, filebox=file_box.to_json_str()

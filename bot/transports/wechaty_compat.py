@@ -15,7 +15,8 @@ libraries for the whole project, each shim below patches one measured incompatib
 - `get_logger`: python-wechaty gives every module logger its own stderr handler at INFO with
   propagation off, under bare names such as "Config" or "Room", and logs message texts and the
   service token there. Its loggers are moved under "wechaty.*", propagate normally, and default
-  to WARNING; `redact()` masks a token in what the puppet client logs.
+  to WARNING; `redact()` masks a token in what the puppet client logs. Its FileBox logger calls
+  the deprecated `Logger.warn`, which warns; that one name is pointed at `Logger.warning`.
 - `CACHE_DIR`: importing `wechaty` creates `./.wechaty/` in the working directory unless
   CACHE_DIR is set; we default it to a per-user cache directory.
 """
@@ -151,6 +152,8 @@ def _route_wechaty_loggers() -> None:
             logger.handlers = []
             logger.propagate = True
             logger.setLevel(logging.WARNING)
+            # wechaty_puppet.file_box calls the deprecated Logger.warn (a DeprecationWarning).
+            logger.warn = logger.warning  # type: ignore[method-assign]
 
 
 def _make_puppet_options_hashable() -> None:
