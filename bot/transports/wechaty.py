@@ -244,17 +244,20 @@ class WechatyTransport:
     async def _close_session(self, session: _Session, *, graceful: bool) -> None:
         session.closing = True
         await _finish([session.health], timeout=0.5)
+        channel = getattr(session.puppet, "channel", None)
         if graceful:
             try:
                 # Stops the remote puppet and closes the channel, as python-wechaty's stop does.
                 await asyncio.wait_for(session.puppet.stop(), timeout=1.5)
             except _CALL_ERRORS as exc:
                 log.debug("puppet stop did not finish cleanly: %r", exc)
-        channel = getattr(session.puppet, "channel", None)
         if channel is not None:
             channel.close()
-            session.puppet.channel = None
         await _finish(session.tasks, timeout=1.0)
+        # PuppetService.start() calls the service's start() in a `finally:` after its stop(), so
+        # cancelling it during stop() opens a fresh connection (and swallows that first cancel).
+        if channel is not None:
+            channel.close()
         self._logged_in.clear()
 
     async def _supervise(self) -> None:
