@@ -33,7 +33,9 @@ SOLITAIRE = (
 )
 
 
-def card_xml(title: str = CARD, solitaire: str | None = SOLITAIRE, app_type: str = "53", cdata: bool = True) -> str:
+def card_xml(
+    title: str = CARD, solitaire: str | None = SOLITAIRE, app_type: str = "53", cdata: bool = True
+) -> str:
     escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if solitaire is None:
         extinfo = ""

@@ -149,7 +149,8 @@ def read_gray_png(data: bytes) -> list[bytes]:
         (length,) = struct.unpack(">I", data[offset : offset + 4])
         kind = data[offset + 4 : offset + 8]
         body = data[offset + 8 : offset + 8 + length]
-        assert struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])[0] == zlib.crc32(kind + body)
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        assert crc == zlib.crc32(kind + body)
         if kind == b"IDAT":
             chunks += body
         offset += 12 + length
