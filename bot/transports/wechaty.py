@@ -166,8 +166,7 @@ class WechatyTransport:
         self._queue = asyncio.Queue()
         self._consumer = asyncio.create_task(self._consume(), name="wechaty-messages")
         try:
-            self._session = await self._open_session()
-            await self._wait_for_login(self._session)
+            await self._wait_for_login(await self._open_session())
         except BaseException:
             await self.stop()
             raise
@@ -191,11 +190,11 @@ class WechatyTransport:
     async def stop(self) -> None:
         """Disconnect and stop delivering; finishes within about 5 seconds, and is idempotent."""
         self._stopping = True
-        await _finish([self._supervisor], timeout=1.0)
+        await _finish([self._supervisor], timeout=0.5)
         session, self._session = self._session, None
         if session is not None:
             await self._close_session(session, graceful=True)
-        await _finish([self._consumer], timeout=1.0)
+        await _finish([self._consumer], timeout=0.5)
         self._supervisor = self._consumer = None
         self._logged_in.clear()
 
@@ -207,7 +206,8 @@ class WechatyTransport:
             raise WechatyConnectError(f"cannot reach the Wechaty puppet service at {self.endpoint}")
         options = PuppetOptions()
         options.end_point, options.token = self.endpoint, self._token
-        session = _Session(PuppetService(options))
+        # Tracked from the start, so stop() closes it even if it is cancelled while connecting.
+        self._session = session = _Session(PuppetService(options))
         self._listen(session)
         # puppet.start() restarts the remote puppet, then reads events until the stream ends.
         session.watch(asyncio.create_task(session.puppet.start(), name="wechaty-events"))
@@ -216,6 +216,7 @@ class WechatyTransport:
                 session.end_reason.replace(self._token, "***")
                 or f"no answer within {self._connect_timeout:g}s"
             )
+            self._session = None
             await self._close_session(session, graceful=False)
             raise WechatyConnectError(
                 f"could not connect to the Wechaty puppet service at {self.endpoint}: {reason}"
@@ -276,7 +277,7 @@ class WechatyTransport:
                 self._session = None
                 await self._close_session(session, graceful=False)
             try:
-                self._session = await self._open_session()
+                await self._open_session()
                 delay = 1.0
             except WechatyConnectError as exc:
                 log.error("%s; retrying in %gs", exc, delay)
@@ -289,7 +290,9 @@ class WechatyTransport:
             await asyncio.sleep(self._health_interval)
             try:
                 await self._call(session.puppet.puppet_stub.ding(data="tuanbot-health"))
-            except Exception as exc:  # any failure means the service is not answering
+            except GRPCError as exc:
+                log.debug("health check answered with %s; the service is up", exc.status.name)
+            except Exception as exc:  # no answer at all: a dead or hung connection
                 session.end(f"health check failed: {self._redacted(exc)}")
                 return
 
@@ -390,7 +393,7 @@ class WechatyTransport:
             )
         if room_id:
             chat_name = await self._room_topic(session, room_id)
-            sender_name = await self._member_name(session, room_id, talker_id)
+            sender_name = await self._member_name(session, room_id, talker_id) if talker_id else ""
         else:
             chat_name = sender_name = await self._contact_name(session, talker_id)
         mention_ids = tuple(str(i) for i in payload.mention_ids or ())
@@ -438,18 +441,25 @@ class WechatyTransport:
                     session.puppet.puppet_stub.room_member_payload(id=room_id, member_id=contact_id)
                 )
                 name = str(payload.room_alias or payload.name or "")
-            except _CALL_ERRORS:
-                name = ""
-            name = self._names.put(
-                (room_id, contact_id), name or await self._contact_name(session, contact_id)
-            )
+            except _CALL_ERRORS as exc:
+                log.debug("no room member payload for %s in %s: %r", contact_id, room_id, exc)
+            if not name:
+                return await self._contact_name(session, contact_id)
+            self._names.put((room_id, contact_id), name)
         return name
 
     async def _contact_name(self, session: _Session, contact_id: str) -> str:
+        """The contact's WeChat name, else their id (not remembered, so a later lookup may succeed)."""
         name = self._names.get(("", contact_id))
         if name is None:
-            payload = await self._call(session.puppet.puppet_stub.contact_payload(id=contact_id))
-            name = self._names.put(("", contact_id), str(payload.name or contact_id))
+            try:
+                payload = await self._call(session.puppet.puppet_stub.contact_payload(id=contact_id))
+                name = str(payload.name or "")
+            except _CALL_ERRORS as exc:
+                log.debug("no contact payload for %s: %r", contact_id, exc)
+            if not name:
+                return contact_id
+            self._names.put(("", contact_id), name)
         return name
 
     async def _save_attachment(
@@ -509,12 +519,13 @@ class WechatyTransport:
     # -- outgoing --------------------------------------------------------------------------
 
     async def _send_text(self, session: _Session, message: OutgoingMessage) -> str | None:
-        is_room = message.chat_id.endswith("@chatroom")
-        mentions = message.mention_ids if is_room else ()
+        """WeChat shows a mention only as "@name" in the text, so each mentioned member's name is
+        put in front unless the text already has it; the ids make it a real, notifying mention."""
+        mentions = message.mention_ids if message.chat_id.endswith("@chatroom") else ()
         prefix = ""
         for contact_id in mentions:
             name = await self._member_name(session, message.chat_id, contact_id)
-            if f"@{name}" not in message.text:
+            if name != contact_id and f"@{name}" not in message.text:
                 prefix += f"@{name}{MENTION_SEPARATOR}"
         response = await self._call(
             session.puppet.puppet_stub.message_send_text(
