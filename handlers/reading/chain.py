@@ -1,0 +1,333 @@
+"""接龙 lists: cut a post into title, description, printed catalog and member lines, then read each line.
+
+`read_chain` is exactly `split_chain` plus `read_chain_row` for each member line, so the live bot,
+which re-reads only the lines a repost changed, gets the same rows as a full read. Reading a row
+looks at that row, the catalog and the title's offer, never at other rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from handlers.reading import reasons
+from handlers.reading.catalog import has_price, letter_menu_line, read_catalog_entry
+from handlers.reading.lines import Issue, LineReading, ReadContext, context_for, implicit_portion, read_line
+from handlers.reading.model import CatalogEntry, ChainReading, ReadRow, RowStatus
+from handlers.reading.offer import NO_OFFER, Offer, read_offer
+from handlers.reading.text import normalize_text
+
+# Past these a post is not a group's list but a flood; the rest is left unread (and said so).
+MAX_TEXT = 200_000
+MAX_LINES = 2_000
+
+_HEADER = re.compile(r"#\s*(?:接龙|接龍|group\s*note|开团|開團|团购|團購)", re.IGNORECASE)
+_EXAMPLE = re.compile(r"^\s*(?:例如|示例|举例|例子|格式|例)\s*[:：.、]?\s*")
+_NUMBERED = re.compile(
+    r"^\s*(?:(?P<n>\d{1,4})\s*(?P<p>[.、)）])|[（(]\s*(?P<n2>\d{1,4})\s*[)）]|(?P<c>[\u2460-\u2473]))(?P<body>.*)$"
+)
+_DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
+_TRAILER = re.compile(
+    r"截单|截止|截团|结束|快点|大家|谢谢|感谢|团长|统计|付款|自提|提货|到货|送达|发货|群里|通知|接龙|抓紧|为止|之前"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLine:
+    """One member line of a 接龙: its printed number (None for a 例 line) and its text, with any
+    continuation lines joined by newlines."""
+
+    seq: int | None
+    text: str
+    # The line as printed, number included, for the row's `raw`.
+    raw: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLayout:
+    """A 接龙 post cut into its parts, before any member line is read."""
+
+    title: str | None
+    description: tuple[str, ...] = ()
+    catalog: tuple[CatalogEntry, ...] = ()
+    lines: tuple[ChainLine, ...] = ()
+    trailer: tuple[str, ...] = ()
+    # What the title sells, for lines that name no product; pass it to `read_chain_row`.
+    offer: Offer = NO_OFFER
+    # A numbered catalog was printed above the member lines (their first row is often a demo).
+    catalog_first: bool = False
+    has_header: bool = False
+    # Lines past MAX_LINES that were not read.
+    unread: int = 0
+
+
+@dataclass(slots=True)
+class _Entry:
+    seq: int | None
+    lines: list[str]
+    raw: list[str]
+    example: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def split_chain(text: str) -> ChainLayout | None:
+    """The parts of a 接龙 post, or None when the text is not a chain list. Never raises."""
+    text = normalize_text(text)[:MAX_TEXT]
+    lines = text.split("\n")
+    header_at = max((i for i, line in enumerate(lines) if _HEADER.search(line)), default=None)
+    title: str | None = None
+    if header_at is not None:
+        header = _HEADER.search(lines[header_at])
+        assert header is not None
+        title = lines[header_at][header.end() :].strip() or None
+        lines = lines[header_at + 1 :]
+    unread = max(0, len(lines) - MAX_LINES)
+    parsed = _parse_lines(lines[:MAX_LINES], title)
+    entries, title, description, menu, trailer = parsed
+    numbered = [e for e in entries if not e.example]
+    if header_at is None and not _looks_like_list(numbered, entries, lines):
+        return None
+    catalog_block, members = _catalog_and_members(numbered)
+    catalog = [read_catalog_entry(str(e.seq), e.text) for e in catalog_block]
+    catalog += [read_catalog_entry(code, body) for code, body in menu]
+    member_ids = {id(e) for e in members}
+    chain_lines = tuple(
+        ChainLine(seq=e.seq, text=e.text, raw="\n".join(e.raw))
+        for e in entries
+        if e.example or id(e) in member_ids
+    )
+    return ChainLayout(
+        title=title,
+        description=tuple(description),
+        catalog=tuple(entry for entry in catalog if entry is not None),
+        lines=chain_lines,
+        trailer=tuple(trailer),
+        offer=read_offer(title, tuple(description)),
+        catalog_first=bool(catalog_block),
+        has_header=header_at is not None,
+        unread=unread,
+    )
+
+
+def _parse_lines(
+    lines: list[str], title: str | None
+) -> tuple[list[_Entry], str | None, list[str], list[tuple[str, str]], list[str]]:
+    entries: list[_Entry] = []
+    description: list[str] = []
+    menu: list[tuple[str, str]] = []
+    trailer: list[str] = []
+    previous_seq: int | None = None
+    last: _Entry | None = None
+    gap = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            gap = True
+            continue
+        if _EXAMPLE.match(stripped) and not _NUMBERED.match(stripped):
+            entries.append(_Entry(None, [stripped], [stripped], example=True))
+            last, gap = None, False
+            continue
+        numbered = _numbered(stripped, previous_seq)
+        if numbered:
+            for seq, body in numbered:
+                entries.append(_Entry(seq, [body], [stripped] if len(numbered) == 1 else [f"{seq}. {body}"]))
+                previous_seq = seq
+            last, gap = entries[-1], False
+            continue
+        if not any(not e.example for e in entries):
+            letter = letter_menu_line(stripped)
+            if letter is not None:
+                menu.append(letter)
+            elif title is None:
+                title = stripped
+            else:
+                description.append(stripped)
+            continue
+        if last is not None and not gap and not _TRAILER.search(stripped):
+            last.lines.append(stripped)
+            last.raw.append(stripped)
+            continue
+        trailer.append(stripped)
+        last = None
+    return entries, title, description, menu, trailer
+
+
+def _numbered(line: str, previous_seq: int | None) -> list[tuple[int, str]]:
+    """`1. 张三 2份` → [(1, "张三 2份")]; a whole list on one line (`1. 2. 倪彩霞 3. 莓心`) → one per
+    number; `6.8号星期一…` or `4.17健康打卡` (a date) → []."""
+    match = _NUMBERED.match(line)
+    if match is None:
+        return []
+    circled = match.group("c")
+    seq = ord(circled) - 0x2460 + 1 if circled else int(match.group("n") or match.group("n2"))
+    body = match.group("body")
+    if match.group("p") == "." and body[:1].isdigit():
+        expected = 1 if previous_seq is None else previous_seq + 1
+        if seq != expected or _DATE_AFTER_DOT.match(body):
+            return []
+    parts = [(seq, body.strip())]
+    while True:
+        current_seq, current_body = parts[-1]
+        following = re.search(rf"(?:^|\s){current_seq + 1}\s*[.、](?=\s|$)", current_body)
+        if following is None:
+            return parts
+        parts[-1] = (current_seq, current_body[: following.start()].strip())
+        parts.append((current_seq + 1, current_body[following.end() :].strip()))
+
+
+def _looks_like_list(numbered: list[_Entry], entries: list[_Entry], lines: list[str]) -> bool:
+    """Without a #接龙 header, a pasted numbered list: two or more numbered lines making up most of it."""
+    if len(numbered) < 2:
+        return False
+    in_entries = sum(len(e.lines) for e in entries)
+    non_empty = sum(1 for line in lines if line.strip())
+    return in_entries * 2 >= non_empty
+
+
+def _catalog_and_members(numbered: list[_Entry]) -> tuple[list[_Entry], list[_Entry]]:
+    """Split numbered entries into a printed catalog (numbering restarts after it) and member lines."""
+    blocks: list[list[_Entry]] = []
+    for entry in numbered:
+        assert entry.seq is not None
+        if not blocks or (blocks[-1][-1].seq is not None and entry.seq < blocks[-1][-1].seq):
+            blocks.append([])
+        blocks[-1].append(entry)
+    if not blocks:
+        return [], []
+    if len(blocks) == 1:
+        return (blocks[0], []) if _catalog_like(blocks[0]) else ([], blocks[0])
+    if _repost(blocks[0], blocks[-1]):
+        return [], blocks[-1]
+    return blocks[0], blocks[-1]
+
+
+def _catalog_like(block: list[_Entry]) -> bool:
+    """A numbered block with no member list after it is a catalog when most lines carry a price.
+
+    A member's basket (a name, then product lines each with a price, as in `1. ZJ` + `🐮金钱腱 $18/kg`)
+    has prices too, but on its continuation lines, one per product.
+    """
+    priced = 0
+    for entry in block:
+        basket = sum(1 for line in entry.lines[1:] if has_price(line)) >= 2
+        if has_price(entry.text) and not basket:
+            priced += 1
+    return len(block) >= 2 and priced * 5 >= len(block) * 3
+
+
+def _repost(earlier: list[_Entry], later: list[_Entry]) -> bool:
+    later_texts = {" ".join(e.text.split()) for e in later}
+    same = sum(1 for e in earlier if " ".join(e.text.split()) in later_texts)
+    return same * 5 >= len(earlier) * 3
+
+
+def read_chain_row(
+    line: ChainLine,
+    catalog: Sequence[CatalogEntry],
+    *,
+    first_row: bool = False,
+    offer: Offer | None = None,
+) -> ReadRow:
+    """Read one member line. `first_row`: the first member line under a printed catalog, where a
+    seller's demonstration (`1+2+3`) is an example, not an order. `offer`: `ChainLayout.offer`, what
+    a line that names no product orders. Never raises."""
+    text = normalize_text(line.text)
+    raw = line.raw or (f"{line.seq}. {text}" if line.seq is not None else text)
+    ctx = context_for(catalog, offer)
+    example = _EXAMPLE.match(text)
+    if example is not None and line.seq is None:
+        reading = read_line(text[example.end() :], ctx, mode="chain")
+        return _row(line.seq, reading, "example", raw)
+    reading = read_line(text, ctx, mode="chain")
+    if first_row and _demonstration(reading, ctx):
+        return _row(line.seq, reading, "example", raw)
+    return _row(line.seq, reading, _status(reading, ctx), raw)
+
+
+def _demonstration(reading: LineReading, ctx: ReadContext) -> bool:
+    """`1+2+3` or `1+2`: the first catalog codes in order, one each, is the seller showing the format."""
+    codes = [item.code for item in reading.items]
+    first_codes = [entry.code for entry in ctx.catalog[: len(codes)]]
+    return (
+        len(codes) >= 2
+        and codes == first_codes
+        and all(item.qty == 1 and item.variant is None for item in reading.items)
+    )
+
+
+def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:
+    if reading.issues:
+        return "review"
+    if reading.items:
+        return "ok"
+    if reading.numeral_in_name and ctx.offer.kind in ("buy", "meal"):
+        reading.issues.append(_numeral_issue(reading))
+        return "review"
+    if ctx.offer.kind == "meal" and ctx.implicit is not None and (reading.name or reading.notes):
+        # A meal relay: a bare name (with area and remarks) is one portion of the day's meal.
+        reading.items.append(implicit_portion(ctx))
+        return "ok"
+    return "chatter"
+
+
+def _numeral_issue(reading: LineReading) -> Issue:
+    return Issue(reasons.AMBIGUOUS_QUANTITY, f"{reading.name} 是名字，还是名字加数量?")
+
+
+def _row(seq: int | None, reading: LineReading, status: RowStatus, raw: str) -> ReadRow:
+    first = reading.issues[0] if reading.issues and status == "review" else None
+    detail = "；".join(dict.fromkeys(issue.detail for issue in reading.issues)) if first else None
+    return ReadRow(
+        seq=seq,
+        name=reading.name,
+        note=reading.note,
+        status=status,
+        reason=first.code if first else None,
+        raw=raw,
+        items=tuple(reading.items),
+        reason_detail=detail,
+    )
+
+
+def read_chain(text: str, catalog: Sequence[CatalogEntry] = ()) -> ChainReading | None:
+    """Read a whole 接龙 post; None when the text is not a chain list. A catalog passed in wins over
+    the one printed in the text. Never raises."""
+    layout = split_chain(text)
+    return None if layout is None else read_layout(layout, catalog)
+
+
+def read_layout(layout: ChainLayout, catalog: Sequence[CatalogEntry] = ()) -> ChainReading:
+    """Read every member line of a split chain against `catalog`, or the printed one when empty."""
+    chosen = tuple(catalog) or layout.catalog
+    rows: list[ReadRow] = []
+    first_member = True
+    for line in layout.lines:
+        rows.append(
+            read_chain_row(line, chosen, first_row=layout.catalog_first and first_member, offer=layout.offer)
+        )
+        if line.seq is not None:
+            first_member = False
+    if layout.unread:
+        rows.append(
+            ReadRow(
+                seq=None,
+                name=None,
+                note=None,
+                status="review",
+                reason=reasons.TOO_LONG,
+                raw=f"（另有 {layout.unread} 行未读）",
+                reason_detail=f"接龙太长，后面 {layout.unread} 行没有读",
+            )
+        )
+    return ChainReading(
+        title=layout.title,
+        description=layout.description,
+        catalog=chosen,
+        rows=tuple(rows),
+        trailer=layout.trailer,
+    )

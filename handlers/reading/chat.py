@@ -1,0 +1,204 @@
+"""One free-text group message → what it asks for (`ChatIntent`).
+
+The order of the checks is the order of a leader's reading: stickers and questions are chatter
+(`苹果还有吗` is not an order), then the fixed phrases (我的订单, 不要了, 改成, +1), and only then
+the general order reader, which must find a product and a quantity and may still ask back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from handlers.reading import reasons
+from handlers.reading.intents import (
+    CancelOrder,
+    ChangeOrder,
+    Chatter,
+    ChatIntent,
+    PlaceOrder,
+    PlusOne,
+    ShowMyOrder,
+    Unclear,
+)
+from handlers.reading.lines import LineReading, ReadContext, context_for, read_line
+from handlers.reading.matching import match_in
+from handlers.reading.model import CatalogEntry, ReadItem
+from handlers.reading.numbers import is_absurd, parse_number
+from handlers.reading.offer import Offer
+from handlers.reading.text import bare, normalize_text
+
+MAX_MESSAGE = 500
+
+_MENTION = re.compile(r"^(?:@\S+[\s\u2005]+)+")
+_STICKER = re.compile(r"^(?:\[[^\[\]]{1,10}\]\s*)+$")
+_END = r"[\s。.!！~～]*$"
+_SHOW = re.compile(
+    r"^(?:我的订单|我的单|查订单|查询订单|订单查询|查一下订单|查下订单|看看订单|看看我的订单|我订了什么|我订了啥|"
+    r"我买了什么|我买了啥|我定了什么|我定了啥|我要了什么|我要了啥|我的接龙)[?？]?" + _END
+)
+_QUESTION = re.compile(
+    r"[?？]\s*$|[吗嘛呢么]\s*[?？。!！~～]*$|几点|多少钱|什么时候|啥时候|有没有|还有吗|还有没有|怎么|哪里|在哪|"
+    r"能不能|可不可以|可以吗|是不是|要不要|几号|多久|为什么|咋"
+)
+_CANCEL_TAIL = re.compile(
+    r"^(?P<who>.*?)\s*(?:的订单|的单|订单)?\s*(?:不要了|不要啦|不买了|不订了|不定了|取消了?|退了|算了|撤了|删了|删掉|退掉)" + _END
+)
+_CANCEL_HEAD = re.compile(r"^(?:取消|退掉|删掉|删除|撤销|不要)\s*(?P<what>.+?)了?" + _END)
+_CHANGE = re.compile(r"^(?P<who>.*?)\s*(?:改成|改为|改到|换成|修改为|修改成|更改为|更改成)\s*(?P<what>.+)$")
+_PLUS = re.compile(
+    r"^(?P<who>[^+＋➕]*?)\s*(?:[+＋➕]\ufe0f?\s*(?P<n>\d{1,3})|加\s*(?P<cn>[一二两三四五六七八九十]))\s*(?:份|个)?" + _END
+)
+_TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})" + _END)
+_WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
+_PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己", "我也", "我也要"})
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧倪葛"
+)
+_KINSHIP = re.compile(r"老师|师傅|阿姨|叔|姐|哥|妹|弟|姨|妈|爸|奶奶|爷爷|先生|女士|宝")
+
+
+def read_chat_message(
+    text: str, catalog: Sequence[CatalogEntry] = (), *, offer: Offer | None = None
+) -> ChatIntent:
+    """What one group message asks for. Never raises; anything unreadable is `Chatter`."""
+    message = _MENTION.sub("", normalize_text(text)).strip()
+    if not message or _STICKER.match(message) or not any(ch.isalnum() for ch in message):
+        return Chatter()
+    ctx = context_for(catalog, offer)
+    if len(message) > MAX_MESSAGE:
+        reading = read_line(message, ctx, mode="chat")
+        if reading.order_like:
+            return Unclear(reasons.TOO_LONG, detail="消息太长，请团长看一下", items=tuple(reading.items))
+        return Chatter()
+    if _SHOW.match(message):
+        return ShowMyOrder()
+    if _QUESTION.search(message):
+        return Chatter()
+    for read in (_cancel, _change, _plus_one):
+        intent = read(message, ctx)
+        if intent is not None:
+            return intent
+    return _order(message, ctx)
+
+
+def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
+    tail = _CANCEL_TAIL.match(message)
+    head = None if tail else _CANCEL_HEAD.match(message)
+    if tail is None and head is None:
+        return None
+    words = (tail.group("who") if tail else head.group("what") if head else "").strip(" ，,:：")
+    name, product = _person_and_product(words, ctx)
+    if product is None and name is None:
+        return CancelOrder()
+    return CancelOrder(products=(product,) if product else (), name=name)
+
+
+def _change(message: str, ctx: ReadContext) -> ChatIntent | None:
+    match = _CHANGE.match(message)
+    if match is None:
+        return None
+    name, product = _person_and_product(match.group("who").strip(" ，,:："), ctx)
+    reading = read_line(match.group("what"), ctx, mode="chat")
+    if not reading.items:
+        return None
+    items = tuple(_with_product(item, product, ctx) for item in reading.items)
+    if reading.issues and product is None:
+        return _unclear(reading, items, name)
+    return ChangeOrder(items=items, name=name)
+
+
+def _plus_one(message: str, ctx: ReadContext) -> ChatIntent | None:
+    match = _PLUS.match(message) or _TIMES.match(message)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    count = parse_number(groups.get("n") or groups.get("cn") or "1") or Decimal(1)
+    who = match.group("who").strip(" ，,:：")
+    name, product = _person_and_product(who, ctx)
+    if product is not None:
+        item = ReadItem(product, count, None, message)
+        return PlaceOrder(items=(_with_product(item, product, ctx),), name=name)
+    if who and name is None:
+        return None  # `1+1`, `3栋+1`: not a plain +1; let the order reader look at it
+    if is_absurd(count):
+        return Unclear(reasons.ABSURD_QUANTITY, detail=f"+{count} 不像是真的数量", name=name)
+    return PlusOne(qty=count, name=name)
+
+
+def _order(message: str, ctx: ReadContext) -> ChatIntent:
+    reading = read_line(message, ctx, mode="chat")
+    items = tuple(reading.items)
+    if reading.issues:
+        return _unclear(reading, items, reading.name)
+    if items:
+        return PlaceOrder(items=items, name=reading.name, note=reading.note)
+    return Chatter()
+
+
+def _unclear(reading: LineReading, items: tuple[ReadItem, ...], name: str | None) -> Unclear:
+    issue = reading.issues[0]
+    candidates = next((i.candidates for i in reading.issues if i.candidates), ())
+    detail = "；".join(dict.fromkeys(i.detail for i in reading.issues))
+    return Unclear(issue.code, candidates=candidates, items=items, detail=detail, name=name)
+
+
+def _with_product(item: ReadItem, product: str | None, ctx: ReadContext) -> ReadItem:
+    """The item with the product named elsewhere in the message (`苹果改成3斤`)."""
+    if product is None or not item.implicit:
+        return item
+    entry = next((e for e in ctx.catalog if e.name == product), None)
+    return ReadItem(
+        product,
+        item.qty,
+        item.unit or (entry.unit if entry else None),
+        item.raw,
+        code=entry.code if entry else None,
+    )
+
+
+def _person_and_product(words: str, ctx: ReadContext) -> tuple[str | None, str | None]:
+    """Split `李四`, `苹果`, `李四的苹果` or `张三 苹果` into (person, product)."""
+    words = words.strip()
+    if words in _WHOLE_ORDER or words in _PRONOUNS:
+        return None, None
+    for separator in ("的", " "):
+        if separator in words:
+            person, _, thing = words.rpartition(separator)
+            product = _product(thing.strip(), ctx)
+            if product is not None and person.strip():
+                return _person(person.strip()), product
+    product = _product(words, ctx)
+    if product is not None:
+        return None, product
+    return _person(words), None
+
+
+def _product(words: str, ctx: ReadContext) -> str | None:
+    if not words:
+        return None
+    if ctx.catalog:
+        found = match_in(words, ctx.index)
+        if found.entry is not None and found.entry.name not in ctx.offer_words:
+            return found.entry.name
+        return words if found.ambiguous else None
+    return None if _looks_like_person(words) else words
+
+
+def _person(words: str) -> str | None:
+    words = words.strip(" ，,:：的")
+    return None if not words or words in _PRONOUNS or words in _WHOLE_ORDER else words
+
+
+def _looks_like_person(words: str) -> bool:
+    """Without a catalog, tell `李四` from `苹果`: a surname-led short name, a kinship word, or Latin."""
+    core = bare(words)
+    if not core:
+        return False
+    if core.isascii():
+        return True
+    if _KINSHIP.search(core):
+        return True
+    return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")

@@ -1,0 +1,82 @@
+"""What a chain's title and description say is on offer, for lines that name no product.
+
+A meal relay (`今日菜单`, `晚餐预定接龙（30元）`) sells one set meal, so `张三 1份` or a bare name is one
+portion of it. A single-product buy (`半个南瓜 等会送来 共20份`) names its product in the title.
+A sign-up or check-in (`健康打卡`, an activity with 场地 and 限16人) sells nothing: its numbers are
+headcounts or flags, never goods.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from handlers.reading.text import strip_emoji
+from handlers.reading.units import UNIT_PATTERN, canonical_unit
+
+OfferKind = Literal["buy", "meal", "signup", "unknown"]
+
+# The placeholder product for a quantity when nothing says what it is of.
+UNNAMED_OFFER = "(本团商品)"
+# The day's set meal in a meal relay whose title names no meal.
+SET_MEAL = "套餐"
+MEAL_WORDS = ("早餐", "午餐", "晚餐", "夜宵", "宵夜", "套餐", "便当", "盒饭", "工作餐", "早饭", "午饭", "晚饭")
+
+_MEAL = re.compile(r"菜单|午餐|晚餐|早餐|午饭|晚饭|订餐|报餐|便当|盒饭|套餐|轻食|送餐|放餐|工作餐|饭菜")
+_SIGNUP = re.compile(
+    r"打卡|签到|报名|比赛|对抗|场地|timesheet|会议|出勤|考勤|健康|体温|约球|球赛|羽毛球|篮球|足球|"
+    r"集合|参加|请假|值班|作业|早起|读书|活动|限\d+人",
+    re.IGNORECASE,
+)
+_BUY = re.compile(r"团购|團購|开团|開團|预定|预订|截单|截止|付款|配送|自取|自提|送货|到货|下单|价格|特价|秒杀|元|¥|￥|\$")
+_SIZE = re.compile(rf"(?:共|限|仅|只有|剩)\s*\d+\s*({UNIT_PATTERN})|\d+\s*元\s*/?\s*({UNIT_PATTERN})|每({UNIT_PATTERN})")
+_PRICE = re.compile(r"(\d+(?:\.\d+)?)\s*元")
+_LEAD = re.compile(r"^[\s#@【\[(（]*")
+_FIRST_PHRASE = re.compile(r"[^\s,，。;；:：!！?？（(【\[]+")
+_NOT_A_PRODUCT = re.compile(r"今日|今天|明天|本周|团购|接龙|开团|通知|到货|预定|预订|截单|菜单|大家|请|各位|\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The chain's one product (when it has one) and what kind of list it is."""
+
+    product: str | None = None
+    unit: str | None = None
+    price_fen: int | None = None
+    kind: OfferKind = "unknown"
+
+
+NO_OFFER = Offer()
+
+
+def read_offer(title: str | None, description: tuple[str, ...] = ()) -> Offer:
+    """The offer a chain's title and description describe; `NO_OFFER` when they say nothing."""
+    head = strip_emoji(title or "")
+    text = " ".join((head, *description))
+    if not text.strip():
+        return NO_OFFER
+    price = _PRICE.search(head)
+    price_fen = int(float(price.group(1)) * 100) if price else None
+    meal_in_title = next((word for word in MEAL_WORDS if word in head), None)
+    if meal_in_title or _MEAL.search(text):
+        return Offer(product=meal_in_title or SET_MEAL, unit="份", price_fen=price_fen, kind="meal")
+    if _SIGNUP.search(text) and not _BUY.search(head):
+        return Offer(kind="signup")
+    size = _SIZE.search(head)
+    product = _title_product(head) if size else None
+    if size or _BUY.search(text) or product:
+        unit = canonical_unit(next((g for g in size.groups() if g), None)) if size else None
+        return Offer(product=product, unit=unit, price_fen=price_fen, kind="buy")
+    return NO_OFFER
+
+
+def _title_product(title: str) -> str | None:
+    """The product a single-product title starts with: 半个南瓜 in `半个南瓜 等会送来 共20份`."""
+    phrase = _FIRST_PHRASE.search(_LEAD.sub("", title))
+    if phrase is None:
+        return None
+    word = phrase.group(0)
+    if not 2 <= len(word) <= 10 or _NOT_A_PRODUCT.search(word):
+        return None
+    return word

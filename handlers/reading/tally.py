@@ -1,0 +1,357 @@
+"""Tally a pasted text for `tuanbot tally FILE`: a 接龙 post, or a chat log of order messages.
+
+A chat log is read message by message, in order, the way a leader scrolls it:
+- a timestamp in front (`2026年10月3日 22:14`, `22:15`) is dropped; `张三: …` and a `张三 22:14`
+  line above a message name the sender;
+- numbered lines (`2、3栋王姐 1`) are read as 接龙 rows, other lines as chat messages;
+- `张三改成3份` replaces the quantity of 张三's earlier row, `李四不要了` sets it to 0 (or adds a
+  0 row when 李四 ordered nothing earlier), a second `+1` from the same person goes to review;
+- chatter (`收到`, `👌`, questions) is kept as `chatter` rows, so the leader sees every line was read.
+
+Catalog precedence: the catalog passed in, else the one printed in the text, else free product
+names as written. Totals count `ok` rows only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from handlers.reading import reasons
+from handlers.reading.chain import _NUMBERED, ChainLine, read_chain_row, read_layout, split_chain
+from handlers.reading.chat import read_chat_message
+from handlers.reading.intents import (
+    CancelOrder,
+    ChangeOrder,
+    Chatter,
+    ChatIntent,
+    PlaceOrder,
+    PlusOne,
+    ShowMyOrder,
+    Unclear,
+)
+from handlers.reading.lines import NOTE_MARK
+from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
+from handlers.reading.numbers import plain, tidy
+from handlers.reading.offer import UNNAMED_OFFER
+from handlers.reading.text import bare, normalize_text
+from handlers.reading.units import convert
+
+MAX_TEXT = 200_000
+MAX_MESSAGES = 5_000
+
+_DATE = r"(?:\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日)"
+_CLOCK = r"(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?::\d{2})?"
+_STAMP_FIRST = re.compile(rf"^\[?\s*(?:{_DATE}\s*)?{_CLOCK}\s*\]?\s*|^\[?{_DATE}\]?\s+")
+_SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
+_SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
+_NOT_SENDERS = re.compile(r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$")
+_WXID = re.compile(r"^wxid_\w+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """One product's total over the confident (`ok`) rows."""
+
+    product: str
+    variant: str | None
+    qty: Decimal
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Everything read from one pasted text."""
+
+    catalog: tuple[CatalogEntry, ...]
+    rows: tuple[ReadRow, ...]
+    totals: tuple[Total, ...]
+    title: str | None = None
+    source: Literal["chain", "chat"] = "chain"
+
+
+def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
+    """Tally a pasted 接龙 or chat log. Never raises."""
+    text = normalize_text(text)[:MAX_TEXT]
+    layout = split_chain(text)
+    if layout is not None and (layout.has_header or layout.lines):
+        reading = read_layout(layout, catalog)
+        return Tally(reading.catalog, reading.rows, totals(reading.rows), reading.title, "chain")
+    chosen = tuple(catalog)
+    rows = _read_chat_log(text, chosen)
+    return Tally(chosen, tuple(rows), totals(rows), None, "chat")
+
+
+def totals(rows: Sequence[ReadRow]) -> tuple[Total, ...]:
+    """Per product (and variant and unit), the sum over `ok` rows; products totalling 0 are left out."""
+    sums: dict[tuple[str, str | None, str | None], Decimal] = {}
+    for row in rows:
+        if row.status != "ok":
+            continue
+        for item in row.items:
+            key = (item.product, item.variant, item.unit)
+            sums[key] = sums.get(key, Decimal(0)) + item.qty
+    return tuple(Total(p, v, tidy(q), u) for (p, v, u), q in sums.items() if q != 0)
+
+
+# --- chat logs ---------------------------------------------------------------------------------
+
+
+def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow]:
+    rows: list[ReadRow] = []
+    sender: str | None = None
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:MAX_MESSAGES]:
+        sender_line = _SENDER_LINE.match(line)
+        if sender_line is not None and not _STAMP_FIRST.match(line):
+            sender = sender_line.group("name").strip()
+            continue
+        message = _STAMP_FIRST.sub("", line).strip()
+        if not message:
+            continue
+        prefix = _SENDER_PREFIX.match(message)
+        if prefix is not None and not _NOT_SENDERS.match(prefix.group("name").strip()):
+            name = prefix.group("name").strip()
+            sender = None if _WXID.match(name) else name
+            message = prefix.group("msg").strip()
+        numbered = _NUMBERED.match(message)
+        if numbered is not None and numbered.group("body").strip():
+            seq = int(numbered.group("n") or numbered.group("n2") or 1) if not numbered.group("c") else None
+            row = read_chain_row(ChainLine(seq=seq, text=numbered.group("body").strip(), raw=line), catalog)
+            rows.append(row if row.name or sender is None else replace(row, name=sender))
+            continue
+        _apply(rows, read_chat_message(message, catalog), line, sender, catalog)
+    if len(lines) > MAX_MESSAGES:
+        unread = len(lines) - MAX_MESSAGES
+        rows.append(_review_row(None, f"（另有 {unread} 行未读）", reasons.TOO_LONG, f"后面 {unread} 行没有读"))
+    return rows
+
+
+def _apply(
+    rows: list[ReadRow], intent: ChatIntent, raw: str, sender: str | None, catalog: tuple[CatalogEntry, ...]
+) -> None:
+    """Fold one chat message into the rows read so far."""
+    if isinstance(intent, Chatter | ShowMyOrder):
+        rows.append(ReadRow(seq=None, name=sender, note=None, status="chatter", reason=None, raw=raw))
+        return
+    if isinstance(intent, Unclear):
+        rows.append(
+            ReadRow(None, intent.name or sender, None, "review", intent.reason, raw, intent.items, intent.detail)
+        )
+        return
+    name = intent.name or sender
+    if isinstance(intent, PlaceOrder):
+        row = ReadRow(None, name, intent.note, "ok", None, raw, intent.items)
+        rows.append(row if name else _doubt(row, reasons.NO_NAME, "不知道是谁的订单"))
+        return
+    if isinstance(intent, PlusOne):
+        item = _implicit_item(intent.qty, raw, catalog)
+        row = ReadRow(None, name, None, "ok", None, raw, (item,))
+        if not name:
+            row = _doubt(row, reasons.NO_NAME, "不知道是谁的 +1")
+        elif _rows_of(rows, name):
+            row = _doubt(row, reasons.REPEATED_PLUS_ONE, f"{name} 之前已经接过龙，这是再加一份吗?")
+        rows.append(row)
+        return
+    if isinstance(intent, ChangeOrder):
+        _change(rows, intent, name, raw)
+        return
+    _cancel(rows, intent, name, raw, catalog)
+
+
+def _change(rows: list[ReadRow], intent: ChangeOrder, name: str | None, raw: str) -> None:
+    earlier = _rows_of(rows, name) if name else []
+    if not earlier:
+        row = ReadRow(None, name, None, "review", None, raw, intent.items)
+        rows.append(_doubt(row, reasons.NOTHING_TO_CHANGE, "要改的订单之前没有找到"))
+        return
+    at = earlier[-1]
+    row = rows[at]
+    items = list(row.items)
+    problem = None
+    for change in intent.items:
+        same = [i for i, item in enumerate(items) if item.product == change.product]
+        if change.implicit and len(items) == 1:
+            same = [0]
+        if not same:
+            if change.implicit:
+                problem = "没写改哪个商品"
+            else:
+                items.append(change)
+            continue
+        old = items[same[0]]
+        qty = convert(change.qty, change.unit, old.unit) if change.unit and old.unit else change.qty
+        if qty is None:
+            problem = f"{old.product} 的单位对不上"
+            continue
+        items[same[0]] = replace(old, qty=tidy(qty), raw=change.raw)
+    changed = replace(row, items=tuple(items), raw=f"{row.raw}\n{raw}")
+    rows[at] = _doubt(changed, reasons.AMBIGUOUS_PRODUCT, problem) if problem else changed
+
+
+def _cancel(
+    rows: list[ReadRow], intent: CancelOrder, name: str | None, raw: str, catalog: tuple[CatalogEntry, ...]
+) -> None:
+    earlier = _rows_of(rows, name) if name else []
+    if not earlier:
+        products = intent.products or (None,)
+        items = tuple(
+            _implicit_item(Decimal(0), raw, catalog) if p is None else ReadItem(p, Decimal(0), None, raw)
+            for p in products
+        )
+        row = ReadRow(None, name, None, "ok", None, raw, items)
+        rows.append(row if name else _doubt(row, reasons.NO_NAME, "不知道是谁要取消"))
+        return
+    for at in earlier:
+        row = rows[at]
+        items = tuple(
+            replace(item, qty=Decimal(0)) if not intent.products or item.product in intent.products else item
+            for item in row.items
+        )
+        rows[at] = replace(row, items=items, raw=f"{row.raw}\n{raw}")
+
+
+def _rows_of(rows: list[ReadRow], name: str | None) -> list[int]:
+    """The earlier order rows of the person called `name`."""
+    key = bare(name or "")
+    if not key:
+        return []
+    return [
+        i
+        for i, row in enumerate(rows)
+        if row.items and row.status in ("ok", "review") and bare(row.name or "") == key
+    ]
+
+
+def _implicit_item(qty: Decimal, raw: str, catalog: tuple[CatalogEntry, ...]) -> ReadItem:
+    if len(catalog) == 1:
+        entry = catalog[0]
+        return ReadItem(entry.name, qty, entry.unit, raw, code=entry.code, implicit=True)
+    return ReadItem(UNNAMED_OFFER, qty, "份", raw, implicit=True)
+
+
+def _doubt(row: ReadRow, reason: str, detail: str) -> ReadRow:
+    return replace(row, status="review", reason=reason, reason_detail=detail)
+
+
+def _review_row(seq: int | None, raw: str, reason: str, detail: str) -> ReadRow:
+    return ReadRow(seq=seq, name=None, note=None, status="review", reason=reason, raw=raw, reason_detail=detail)
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def tally_to_json(tally: Tally) -> dict[str, Any]:
+    """The tally in the stable shape the project's accuracy checks read. Do not change keys."""
+    return {
+        "catalog": [
+            {
+                "code": entry.code,
+                "name": entry.name,
+                "unit": entry.unit,
+                "price": None if entry.price_fen is None else plain(Decimal(entry.price_fen) / 100),
+            }
+            for entry in tally.catalog
+        ],
+        "rows": [
+            {
+                "seq": row.seq,
+                "name": row.name,
+                "note": row.note,
+                "status": row.status,
+                "reason": row.reason,
+                "raw": row.raw,
+                "items": [
+                    {
+                        "product": item.product,
+                        "variant": item.variant,
+                        "code": item.code,
+                        "qty": plain(item.qty),
+                        "unit": item.unit,
+                        "raw": item.raw,
+                    }
+                    for item in row.items
+                ],
+            }
+            for row in tally.rows
+        ],
+        "totals": [
+            {"product": t.product, "variant": t.variant, "qty": plain(t.qty), "unit": t.unit} for t in tally.totals
+        ],
+    }
+
+
+def format_tally_text(tally: Tally) -> str:
+    """Per-product totals, then one line per person, then what needs the leader: plain text."""
+    lines = [f"接龙：{tally.title}" if tally.title else "统计", "", "【汇总】（只算确认的行）"]
+    for total in tally.totals:
+        lines.append(f"  {_product_label(total.product, total.variant)}  {_amount(total.qty, total.unit)}")
+    if not tally.totals:
+        lines.append("  （没有确认的订单）")
+    lines += ["", "【明细】"]
+    for row in tally.rows:
+        if row.status in ("ok", "review"):
+            mark = "" if row.status == "ok" else " ⚠"
+            items = "，".join(f"{_product_label(i.product, i.variant)} {_amount(i.qty, i.unit)}" for i in row.items)
+            note = f"  [{row.note}]" if row.note else ""
+            lines.append(f"  {_seq(row)}{row.name or '（无名）'}：{items or '—'}{note}{mark}")
+    review = [row for row in tally.rows if row.status == "review"]
+    if review:
+        lines += ["", f"【待确认】{len(review)} 行"]
+        lines += [f"  {_seq(row)}{row.raw.splitlines()[0]}  ← {row.reason_detail or row.reason}" for row in review]
+    skipped = sum(1 for row in tally.rows if row.status in ("chatter", "example"))
+    if skipped:
+        lines += ["", f"（另有 {skipped} 行是示例、报名或闲聊，未计入）"]
+    return "\n".join(lines)
+
+
+def render_rows_as_chain(rows: Sequence[ReadRow], title: str | None = None) -> str:
+    """Write rows back as a 接龙 post, numbered from 1: confident rows as read (product names,
+    quantities, `（备注：…）`), doubtful rows in the member's own words, sign-ups by name; examples,
+    cancelled rows and unnamed chatter left out."""
+    lines = ["#接龙" + (f" {title}" if title else "")]
+    number = 0
+    for row in rows:
+        cancelled = bool(row.items) and all(item.qty == 0 for item in row.items)
+        if row.status == "example" or cancelled or (row.status == "chatter" and not row.name):
+            continue
+        number += 1
+        if row.status == "chatter":
+            lines.append(f"{number}. {' '.join(p for p in (row.name, row.note) if p)}")
+        elif row.status == "ok":
+            body = " ".join(_written(item) for item in row.items)
+            note = f"（{NOTE_MARK}：{row.note}）" if row.note else ""
+            lines.append(f"{number}. {' '.join(p for p in (row.name or '', body) if p)}{note}")
+        else:
+            lines.append(f"{number}. {_member_words(row)}")
+    return "\n".join(lines)
+
+
+def _member_words(row: ReadRow) -> str:
+    first = row.raw.split("\n")[0]
+    numbered = _NUMBERED.match(first)
+    body = numbered.group("body").strip() if numbered else first
+    return " ".join(body.split()) or (row.name or "")
+
+
+def _written(item: ReadItem) -> str:
+    qty = plain(item.qty)
+    label = "" if item.implicit and item.product == UNNAMED_OFFER else _product_label(item.product, item.variant)
+    if item.unit:
+        return f"{label}{qty}{item.unit}"
+    return f"{label}x{qty}"
+
+
+def _product_label(product: str, variant: str | None) -> str:
+    return f"{product}（{variant}）" if variant else product
+
+
+def _amount(qty: Decimal, unit: str | None) -> str:
+    return f"{plain(qty)}{unit or ''}"
+
+
+def _seq(row: ReadRow) -> str:
+    return f"{row.seq}. " if row.seq is not None else ""

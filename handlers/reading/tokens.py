@@ -1,0 +1,194 @@
+"""The lexer: cut one line of chat text into typed spans, so the reader never guesses at raw text.
+
+Catalog names are found first and protected (肉松小贝一盒三个 holds numerals that are not
+quantities). Then one regular expression, tried in a fixed order at each place, labels the rest:
+the spans that look like numbers but are not quantities (prices, specs, times, dates, addresses,
+phone numbers) come before quantities, so `600ml*24瓶4箱` is a spec and then 4 箱, and `3栋502`
+is an address, never 3 of anything.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import NamedTuple
+
+from handlers.reading.matching import CatalogIndex
+from handlers.reading.model import CatalogEntry
+from handlers.reading.numbers import CHINESE_NUMERAL_CHARS, parse_number
+from handlers.reading.text import EMOJI_CHARS
+from handlers.reading.units import UNIT_PATTERN, canonical_unit
+
+
+class Token(NamedTuple):
+    kind: str
+    text: str
+    start: int
+    end: int
+    value: Decimal | None = None
+    unit: str | None = None
+    entries: tuple[CatalogEntry, ...] = ()
+    # The people-kind word of a `kind` token (成人/儿童), or the inner text of a bracket group.
+    label: str | None = None
+
+
+_U = UNIT_PATTERN
+_CN = CHINESE_NUMERAL_CHARS
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NUM = r"\d+(?:\.\d+)?"
+_DAYPART = "上午|下午|晚上|早上|中午|凌晨|傍晚|今晚|明早|早晨"
+_PEOPLE = "成人|大人|儿童|小孩|小朋友|孩子"
+_CN_D = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖俩兩倆"
+# A well-formed Chinese number up to the hundreds, so 张三两斤 reads as 张三 + 两斤, not 三两 + 斤.
+_CN_NUMBER = rf"[{_CN_D}][百佰](?:零[{_CN_D}]|[{_CN_D}][十拾][{_CN_D}]?)?|[{_CN_D}]?[十拾][{_CN_D}]?|[{_CN_D}]"
+_CN_QTY = rf"(?:{_CN_NUMBER})\s*(?:{_U})半?|半\s*(?:{_U})"
+_CN_TIME = rf"[一二三四五六七八九十两]{{1,3}}点(?:半|[一二三四五六七八九十]{{1,3}}分|一刻)?"
+# Where a run of Chinese text must stop because something with meaning starts.
+_STOP = (
+    rf"{_CN_QTY}|{_CN_TIME}|(?:{_PEOPLE}|大|小)\s*\d|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
+    rf"|各\s*(?:\d|[{_CN}]|半)|送到?\s*\d|满\s*\d|[一1]\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚]"
+)
+
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("group", r"[（(][^（）()\n]{0,80}[)）]"),
+    ("phone", r"(?<!\d)1[3-9]\d{9}(?!\d)"),
+    ("date", r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?"),
+    (
+        "time",
+        rf"(?:{_DAYPART})\s*\d{{1,2}}(?:[.:：]\d{{1,2}}|点(?:半|\d{{1,2}}分?)?)?(?:左右)?"
+        r"|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[-~～至到]\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+        r"|\d{1,2}(?:\.\d{1,2})?\s*[-~～至到]\s*\d{1,2}(?:\.\d{1,2})?\s*[点时](?:半|\d{1,2}分?)?"
+        r"|\d{1,2}\s*点(?:半|\d{1,2}分?|一刻)?"
+        rf"|{_CN_TIME}",
+    ),
+    (
+        "date",
+        r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月份?"
+        r"|\d{1,2}[./]\d{1,2}\s*(?:[日号]|(?=\s*(?:星期|周|早|晚|上午|下午|中午|送|到|发)))"
+        r"|(?:周|星期|礼拜)[一二三四五六日天末]|今天|明天|后天|今日|明日|本周|下周|这周|明晚",
+    ),
+    (
+        "price",
+        rf"[¥￥$]\s*{_NUM}(?:\s*/\s*[^\s,，;；]+)?"
+        rf"|{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?"
+        rf"|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
+    ),
+    (
+        "spec",
+        rf"{_NUM}\s*(?:ml|mL|ML|毫升|[lL]|升|g|G|克|cm|CM|mm|寸|度|%|mAh)\s*[*×xX✖]\s*\d+\s*(?:{_U})"
+        rf"|{_NUM}\s*(?:{_U}|ml|mL|ML|毫升|[lL]|升)\s*[装裝]"
+        rf"|{_NUM}\s*(?:ml|mL|ML|毫升|[lL]|升|cm|CM|mm|寸|度|%|mAh)(?![A-Za-z])"
+        rf"|[一1]\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚]"
+        rf"|[{_CN}]+\s*(?:{_U})\s*[装裝]"
+        r"|满\s*\d+\s*元?",
+    ),
+    (
+        "addr",
+        r"\d+\s*(?:栋|幢|号楼|楼|单元|座|期|层|号院|号门|室|号房|房|弄|巷)(?:\s*\d+(?:\s*(?:栋|幢|号楼|楼|单元|座|层|室|号|房))?)*"
+        r"|(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*"
+        r"|(?<![A-Za-z])(?:Apt|APT|apt|Rm|RM|rm|Room|room|Unit|unit|Blk|blk|Flat|flat|No\.|#)\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"
+        r"|(?<![A-Za-z])[A-Z]\s*区|[东南西北中]区"
+        r"|(?<![A-Za-z0-9])[A-Z]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",
+    ),
+    ("kind", rf"(?:{_PEOPLE}|大|小)\s*\d+|\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
+    ("range", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
+    ("codeno", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
+    ("qty", rf"{_NUM}\s*(?:{_U})半?|{_CN_QTY}"),
+    ("mult", rf"(?:(?<![A-Za-z])[xX]|[×✖*])\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
+    ("each", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
+    ("plus", "[+＋➕]\ufe0f?"),
+    ("num", rf"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
+    ("word", r"(?:\d+[A-Za-z_]|[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*"),
+    ("num", _NUM),
+    ("letter", r"[A-Za-z]"),
+    ("emoji", f"[{EMOJI_CHARS}]+"),
+    ("hard", r"[，,；;、。\n！!？?]+"),
+    ("soft", r"[\s\-—–~～/\\|【】\[\]「」『』<>《》:：=…·•\"“”'‘’]+"),
+    ("cjk", rf"(?:(?!{_STOP})[{_HAN}\u3040-\u30ff々〇])+"),
+    ("other", r"."),
+)
+_MASTER = re.compile("|".join(f"(?P<{kind}_{i}>{pattern})" for i, (kind, pattern) in enumerate(_PATTERNS)))
+_GROUP_KIND = {f"{kind}_{i}": kind for i, (kind, _) in enumerate(_PATTERNS)}
+
+_QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
+_MULT_PARTS = re.compile(rf"({_NUM})\s*({_U})?$")
+_KIND_PARTS = re.compile(rf"(?:({_PEOPLE}|大|小)\s*(\d+)|(\d+)\s*({_PEOPLE}|大|小))")
+_RANGE_UNIT = re.compile(rf"({_U})$")
+_PRICE_UNIT = re.compile(rf"/\s*({_U})(?![A-Za-z])")
+
+PEOPLE_WORDS = {"成人": "成人", "大人": "成人", "大": "成人", "儿童": "儿童", "小孩": "儿童", "小朋友": "儿童"}
+PEOPLE_WORDS.update({"孩子": "儿童", "小": "儿童"})
+
+
+def scan(text: str, index: CatalogIndex | None) -> list[Token]:
+    """Every span of `text`, in order, each labelled with what it is."""
+    tokens: list[Token] = []
+    position = 0
+    if index is not None and index.mention_re is not None:
+        for mention in index.mention_re.finditer(text):
+            if mention.start() > position:
+                _scan_gap(text, position, mention.start(), tokens)
+            written = mention.group(0)
+            entries = index.mention_entries.get(written) or _entries_ignoring_case(index, written)
+            tokens.append(Token("product", written, mention.start(), mention.end(), entries=entries))
+            position = mention.end()
+    if position < len(text):
+        _scan_gap(text, position, len(text), tokens)
+    return tokens
+
+
+def _entries_ignoring_case(index: CatalogIndex, written: str) -> tuple[CatalogEntry, ...]:
+    lowered = written.lower()
+    for name, entries in index.mention_entries.items():
+        if name.lower() == lowered:
+            return entries
+    return ()
+
+
+def _scan_gap(text: str, start: int, end: int, tokens: list[Token]) -> None:
+    for match in _MASTER.finditer(text, start, end):
+        kind = _GROUP_KIND[match.lastgroup or "other_0"]
+        tokens.append(_typed(kind, match.group(0), match.start(), match.end()))
+
+
+def _typed(kind: str, written: str, start: int, end: int) -> Token:
+    if kind == "qty":
+        return _quantity(written, start, end)
+    if kind == "mult":
+        parts = _MULT_PARTS.search(written)
+        if parts is not None:
+            return Token("mult", written, start, end, Decimal(parts.group(1)), canonical_unit(parts.group(2)))
+    if kind == "num":
+        return Token("num", written, start, end, parse_number(written))
+    if kind == "kind":
+        parts = _KIND_PARTS.search(written)
+        if parts is not None:
+            word = parts.group(1) or parts.group(4)
+            count = parts.group(2) or parts.group(3)
+            return Token("kind", written, start, end, Decimal(count), label=PEOPLE_WORDS.get(word, word))
+    if kind == "range":
+        unit = _RANGE_UNIT.search(written)
+        return Token("range", written, start, end, unit=canonical_unit(unit.group(1)) if unit else None)
+    if kind == "codeno":
+        return Token("codeno", written, start, end, Decimal(written.rstrip("号 ")))
+    if kind == "group":
+        return Token("group", written, start, end, label=written[1:-1])
+    if kind == "price":
+        unit = _PRICE_UNIT.search(written)
+        return Token("price", written, start, end, unit=canonical_unit(unit.group(1)) if unit else None)
+    return Token(kind, written, start, end)
+
+
+def _quantity(written: str, start: int, end: int) -> Token:
+    parts = _QTY_PARTS.match(written.replace(" ", ""))
+    if parts is None:
+        return Token("qty", written, start, end)
+    number = parts.group("n")
+    value: Decimal | None = None
+    if number == "半":
+        value = Decimal("0.5")
+    elif number is not None:
+        value = parse_number(number)
+    if value is not None and parts.group("h"):
+        value += Decimal("0.5")
+    return Token("qty", written, start, end, value, canonical_unit(parts.group("u")))
