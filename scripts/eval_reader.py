@@ -152,7 +152,9 @@ def score_file(path: Path, label: dict[str, Any]) -> FileScore:
                         hit = key
                         break
             if hit is None or row is None:
-                score.missed.append(f"{label_row['seq']} {label_row['name']}: {wanted['product']} {wanted['qty']}")
+                score.missed.append(
+                    f"{label_row['seq']} {label_row['name']}: {wanted['product']} {wanted['qty']}"
+                )
                 continue
             counted.add(hit)
             if row.status == "ok":
@@ -177,34 +179,40 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    - "
 
 
+_SUMMED = ("expected", "ok_hits", "review_hits", "ok_right", "ok_items", "review_rows")
+
+
+def _print_line(
+    name: str, expected: int, ok_hits: int, review_hits: int, ok_right: int, ok_items: int, review_rows: int
+) -> None:
+    recall_ok, recall_all = _pct(ok_hits, expected), _pct(ok_hits + review_hits, expected)
+    precision = _pct(ok_right, ok_items)
+    print(f"{name:10} {expected:8} {recall_ok:>10} {recall_all:>10} {precision:>10} {review_rows:12}")
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     args = [a for a in argv if a != "-v"]
     corpus = Path(args[0]) if args else DEFAULT_CORPUS
-    labels = {entry["file"]: entry for entry in json.loads((corpus / "labels.json").read_text(encoding="utf-8"))}
-    scores = [score_file(path, labels[path.name]) for path in sorted(corpus.glob("*.txt")) if path.name in labels]
-    print(f"{'file':10} {'expected':>8} {'recall ok':>10} {'ok+review':>10} {'precision':>10} {'review rows':>12}")
+    labels = {
+        entry["file"]: entry for entry in json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
+    }
+    scores = [
+        score_file(path, labels[path.name]) for path in sorted(corpus.glob("*.txt")) if path.name in labels
+    ]
+    header = ("file", "expected", "recall ok", "ok+review", "precision", "review rows")
+    print("{:10} {:>8} {:>10} {:>10} {:>10} {:>12}".format(*header))
     for s in scores:
-        print(
-            f"{s.name:10} {s.expected:8} {_pct(s.ok_hits, s.expected):>10} "
-            f"{_pct(s.ok_hits + s.review_hits, s.expected):>10} {_pct(s.ok_right, s.ok_items):>10} {s.review_rows:12}"
-        )
+        _print_line(s.name, s.expected, s.ok_hits, s.review_hits, s.ok_right, s.ok_items, s.review_rows)
         if verbose:
             for line in s.missed:
                 print(f"    missed: {line}")
             for line in s.wrong:
                 print(f"    wrong:  {line}")
-    expected = sum(s.expected for s in scores)
-    ok_hits = sum(s.ok_hits for s in scores)
-    review_hits = sum(s.review_hits for s in scores)
-    ok_items = sum(s.ok_items for s in scores)
-    ok_right = sum(s.ok_right for s in scores)
     print("-" * 66)
-    print(
-        f"{'overall':10} {expected:8} {_pct(ok_hits, expected):>10} {_pct(ok_hits + review_hits, expected):>10} "
-        f"{_pct(ok_right, ok_items):>10} {sum(s.review_rows for s in scores):12}"
-    )
-    print(f"ok items: {ok_items} ({ok_right} right); expected item lines: {expected}")
+    totals = [sum(getattr(s, key) for s in scores) for key in _SUMMED]
+    _print_line("overall", *totals)
+    print(f"ok items: {totals[4]} ({totals[3]} right); expected item lines: {totals[0]}")
     return 0
 
 

@@ -9,8 +9,8 @@ from handlers.reading.chat import read_chat_message
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
-    Chatter,
     ChatIntent,
+    Chatter,
     PlaceOrder,
     PlusOne,
     ShowMyOrder,
@@ -20,7 +20,14 @@ from handlers.reading.matching import ProductMatch, match_product
 from handlers.reading.model import CatalogEntry, ChainReading, ReadItem, ReadRow
 from handlers.reading.offer import Offer
 from handlers.reading.quantities import Quantity, read_quantity, read_quantity_unit
-from handlers.reading.tally import Tally, Total, format_tally_text, render_rows_as_chain, tally_text, tally_to_json
+from handlers.reading.tally import (
+    Tally,
+    Total,
+    format_tally_text,
+    render_rows_as_chain,
+    tally_text,
+    tally_to_json,
+)
 from handlers.reading.text import normalize_text
 
 __all__ = [

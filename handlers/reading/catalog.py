@@ -48,9 +48,7 @@ def has_price(text: str) -> bool:
 
     A bare trailing integer (`Rain 13`) is not enough: member lines end in product codes too.
     """
-    return bool(
-        _CURRENCY_PRICE.search(text) or _YUAN_PRICE.search(text) or _DECIMAL_OR_PER_UNIT.search(text)
-    )
+    return bool(_CURRENCY_PRICE.search(text) or _YUAN_PRICE.search(text) or _DECIMAL_OR_PER_UNIT.search(text))
 
 
 def letter_menu_line(line: str) -> tuple[str, str] | None:
@@ -78,7 +76,9 @@ def read_catalog_entry(code: str | None, text: str) -> CatalogEntry | None:
         sale_unit = _SALE_UNIT.search(name) or _SALE_UNIT.search(text)
         unit = canonical_unit(sale_unit.group(1)) if sale_unit else None
     price_fen = _fen(prices[0]) if prices else None
-    variant_prices = tuple(_fen(p) for p in prices) if len(prices) > 1 and len(prices) == len(variants) else ()
+    variant_prices = (
+        tuple(_fen(p) for p in prices) if len(prices) > 1 and len(prices) == len(variants) else ()
+    )
     return CatalogEntry(
         name=name,
         code=code,
@@ -124,7 +124,7 @@ def _split_price(text: str) -> tuple[str, list[Decimal], str | None]:
 
 
 def _aliases(name: str) -> tuple[str, ...]:
-    """Shorter names members use: without the pack size or a bracketed remark (肉松小贝一盒三个 → 肉松小贝)."""
+    """Shorter names members use, without the pack size or a bracketed remark: 肉松小贝一盒三个 → 肉松小贝."""
     aliases: list[str] = []
     core = _ANY_GROUP.sub("", name).strip()
     for candidate in (core, _PACK_SIZE.sub("", core).strip(), _PACK_SIZE_ZHUANG.sub("", core).strip()):

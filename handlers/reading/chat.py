@@ -15,8 +15,8 @@ from handlers.reading import reasons
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
-    Chatter,
     ChatIntent,
+    Chatter,
     PlaceOrder,
     PlusOne,
     ShowMyOrder,
@@ -43,12 +43,14 @@ _QUESTION = re.compile(
     r"能不能|可不可以|可以吗|是不是|要不要|几号|多久|为什么|咋"
 )
 _CANCEL_TAIL = re.compile(
-    r"^(?P<who>.*?)\s*(?:的订单|的单|订单)?\s*(?:不要了|不要啦|不买了|不订了|不定了|取消了?|退了|算了|撤了|删了|删掉|退掉)" + _END
+    r"^(?P<who>.*?)\s*(?:的订单|的单|订单)?\s*(?:不要了|不要啦|不买了|不订了|不定了|取消了?|退了|算了|撤了|删了|删掉|退掉)"
+    + _END
 )
 _CANCEL_HEAD = re.compile(r"^(?:取消|退掉|删掉|删除|撤销|不要)\s*(?P<what>.+?)了?" + _END)
 _CHANGE = re.compile(r"^(?P<who>.*?)\s*(?:改成|改为|改到|换成|修改为|修改成|更改为|更改成)\s*(?P<what>.+)$")
 _PLUS = re.compile(
-    r"^(?P<who>[^+＋➕]*?)\s*(?:[+＋➕]\ufe0f?\s*(?P<n>\d{1,3})|加\s*(?P<cn>[一二两三四五六七八九十]))\s*(?:份|个)?" + _END
+    r"^(?P<who>[^+＋➕]*?)\s*(?:[+＋➕]\ufe0f?\s*(?P<n>\d{1,3})|加\s*(?P<cn>[一二两三四五六七八九十]))\s*(?:份|个)?"
+    + _END
 )
 _TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})" + _END)
 _WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})

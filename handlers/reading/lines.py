@@ -36,7 +36,23 @@ HEADCOUNT = "人数"
 NOTE_MARK = "备注"
 GIFT = "赠品"
 
-_VERBS = ("我要", "还要", "再要", "再来", "预定", "预订", "一共", "总共", "要", "买", "订", "定", "来", "拿", "共")
+_VERBS = (
+    "我要",
+    "还要",
+    "再要",
+    "再来",
+    "预定",
+    "预订",
+    "一共",
+    "总共",
+    "要",
+    "买",
+    "订",
+    "定",
+    "来",
+    "拿",
+    "共",
+)
 _PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己"})
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 _REMARK = re.compile(
@@ -172,7 +188,9 @@ def _chunks(tokens: list[Token]) -> list[int]:
     """The chunk number of each token: chunks are what spaces and commas separate."""
     chunk, numbers = 0, []
     for token in tokens:
-        if token.kind == "hard" or (token.kind == "soft" and any(ch.isspace() or ch in _BRACKETS for ch in token.text)):
+        if token.kind == "hard" or (
+            token.kind == "soft" and any(ch.isspace() or ch in _BRACKETS for ch in token.text)
+        ):
             chunk += 1
         numbers.append(chunk)
     return numbers
@@ -259,13 +277,12 @@ def _numeral_ends_name(tokens: list[Token], index: int, chunks: list[int]) -> bo
 
 
 def _has_order_after(tokens: list[Token], start: int, ctx: ReadContext) -> bool:
-    for token in tokens[start:]:
-        if token.kind in ("product", "qty", "mult", "kind", "each", "letter", "codeno", "range"):
-            if _is_order_atom(token, ctx):
-                return True
-        if token.kind == "num" and token.value and token.value > 1 and _is_order_atom(token, ctx):
-            return True
-    return False
+    """Whether anything after `start` orders; a trailing 0 or 1 (`王半斤,0`) is a flag, not an order."""
+    return any(
+        _is_order_atom(token, ctx)
+        and not (token.kind == "num" and token.value is not None and token.value <= 1)
+        for token in tokens[start:]
+    )
 
 
 def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bool = False) -> None:
@@ -403,7 +420,9 @@ def _read_order(
         elif kind == "each":
             state.each = True
         elif kind == "kind":
-            _start(state, _Mention(token.start, token.end, text=token.label, qty=token.value, label=token.label))
+            _start(
+                state, _Mention(token.start, token.end, text=token.label, qty=token.value, label=token.label)
+            )
         elif kind == "group":
             _on_group(token, ctx, state, reading, meal=meal)
         elif kind == "price":
@@ -458,7 +477,9 @@ def _start(state: _Pairing, mention: _Mention) -> None:
     state.hard_since = False
 
 
-def _on_product(token: Token, after: Token | None, ctx: ReadContext, state: _Pairing, reading: LineReading) -> None:
+def _on_product(
+    token: Token, after: Token | None, ctx: ReadContext, state: _Pairing, reading: LineReading
+) -> None:
     entries = token.entries
     current = state.current
     if current is not None and current.by_code and not state.hard_since and current.entry is not None:
@@ -468,7 +489,9 @@ def _on_product(token: Token, after: Token | None, ctx: ReadContext, state: _Pai
         if after is None or after.kind not in ("qty", "mult"):
             names = "、".join(e.name for e in entries)
             reading.issues.append(
-                Issue(reasons.CONFLICTING_CODE, f"{current.entry.code} 是 {current.entry.name}，但写着 {names}")
+                Issue(
+                    reasons.CONFLICTING_CODE, f"{current.entry.code} 是 {current.entry.name}，但写着 {names}"
+                )
             )
             current.end = token.end
             return
@@ -517,7 +540,12 @@ def _on_words(
     if meal:
         reading.notes.append(words)  # a meal relay sells one meal: other words are remarks
         return
-    if current is not None and current.text is not None and current.entry is None and current.end == token.start:
+    if (
+        current is not None
+        and current.text is not None
+        and current.entry is None
+        and current.end == token.start
+    ):
         current.text += words
         current.end = token.end
         return
@@ -569,10 +597,10 @@ def _on_number(
     if entry is not None:
         _start(state, _Mention(token.start, token.end, entry=entry, by_code=True))
         return
-    if current is not None and current.by_code and current.qty is None and not state.hard_since:
-        if not ctx.index.has_numeric_codes:
-            current.qty, current.end = value, token.end  # C 2
-            return
+    by_letter = current is not None and current.by_code and not ctx.index.has_numeric_codes
+    if by_letter and current is not None and current.qty is None and not state.hard_since:
+        current.qty, current.end = value, token.end  # C 2
+        return
     _flush_pending(state)
     state.bare.append(token)
 
@@ -596,13 +624,18 @@ def _range_codes(token: Token, ctx: ReadContext) -> list[tuple[str, tuple[int, i
     """`4-7` between product codes means items 4 and 7, not a range; anything else is not codes."""
     if token.unit is not None or not ctx.index.has_numeric_codes:
         return None
-    parts = [(m.group(0), (token.start + m.start(), token.start + m.end())) for m in _RANGE_PART.finditer(token.text)]
+    parts = [
+        (m.group(0), (token.start + m.start(), token.start + m.end()))
+        for m in _RANGE_PART.finditer(token.text)
+    ]
     if len(parts) != 2 or any("." in p or ctx.index.code(p) is None for p, _ in parts):
         return None
     return parts
 
 
-def _on_quantity(token: Token, after: Token | None, state: _Pairing, reading: LineReading, *, meal: bool) -> None:
+def _on_quantity(
+    token: Token, after: Token | None, state: _Pairing, reading: LineReading, *, meal: bool
+) -> None:
     current = state.current
     if token.value is None:
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是多少?"))
@@ -733,7 +766,10 @@ def _settle_bare_numbers(
 
 def _is_bracketed(token: Token, text: str) -> bool:
     """`【12】`: a number alone in brackets, the way check-in lists write a headcount."""
-    return text[token.start - 1 : token.start] in ("【", "[") and text[token.end : token.end + 1] in ("】", "]")
+    return text[token.start - 1 : token.start] in ("【", "[") and text[token.end : token.end + 1] in (
+        "】",
+        "]",
+    )
 
 
 # --- pass 3: products, quantities and doubts ------------------------------------------------------
@@ -755,7 +791,11 @@ def _resolve(mention: _Mention, text: str, ctx: ReadContext, reading: LineReadin
             mention.implicit = True
         else:
             entry = _match_words(product_text, mention, ctx, reading)
-            if entry is None and mention.qty is None and not (mention.priced or mention.add_on or mention.label):
+            if (
+                entry is None
+                and mention.qty is None
+                and not (mention.priced or mention.add_on or mention.label)
+            ):
                 reading.notes.append(mention.text or "")
                 return
     if entry is None and (mention.implicit or product_text is None):
@@ -774,7 +814,9 @@ def _resolve(mention: _Mention, text: str, ctx: ReadContext, reading: LineReadin
     _add(reading, ReadItem(entry.name, tidy(qty), unit, raw, code=entry.code, variant=GIFT if gift else None))
 
 
-def _match_words(words: str, mention: _Mention, ctx: ReadContext, reading: LineReading) -> CatalogEntry | None:
+def _match_words(
+    words: str, mention: _Mention, ctx: ReadContext, reading: LineReading
+) -> CatalogEntry | None:
     """The catalog entry free words name; records a doubt when they name two or none."""
     found = match_in(words, ctx.index)
     if found.entry is not None:

@@ -219,7 +219,9 @@ def _variant_match(query: str, index: CatalogIndex) -> ProductMatch | None:
 def _fuzzy(key: str, index: CatalogIndex) -> ProductMatch:
     if len(key) < 3:
         return NO_MATCH
-    close = _unique(entry for name_key, entry, _ in index.names if len(name_key) >= 3 and _one_edit(key, name_key))
+    close = _unique(
+        entry for name_key, entry, _ in index.names if len(name_key) >= 3 and _one_edit(key, name_key)
+    )
     if len(close) == 1:
         return ProductMatch(entry=close[0], kind="fuzzy")
     if close:

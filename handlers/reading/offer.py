@@ -21,7 +21,20 @@ OfferKind = Literal["buy", "meal", "signup", "unknown"]
 UNNAMED_OFFER = "(本团商品)"
 # The day's set meal in a meal relay whose title names no meal.
 SET_MEAL = "套餐"
-MEAL_WORDS = ("早餐", "午餐", "晚餐", "夜宵", "宵夜", "套餐", "便当", "盒饭", "工作餐", "早饭", "午饭", "晚饭")
+MEAL_WORDS = (
+    "早餐",
+    "午餐",
+    "晚餐",
+    "夜宵",
+    "宵夜",
+    "套餐",
+    "便当",
+    "盒饭",
+    "工作餐",
+    "早饭",
+    "午饭",
+    "晚饭",
+)
 
 _MEAL = re.compile(r"菜单|午餐|晚餐|早餐|午饭|晚饭|订餐|报餐|便当|盒饭|套餐|轻食|送餐|放餐|工作餐|饭菜")
 _SIGNUP = re.compile(
@@ -29,12 +42,18 @@ _SIGNUP = re.compile(
     r"集合|参加|请假|值班|作业|早起|读书|活动|限\d+人",
     re.IGNORECASE,
 )
-_BUY = re.compile(r"团购|團購|开团|開團|预定|预订|截单|截止|付款|配送|自取|自提|送货|到货|下单|价格|特价|秒杀|元|¥|￥|\$")
-_SIZE = re.compile(rf"(?:共|限|仅|只有|剩)\s*\d+\s*({UNIT_PATTERN})|\d+\s*元\s*/?\s*({UNIT_PATTERN})|每({UNIT_PATTERN})")
+_BUY = re.compile(
+    r"团购|團購|开团|開團|预定|预订|截单|截止|付款|配送|自取|自提|送货|到货|下单|价格|特价|秒杀|元|¥|￥|\$"
+)
+_SIZE = re.compile(
+    rf"(?:共|限|仅|只有|剩)\s*\d+\s*({UNIT_PATTERN})|\d+\s*元\s*/?\s*({UNIT_PATTERN})|每({UNIT_PATTERN})"
+)
 _PRICE = re.compile(r"(\d+(?:\.\d+)?)\s*元")
 _LEAD = re.compile(r"^[\s#@【\[(（]*")
 _FIRST_PHRASE = re.compile(r"[^\s,，。;；:：!！?？（(【\[]+")
-_NOT_A_PRODUCT = re.compile(r"今日|今天|明天|本周|团购|接龙|开团|通知|到货|预定|预订|截单|菜单|大家|请|各位|\d")
+_NOT_A_PRODUCT = re.compile(
+    r"今日|今天|明天|本周|团购|接龙|开团|通知|到货|预定|预订|截单|菜单|大家|请|各位|\d"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ from handlers.reading.text import normalize_text
 from handlers.reading.tokens import scan
 
 # Words around a quantity that do not change it: 要3份, 来两斤吧, 就1个.
-_FILLERS = frozenset({"要", "来", "买", "订", "就", "我要", "吧", "了", "啊", "哦", "呀", "好", "共", "一共", "总共", "改成"})
+_FILLERS = frozenset(
+    {"要", "来", "买", "订", "就", "我要", "吧", "了", "啊", "哦", "呀", "好", "共", "一共", "总共", "改成"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,8 @@ from handlers.reading.chat import read_chat_message
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
-    Chatter,
     ChatIntent,
+    Chatter,
     PlaceOrder,
     PlusOne,
     ShowMyOrder,
@@ -48,7 +48,9 @@ _CLOCK = r"(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?:
 _STAMP_FIRST = re.compile(rf"^\[?\s*(?:{_DATE}\s*)?{_CLOCK}\s*\]?\s*|^\[?{_DATE}\]?\s+")
 _SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
 _SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
-_NOT_SENDERS = re.compile(r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$")
+_NOT_SENDERS = re.compile(
+    r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
+)
 _WXID = re.compile(r"^wxid_\w+$")
 
 
@@ -126,7 +128,9 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
         _apply(rows, read_chat_message(message, catalog), line, sender, catalog)
     if len(lines) > MAX_MESSAGES:
         unread = len(lines) - MAX_MESSAGES
-        rows.append(_review_row(None, f"（另有 {unread} 行未读）", reasons.TOO_LONG, f"后面 {unread} 行没有读"))
+        rows.append(
+            _review_row(None, f"（另有 {unread} 行未读）", reasons.TOO_LONG, f"后面 {unread} 行没有读")
+        )
     return rows
 
 
@@ -139,7 +143,9 @@ def _apply(
         return
     if isinstance(intent, Unclear):
         rows.append(
-            ReadRow(None, intent.name or sender, None, "review", intent.reason, raw, intent.items, intent.detail)
+            ReadRow(
+                None, intent.name or sender, None, "review", intent.reason, raw, intent.items, intent.detail
+            )
         )
         return
     name = intent.name or sender
@@ -238,7 +244,9 @@ def _doubt(row: ReadRow, reason: str, detail: str) -> ReadRow:
 
 
 def _review_row(seq: int | None, raw: str, reason: str, detail: str) -> ReadRow:
-    return ReadRow(seq=seq, name=None, note=None, status="review", reason=reason, raw=raw, reason_detail=detail)
+    return ReadRow(
+        seq=seq, name=None, note=None, status="review", reason=reason, raw=raw, reason_detail=detail
+    )
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -279,7 +287,8 @@ def tally_to_json(tally: Tally) -> dict[str, Any]:
             for row in tally.rows
         ],
         "totals": [
-            {"product": t.product, "variant": t.variant, "qty": plain(t.qty), "unit": t.unit} for t in tally.totals
+            {"product": t.product, "variant": t.variant, "qty": plain(t.qty), "unit": t.unit}
+            for t in tally.totals
         ],
     }
 
@@ -295,13 +304,17 @@ def format_tally_text(tally: Tally) -> str:
     for row in tally.rows:
         if row.status in ("ok", "review"):
             mark = "" if row.status == "ok" else " ⚠"
-            items = "，".join(f"{_product_label(i.product, i.variant)} {_amount(i.qty, i.unit)}" for i in row.items)
+            items = "，".join(
+                f"{_product_label(i.product, i.variant)} {_amount(i.qty, i.unit)}" for i in row.items
+            )
             note = f"  [{row.note}]" if row.note else ""
             lines.append(f"  {_seq(row)}{row.name or '（无名）'}：{items or '—'}{note}{mark}")
     review = [row for row in tally.rows if row.status == "review"]
     if review:
         lines += ["", f"【待确认】{len(review)} 行"]
-        lines += [f"  {_seq(row)}{row.raw.splitlines()[0]}  ← {row.reason_detail or row.reason}" for row in review]
+        lines += [
+            f"  {_seq(row)}{row.raw.splitlines()[0]}  ← {row.reason_detail or row.reason}" for row in review
+        ]
     skipped = sum(1 for row in tally.rows if row.status in ("chatter", "example"))
     if skipped:
         lines += ["", f"（另有 {skipped} 行是示例、报名或闲聊，未计入）"]
@@ -339,7 +352,9 @@ def _member_words(row: ReadRow) -> str:
 
 def _written(item: ReadItem) -> str:
     qty = plain(item.qty)
-    label = "" if item.implicit and item.product == UNNAMED_OFFER else _product_label(item.product, item.variant)
+    label = (
+        "" if item.implicit and item.product == UNNAMED_OFFER else _product_label(item.product, item.variant)
+    )
     if item.unit:
         return f"{label}{qty}{item.unit}"
     return f"{label}x{qty}"

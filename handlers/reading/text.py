@@ -15,7 +15,9 @@ import re
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff0-\ufff8]"
 )
-_STRAY_ZWJ = re.compile("(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d|\u200d(?![\U0001f000-\U0001faff\u2600-\u27bf])")
+_STRAY_ZWJ = re.compile(
+    "(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d|\u200d(?![\U0001f000-\U0001faff\u2600-\u27bf])"
+)
 # C0/C1 control characters other than tab and newline become spaces, so words stay apart.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
@@ -59,9 +61,7 @@ _DECORATION = re.compile(f"[{EMOJI_CHARS}\\s~～!！?？。.,，、;；:：'\"�
 
 def normalize_text(text: str) -> str:
     """Return `text` with invisible characters removed, full-width ASCII made half-width and
-    line breaks unified to `\\n`. Never raises; a non-string comes back as an empty string."""
-    if not isinstance(text, str):
-        return ""
+    line breaks unified to `\\n`. Never raises."""
     text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     text = _STRAY_ZWJ.sub("", text)

@@ -40,9 +40,11 @@ _DAYPART = "上午|下午|晚上|早上|中午|凌晨|傍晚|今晚|明早|早�
 _PEOPLE = "成人|大人|儿童|小孩|小朋友|孩子"
 _CN_D = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖俩兩倆"
 # A well-formed Chinese number up to the hundreds, so 张三两斤 reads as 张三 + 两斤, not 三两 + 斤.
-_CN_NUMBER = rf"[{_CN_D}][百佰](?:零[{_CN_D}]|[{_CN_D}][十拾][{_CN_D}]?)?|[{_CN_D}]?[十拾][{_CN_D}]?|[{_CN_D}]"
+_CN_NUMBER = (
+    rf"[{_CN_D}][百佰](?:零[{_CN_D}]|[{_CN_D}][十拾][{_CN_D}]?)?|[{_CN_D}]?[十拾][{_CN_D}]?|[{_CN_D}]"
+)
 _CN_QTY = rf"(?:{_CN_NUMBER})\s*(?:{_U})半?|半\s*(?:{_U})"
-_CN_TIME = rf"[一二三四五六七八九十两]{{1,3}}点(?:半|[一二三四五六七八九十]{{1,3}}分|一刻)?"
+_CN_TIME = r"[一二三四五六七八九十两]{1,3}点(?:半|[一二三四五六七八九十]{1,3}分|一刻)?"
 # Where a run of Chinese text must stop because something with meaning starts.
 _STOP = (
     rf"{_CN_QTY}|{_CN_TIME}|(?:{_PEOPLE}|大|小)\s*\d|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
@@ -97,7 +99,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("mult", rf"(?:(?<![A-Za-z])[xX]|[×✖*])\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("each", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
     ("plus", "[+＋➕]\ufe0f?"),
-    ("num", rf"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
+    ("num", r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
     ("word", r"(?:\d+[A-Za-z_]|[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*"),
     ("num", _NUM),
     ("letter", r"[A-Za-z]"),
@@ -116,7 +118,14 @@ _KIND_PARTS = re.compile(rf"(?:({_PEOPLE}|大|小)\s*(\d+)|(\d+)\s*({_PEOPLE}|�
 _RANGE_UNIT = re.compile(rf"({_U})$")
 _PRICE_UNIT = re.compile(rf"/\s*({_U})(?![A-Za-z])")
 
-PEOPLE_WORDS = {"成人": "成人", "大人": "成人", "大": "成人", "儿童": "儿童", "小孩": "儿童", "小朋友": "儿童"}
+PEOPLE_WORDS = {
+    "成人": "成人",
+    "大人": "成人",
+    "大": "成人",
+    "儿童": "儿童",
+    "小孩": "儿童",
+    "小朋友": "儿童",
+}
 PEOPLE_WORDS.update({"孩子": "儿童", "小": "儿童"})
 
 

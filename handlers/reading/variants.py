@@ -1,4 +1,4 @@
-"""Flavour picks written next to a product code: `1咸蛋黄`, `麻薯的1`, `8（2抹茶2焙茶）`, `8 抹茶黑芝麻巧克力抹茶`.
+"""Flavour picks written next to a product code: `1咸蛋黄`, `麻薯的1`, `8（2抹茶2焙茶）`.
 
 Two ways of selling flavours exist and the catalog tells them apart:
 - one flavour per pack, each with its own price (肉松小贝 原味 16.9 / 咸蛋黄 21.9): `1（原味+咸蛋黄）` is
