@@ -193,7 +193,9 @@ class WechatyTransport:
         await _finish([self._supervisor], timeout=0.5)
         session, self._session = self._session, None
         if session is not None:
-            await self._close_session(session, graceful=True)
+            # Only a live connection is worth asking to stop the remote puppet.
+            live = session.connected.is_set() and not session.ended.is_set()
+            await self._close_session(session, graceful=live)
         await _finish([self._consumer], timeout=0.5)
         self._supervisor = self._consumer = None
         self._logged_in.clear()

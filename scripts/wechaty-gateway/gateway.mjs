@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     'bot-id': { type: 'string', default: 'tuanbot-bot' },
     'bot-name': { type: 'string', default: '团购助手' },
     lifeline: { type: 'boolean', default: false },
+    'manual-login': { type: 'boolean', default: false },
   },
 })
 
@@ -189,9 +190,10 @@ function ensureContact ({ id, name }) {
 const bot = ensureContact({ id: args['bot-id'], name: args['bot-name'] })
 
 // python-wechaty stops and restarts the server-side puppet on every connect, so the bot is
-// logged in by an environment that runs at every puppet start, not once at boot.
+// logged in by an environment that runs at every puppet start, not once at boot. With
+// --manual-login it waits for POST /login instead, as a real account waits for a QR scan.
 mocker.use(function loginBotEnvironment () {
-  if (!puppet.isLoggedIn) mocker.login(bot)
+  if (!args['manual-login'] && !puppet.isLoggedIn) mocker.login(bot)
   return () => {}
 })
 
@@ -305,6 +307,16 @@ const routes = {
   'POST /scan': body => {
     const status = body.status ?? PUPPET.types.ScanStatus.Waiting
     puppet.emit('scan', { qrcode: body.qrcode || 'https://login.weixin.qq.com/l/tuanbot-mock', status })
+    return { ok: true }
+  },
+
+  'POST /login': () => {
+    if (!puppet.isLoggedIn) mocker.login(bot)
+    return { ok: true, botId: bot.id }
+  },
+
+  'POST /logout': async () => {
+    await puppet.logout('logged out by the control API')
     return { ok: true }
   },
 

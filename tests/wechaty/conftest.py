@@ -47,9 +47,9 @@ def start_own_gateway(tmp_path: Path) -> Iterator[StartGateway]:
     """Starts extra gateways a test may stop and restart (the session one must stay up)."""
     started: list[Gateway] = []
 
-    def start(token: str, grpc_port: int = 0) -> Gateway:
+    def start(token: str, grpc_port: int = 0, *options: str) -> Gateway:
         try:
-            running = start_gateway(token, tmp_path / f"gateway-{len(started)}.log", grpc_port)
+            running = start_gateway(token, tmp_path / f"gateway-{len(started)}.log", grpc_port, *options)
         except GatewayUnavailable as exc:
             unavailable(str(exc))
         started.append(running)

@@ -96,7 +96,7 @@ class Gateway:
             self.process.stdout.close()
 
 
-def start_gateway(token: str, log_path: Path, grpc_port: int = 0) -> Gateway:
+def start_gateway(token: str, log_path: Path, grpc_port: int = 0, *options: str) -> Gateway:
     """Starts the gateway and waits for its ready line; raises GatewayUnavailable if it can't."""
     node = shutil.which("node")
     if node is None:
@@ -107,7 +107,7 @@ def start_gateway(token: str, log_path: Path, grpc_port: int = 0) -> Gateway:
         )
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [node, "gateway.mjs", "--token", token, "--grpc-port", str(grpc_port), "--lifeline"],
+            [node, "gateway.mjs", "--token", token, "--grpc-port", str(grpc_port), "--lifeline", *options],
             cwd=GATEWAY_DIR,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

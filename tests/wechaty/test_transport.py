@@ -371,3 +371,47 @@ def test_a_service_that_stops_answering_is_noticed_and_reconnected(
             await inbox.wait_for_id(await frozen.say(room.ids["张三"], "回来了", room.id))
 
     run(scenario())
+
+
+def test_start_waits_for_the_qr_scan_login_and_notices_a_logout(
+    start_own_gateway: StartGateway, connect: Connect, tmp_path: Path
+) -> None:
+    phone = start_own_gateway("login-token", 0, "--manual-login")
+    png = tmp_path / "login.png"
+    terminal = io.StringIO()
+
+    async def scenario() -> None:
+        transport = WechatyTransport(
+            endpoint=phone.endpoint, token=phone.token, qr_png_path=png, qr_out=terminal, login_timeout=20
+        )
+        starting = asyncio.create_task(transport.start(Inbox().receive))
+        try:
+            await phone.acall("POST", "/scan", {"qrcode": "https://login.weixin.qq.com/l/scan-me"})
+            await eventually(png.exists, timeout=10)
+            assert not starting.done()  # still waiting for the scan to be confirmed
+            await phone.acall("POST", "/login")
+            await starting
+            assert transport.logged_in and transport.self_id == phone.bot_id
+            await phone.acall("POST", "/logout")
+            await eventually(lambda: not transport.logged_in, timeout=10)
+            with pytest.raises(WechatySendError):
+                await transport.send(OutgoingMessage(chat_id=phone.bot_id, text="在吗"))
+            await phone.acall("POST", "/login")
+            await eventually(lambda: transport.logged_in, timeout=10)
+        finally:
+            await transport.stop()
+        assert "https://login.weixin.qq.com/l/scan-me" in terminal.getvalue()
+
+    run(scenario())
+
+
+def test_start_gives_up_when_nobody_logs_in_within_the_login_timeout(start_own_gateway: StartGateway) -> None:
+    phone = start_own_gateway("idle-token", 0, "--manual-login")
+
+    async def scenario() -> None:
+        transport = WechatyTransport(endpoint=phone.endpoint, token=phone.token, login_timeout=1.0)
+        with pytest.raises(WechatyConnectError, match="did not log in within 1s"):
+            await transport.start(Inbox().receive)
+        assert not transport.running
+
+    run(scenario())

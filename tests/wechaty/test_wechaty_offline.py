@@ -170,3 +170,29 @@ def test_the_login_qr_code_is_printed_and_saved_as_a_png(tmp_path: Path) -> None
     # Eight pixels per module, a two-module white border, then the dark finder pattern's corner.
     assert rows[0][0] == 255
     assert rows[16][16] == 0
+
+
+def test_cancelling_start_while_it_connects_leaves_nothing_open() -> None:
+    # Run with warnings as errors: a connection left open would surface as a ResourceWarning.
+    async def scenario() -> None:
+        accepted: list[asyncio.StreamWriter] = []
+
+        async def accept(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted.append(writer)
+
+        server = await asyncio.start_server(accept, "127.0.0.1", 0)
+        transport = WechatyTransport(endpoint=f"127.0.0.1:{server.sockets[0].getsockname()[1]}", token="t")
+        starting = asyncio.create_task(transport.start(Inbox().receive))
+        try:
+            await asyncio.sleep(0.3)
+            starting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await starting
+            assert not transport.running
+        finally:
+            server.close()
+            for writer in accepted:
+                writer.close()
+            await server.wait_closed()
+
+    asyncio.run(scenario())
