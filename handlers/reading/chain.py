@@ -268,10 +268,18 @@ def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:
     if reading.numeral_in_name and ctx.offer.kind in ("buy", "meal"):
         reading.issues.append(_numeral_issue(reading))
         return "review"
-    if ctx.offer.kind == "meal" and ctx.implicit is not None and (reading.name or reading.notes):
+    if ctx.implicit is not None and reading.name and not reading.order_like:
         # A meal relay: a bare name (with area and remarks) is one portion of the day's meal.
-        reading.items.append(implicit_portion(ctx))
-        return "ok"
+        # A single-product buy: a bare name is most likely one, but the leader confirms.
+        if ctx.offer.kind == "meal":
+            reading.items.append(implicit_portion(ctx))
+            return "ok"
+        if ctx.offer.kind == "buy":
+            reading.items.append(implicit_portion(ctx))
+            reading.issues.append(
+                Issue(reasons.AMBIGUOUS_QUANTITY, f"{reading.name} 只写了名字，是要 1 份吗?")
+            )
+            return "review"
     return "chatter"
 
 

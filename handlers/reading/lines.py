@@ -188,11 +188,11 @@ def _chunks(tokens: list[Token]) -> list[int]:
     """The chunk number of each token: chunks are what spaces and commas separate."""
     chunk, numbers = 0, []
     for token in tokens:
+        numbers.append(chunk)  # a separator closes the chunk before it
         if token.kind == "hard" or (
             token.kind == "soft" and any(ch.isspace() or ch in _BRACKETS for ch in token.text)
         ):
             chunk += 1
-        numbers.append(chunk)
     return numbers
 
 
@@ -221,14 +221,20 @@ def _is_order_atom(token: Token, ctx: ReadContext) -> bool:
 def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, reading: LineReading) -> int:
     """Find the person's name; return the index of the first token of the order."""
     chunks = _chunks(tokens)
-    first = next((i for i, t in enumerate(tokens) if _is_order_atom(t, ctx)), None)
+    leading_chunk = next((chunks[i] for i, t in enumerate(tokens) if t.kind not in ("soft", "hard")), 0)
+    first = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if _is_order_atom(t, ctx) or (chunks[i] != leading_chunk and _names_a_product(t, ctx))
+        ),
+        None,
+    )
     if first is None:
-        end = _name_without_order(text, tokens, chunks, reading)
-        return end
+        return _name_without_order(text, tokens, chunks, reading)
     if tokens[first].kind == "each":
         first = _each_scope_start(tokens, first)
     chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
-    leading_chunk = next((chunks[i] for i, t in enumerate(tokens) if t.kind not in ("soft", "hard")), 0)
     start = first
     if chunk_start < first:
         glued = tokens[chunk_start:first]
@@ -248,8 +254,37 @@ def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, re
                 start = chunk_start
         else:
             start = chunk_start
+    start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx)
     _take_name(text, tokens[:start], reading, chat=mode == "chat")
     return start
+
+
+def _names_a_product(token: Token, ctx: ReadContext) -> bool:
+    """Words after the name that name a catalog product in part (苹果 for 红富士苹果) start the order."""
+    if token.kind != "cjk" or not ctx.catalog or _REMARK.search(token.text):
+        return False
+    found = match_in(token.text, ctx.index)
+    return found.kind in ("exact", "alias", "synonym", "partial", "variant", "ambiguous")
+
+
+def _product_before_quantity(
+    tokens: list[Token], chunks: list[int], start: int, leading_chunk: int, ctx: ReadContext
+) -> int:
+    """`张三 苹果 2斤`: Chinese words set apart by a space just before the quantity are the product,
+    not more of the name. Not in sign-up lists, where `Mvtm 张璐 4人` is a team and a person."""
+    if ctx.offer.kind == "signup" or start >= len(tokens) or tokens[start].kind not in ("qty", "mult", "num"):
+        return start
+    before = start - 1
+    while before >= 0 and tokens[before].kind == "soft":
+        before -= 1
+    if before < 0 or before == start - 1:
+        return start  # glued to the quantity (`刘小西1斤`) or nothing before: not this shape
+    words = tokens[before]
+    if words.kind != "cjk" or chunks[before] == leading_chunk or _REMARK.search(words.text):
+        return start
+    if _strip_verb(words.text) in _PRONOUNS or words.text in _VERBS:
+        return start
+    return next(i for i, c in enumerate(chunks) if c == chunks[before])
 
 
 def _each_scope_start(tokens: list[Token], each: int) -> int:

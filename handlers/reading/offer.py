@@ -46,14 +46,17 @@ _BUY = re.compile(
     r"团购|團購|开团|開團|预定|预订|截单|截止|付款|配送|自取|自提|送货|到货|下单|价格|特价|秒杀|元|¥|￥|\$"
 )
 _SIZE = re.compile(
-    rf"(?:共|限|仅|只有|剩)\s*\d+\s*({UNIT_PATTERN})|\d+\s*元\s*/?\s*({UNIT_PATTERN})|每({UNIT_PATTERN})"
+    rf"(?:共|限|仅|只有|剩)\s*[\d一二两三四五六七八九十]+\s*({UNIT_PATTERN})"
+    rf"|\d+\s*元\s*/?\s*({UNIT_PATTERN})|每({UNIT_PATTERN})"
 )
 _PRICE = re.compile(r"(\d+(?:\.\d+)?)\s*元")
 _LEAD = re.compile(r"^[\s#@【\[(（]*")
 _FIRST_PHRASE = re.compile(r"[^\s,，。;；:：!！?？（(【\[]+")
-_NOT_A_PRODUCT = re.compile(
-    r"今日|今天|明天|本周|团购|接龙|开团|通知|到货|预定|预订|截单|菜单|大家|请|各位|\d"
+# Words around a product in a title (明天团购车厘子): dropped to find the product.
+_TITLE_FILLER = re.compile(
+    r"今日|今天|明天|后天|本周|下周|周[一二三四五六日天]|团购|团|接龙|开团|预定|预订|新鲜|特价|秒杀"
 )
+_NOT_A_PRODUCT = re.compile(r"通知|到货|截单|菜单|大家|请|各位|\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def _title_product(title: str) -> str | None:
     phrase = _FIRST_PHRASE.search(_LEAD.sub("", title))
     if phrase is None:
         return None
-    word = phrase.group(0)
+    word = _TITLE_FILLER.sub("", phrase.group(0))
     if not 2 <= len(word) <= 10 or _NOT_A_PRODUCT.search(word):
         return None
     return word

@@ -160,6 +160,9 @@ def _apply(
             row = _doubt(row, reasons.NO_NAME, "不知道是谁的 +1")
         elif _rows_of(rows, name):
             row = _doubt(row, reasons.REPEATED_PLUS_ONE, f"{name} 之前已经接过龙，这是再加一份吗?")
+        elif len(catalog) != 1 and _named_products(rows):
+            # After `张三：苹果2斤`, a +1 may mean "the same as 张三": ask which product.
+            row = _doubt(row, reasons.AMBIGUOUS_PRODUCT, "+1 是要哪个商品?")
         rows.append(row)
         return
     if isinstance(intent, ChangeOrder):
@@ -230,6 +233,11 @@ def _rows_of(rows: list[ReadRow], name: str | None) -> list[int]:
         for i, row in enumerate(rows)
         if row.items and row.status in ("ok", "review") and bare(row.name or "") == key
     ]
+
+
+def _named_products(rows: list[ReadRow]) -> bool:
+    """Whether any earlier order named its product, rather than only counting the day's offer."""
+    return any(not item.implicit for row in rows if row.status == "ok" for item in row.items)
 
 
 def _implicit_item(qty: Decimal, raw: str, catalog: tuple[CatalogEntry, ...]) -> ReadItem:

@@ -100,7 +100,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("each", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
     ("plus", "[+＋➕]\ufe0f?"),
     ("num", r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
-    ("word", r"(?:\d+[A-Za-z_]|[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*"),
+    # Latin words, digits allowed inside (Lqz13Th, gt7, Apollo8); but 2x3 is 2 times 3, not a word.
+    (
+        "word",
+        r"(?:\d+(?![xX]\d)[A-Za-z_]|[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*",
+    ),
     ("num", _NUM),
     ("letter", r"[A-Za-z]"),
     ("emoji", f"[{EMOJI_CHARS}]+"),
