@@ -238,7 +238,7 @@ class WechatyTransport:
                 raise WechatyConnectError(f"WeChat did not log in within {self._login_timeout:g}s")
             waited = [asyncio.create_task(self._logged_in.wait()), asyncio.create_task(session.ended.wait())]
             await asyncio.wait(
-                waited, timeout=min(self._login_timeout or 60.0, 60.0), return_when="FIRST_COMPLETED"
+                waited, timeout=min(self._login_timeout or 60.0, 60.0), return_when=asyncio.FIRST_COMPLETED
             )
             await _finish(waited, timeout=0.5)
             if not self.logged_in and not session.ended.is_set():
@@ -559,10 +559,7 @@ class WechatyTransport:
         return await asyncio.wait_for(awaitable, self._call_timeout)
 
     def _redacted(self, exc: BaseException) -> str:
-        text = str(exc) or type(exc).__name__
-        if isinstance(exc, GRPCError) and exc.status == Status.UNAUTHENTICATED:
-            text = f"the service rejected the token ({exc.message})"
-        return text.replace(self._token, "***")
+        return _describe(exc).replace(self._token, "***")
 
 
 class _Session:
@@ -592,7 +589,7 @@ class _Session:
 
     async def wait_connected(self, timeout: float) -> bool:
         waited = [asyncio.create_task(self.connected.wait()), asyncio.create_task(self.ended.wait())]
-        await asyncio.wait(waited, timeout=timeout, return_when="FIRST_COMPLETED")
+        await asyncio.wait(waited, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         await _finish(waited, timeout=0.5)
         return self.connected.is_set() and not self.ended.is_set()
 
