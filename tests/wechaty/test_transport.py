@@ -217,18 +217,21 @@ def test_a_file_is_sent_with_its_bytes(gateway: Gateway, connect: Connect, tmp_p
     run(scenario())
 
 
-@pytest.mark.parametrize("size", ["small", "large"])
-def test_an_image_arrives_saved_as_an_attachment(
-    gateway: Gateway, connect: Connect, tmp_path: Path, size: str
+@pytest.mark.parametrize(
+    ("kind", "name", "size"),
+    [("image", "退货.png", "small"), ("image", "退货.jpg", "large"), ("file", "订单.xlsx", "large")],
+)
+def test_an_image_or_file_arrives_saved_as_an_attachment(
+    gateway: Gateway, connect: Connect, tmp_path: Path, kind: str, name: str, size: str
 ) -> None:
-    # The service passes images of 20 KB or less inline and larger ones by reference.
+    # The service passes files of 20 KB or less inline and larger ones by reference.
     room = open_room(gateway, "幸福里团购", [("王五", None)])
     if size == "small":
         write_qr_png([[(x * y) % 3 == 0 for x in range(29)] for y in range(29)], tmp_path / "photo.png")
-        photo = (tmp_path / "photo.png").read_bytes()
+        content = (tmp_path / "photo.png").read_bytes()
     else:
-        photo = os.urandom(60_000)
-    assert (len(photo) <= 20 * 1024) == (size == "small")
+        content = os.urandom(60_000)
+    assert (len(content) <= 20 * 1024) == (size == "small")
 
     async def scenario() -> None:
         async with connect() as (_, inbox):
@@ -238,14 +241,16 @@ def test_an_image_arrives_saved_as_an_attachment(
                 {
                     "roomId": room.id,
                     "talkerId": room.ids["王五"],
-                    "name": "退货.png",
-                    "base64": base64.b64encode(photo).decode(),
+                    "kind": kind,
+                    "name": name,
+                    "base64": base64.b64encode(content).decode(),
                 },
             )
             message = await inbox.wait_for_id(reply["messageId"])
-        assert message.kind == "image"
+        assert message.kind == kind
         assert message.attachment_path is not None
-        assert Path(message.attachment_path).read_bytes() == photo
+        assert Path(message.attachment_path).name.endswith(name)
+        assert Path(message.attachment_path).read_bytes() == content
 
     run(scenario())
 
