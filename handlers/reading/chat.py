@@ -25,9 +25,10 @@ from handlers.reading.intents import (
 from handlers.reading.lines import LineReading, ReadContext, context_for, read_line
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
+from handlers.reading.names import PRONOUNS, looks_like_person
 from handlers.reading.numbers import is_absurd, parse_number
 from handlers.reading.offer import Offer
-from handlers.reading.text import bare, normalize_text
+from handlers.reading.text import normalize_text
 
 MAX_MESSAGE = 500
 
@@ -54,12 +55,6 @@ _PLUS = re.compile(
 )
 _TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})" + _END)
 _WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
-_PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己", "我也", "我也要"})
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧倪葛"
-)
-_KINSHIP = re.compile(r"老师|师傅|阿姨|叔|姐|哥|妹|弟|姨|妈|爸|奶奶|爷爷|先生|女士|宝")
 
 
 def read_chat_message(
@@ -164,7 +159,7 @@ def _with_product(item: ReadItem, product: str | None, ctx: ReadContext) -> Read
 def _person_and_product(words: str, ctx: ReadContext) -> tuple[str | None, str | None]:
     """Split `李四`, `苹果`, `李四的苹果` or `张三 苹果` into (person, product)."""
     words = words.strip()
-    if words in _WHOLE_ORDER or words in _PRONOUNS:
+    if words in _WHOLE_ORDER or words in PRONOUNS:
         return None, None
     for separator in ("的", " "):
         if separator in words:
@@ -186,21 +181,9 @@ def _product(words: str, ctx: ReadContext) -> str | None:
         if found.entry is not None and found.entry.name not in ctx.offer_words:
             return found.entry.name
         return words if found.ambiguous else None
-    return None if _looks_like_person(words) else words
+    return None if looks_like_person(words) else words
 
 
 def _person(words: str) -> str | None:
     words = words.strip(" ，,:：的")
-    return None if not words or words in _PRONOUNS or words in _WHOLE_ORDER else words
-
-
-def _looks_like_person(words: str) -> bool:
-    """Without a catalog, tell `李四` from `苹果`: a surname-led short name, a kinship word, or Latin."""
-    core = bare(words)
-    if not core:
-        return False
-    if core.isascii():
-        return True
-    if _KINSHIP.search(core):
-        return True
-    return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")
+    return None if not words or words in PRONOUNS or words in _WHOLE_ORDER else words

@@ -21,6 +21,7 @@ from typing import Literal
 from handlers.reading import reasons
 from handlers.reading.matching import CatalogIndex, index_catalog, match_in
 from handlers.reading.model import CatalogEntry, ReadItem
+from handlers.reading.names import PRONOUNS, looks_like_person
 from handlers.reading.numbers import QTY_CAP, is_absurd, tidy
 from handlers.reading.offer import MEAL_WORDS, NO_OFFER, SET_MEAL, UNNAMED_OFFER, Offer
 from handlers.reading.tokens import Token, scan
@@ -53,17 +54,18 @@ _VERBS = (
     "拿",
     "共",
 )
-_PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己"})
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 _REMARK = re.compile(
-    r"^(?:不|免|少|多|别|去|换|备注|自备|打包|已|到付|谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
-    r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送"
+    r"^(?:不|免|少|多|别|去|换|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
+    r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
 )
 _WEIGHED = re.compile(r"称重|按重|过秤")
 _ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")
 _GIFT = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
 _DASHES = frozenset("-—–~～")
 _BRACKETS = frozenset("【】[]「」『』《》<>")
+# Tokens that are never part of a name or an order: they go to the note.
+_NOTE_KINDS = ("addr", "phone", "time", "date", "range", "price", "group", "spec")
 _NUMERAL_PORTION = re.compile(r"[一两二三四五六七八九十]份")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'’._&-]*$")
 
@@ -221,47 +223,64 @@ def _is_order_atom(token: Token, ctx: ReadContext) -> bool:
 def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, reading: LineReading) -> int:
     """Find the person's name; return the index of the first token of the order."""
     chunks = _chunks(tokens)
-    leading_chunk = next((chunks[i] for i, t in enumerate(tokens) if t.kind not in ("soft", "hard")), 0)
-    first = next(
-        (
-            i
-            for i, t in enumerate(tokens)
-            if _is_order_atom(t, ctx) or (chunks[i] != leading_chunk and _names_a_product(t, ctx))
-        ),
-        None,
+    leading_chunk = next(
+        (chunks[i] for i, t in enumerate(tokens) if t.kind not in ("soft", "hard", *_NOTE_KINDS)), 0
     )
-    if first is None:
+    candidates = [
+        i
+        for i, t in enumerate(tokens)
+        if _is_order_atom(t, ctx) or (chunks[i] != leading_chunk and _names_a_product(t, ctx))
+    ]
+    first_is_name = len(candidates) > 1 and chunks[candidates[0]] == leading_chunk
+    if mode == "chain" and first_is_name and _too_big_to_order(tokens[candidates[0]]):
+        candidates = candidates[1:]  # `10000 2份`: a number in the name's place is the name
+    if not candidates:
         return _name_without_order(text, tokens, chunks, reading)
+    first = candidates[0]
     if tokens[first].kind == "each":
         first = _each_scope_start(tokens, first)
     chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
+    glued_in_name = mode == "chain" and chunk_start < first and chunks[first] == leading_chunk
+    if glued_in_name and _numeral_ends_name(tokens, first, chunks):
+        # 王半斤: a Chinese numeral quantity ending the leading word belongs to the name.
+        name_end = max(i for i, c in enumerate(chunks) if c == leading_chunk) + 1
+        later = [i for i in candidates if i >= name_end and not _flag(tokens[i])]
+        if not later:
+            reading.numeral_in_name = True
+            reading.order_like = True
+            _take_name(text, tokens[:name_end], reading)
+            return name_end
+        first = later[0]
+        chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
     start = first
     if chunk_start < first:
         glued = tokens[chunk_start:first]
         glued_text = text[glued[0].start : glued[-1].end]
-        if all(t.kind in ("cjk", "word", "letter", "emoji", "addr", "soft") for t in glued):
-            if mode == "chain" and chunks[first] == leading_chunk:
-                if _numeral_ends_name(tokens, first, chunks) and not _has_order_after(tokens, first + 1, ctx):
-                    reading.numeral_in_name = True
-                    reading.order_like = True
-                    end = first + 1
-                    _take_name(text, tokens[:end], reading)
-                    return end
-                start = first
-            elif mode == "chat" and _strip_verb(glued_text) != glued_text:
-                start = first
-            else:
-                start = chunk_start
-        else:
+        if not all(t.kind in ("cjk", "word", "letter", "emoji", "addr", "soft") for t in glued):
             start = chunk_start
+        elif mode == "chain" and chunks[first] == leading_chunk:
+            start = first  # 刘小西1斤: the name glued to its quantity
+        elif mode == "chat" and _strip_verb(glued_text) != glued_text:
+            start = first  # 李雷要3份
+        else:
+            start = chunk_start  # 苹果2斤: the words glued to a quantity are the product
     start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx)
     _take_name(text, tokens[:start], reading, chat=mode == "chat")
     return start
 
 
+def _too_big_to_order(token: Token) -> bool:
+    return token.kind == "num" and token.value is not None and token.value > QTY_CAP
+
+
+def _flag(token: Token) -> bool:
+    """`,0` or `,1` after a name in a sign-up list: a flag, not an order."""
+    return token.kind == "num" and token.value is not None and token.value <= 1
+
+
 def _names_a_product(token: Token, ctx: ReadContext) -> bool:
     """Words after the name that name a catalog product in part (苹果 for 红富士苹果) start the order."""
-    if token.kind != "cjk" or not ctx.catalog or _REMARK.search(token.text):
+    if token.kind != "cjk" or len(token.text) < 2 or not ctx.catalog or _REMARK.search(token.text):
         return False
     found = match_in(token.text, ctx.index)
     return found.kind in ("exact", "alias", "synonym", "partial", "variant", "ambiguous")
@@ -282,8 +301,10 @@ def _product_before_quantity(
     words = tokens[before]
     if words.kind != "cjk" or chunks[before] == leading_chunk or _REMARK.search(words.text):
         return start
-    if _strip_verb(words.text) in _PRONOUNS or words.text in _VERBS:
+    if _strip_verb(words.text) in PRONOUNS or words.text in _VERBS:
         return start
+    if not ctx.catalog and looks_like_person(words.text):
+        return start  # `apollo7 李雷 3份`: a team and a person, not a product
     return next(i for i, c in enumerate(chunks) if c == chunks[before])
 
 
@@ -311,42 +332,43 @@ def _numeral_ends_name(tokens: list[Token], index: int, chunks: list[int]) -> bo
     return after >= len(tokens) or chunks[after] != chunks[index] or tokens[after].kind in ("soft", "hard")
 
 
-def _has_order_after(tokens: list[Token], start: int, ctx: ReadContext) -> bool:
-    """Whether anything after `start` orders; a trailing 0 or 1 (`王半斤,0`) is a flag, not an order."""
-    return any(
-        _is_order_atom(token, ctx)
-        and not (token.kind == "num" and token.value is not None and token.value <= 1)
-        for token in tokens[start:]
-    )
-
-
 def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bool = False) -> None:
     """Split the words before the order into the person's name and notes (address, remark, time)."""
-    name_parts: list[tuple[int, int]] = []
+    runs: list[list[int]] = []
+    run: list[int] | None = None
     for i, token in enumerate(tokens):
-        if token.kind in ("addr", "phone", "time", "date", "range", "price", "group", "spec"):
-            glued_to_name = (
-                token.kind == "addr"
-                and i + 1 < len(tokens)
-                and tokens[i + 1].start == token.end
-                and tokens[i + 1].kind in ("cjk", "word")
-            )
-            if glued_to_name:
-                name_parts.append((token.start, token.end))
-            else:
-                reading.notes.append(token.text)
+        remark = bool(runs) and token.kind == "cjk" and _REMARK.search(token.text) is not None
+        if (token.kind in _NOTE_KINDS and not _address_before_name(tokens, i)) or remark:
+            reading.notes.append(token.text)
+            run = None
         elif token.kind == "hard":
-            continue
-        else:
-            name_parts.append((token.start, token.end))
-    if not name_parts:
+            run = None
+        elif token.kind != "soft":
+            if run is None:
+                run = [token.start, token.end]
+                runs.append(run)
+            else:
+                run[1] = token.end
+    if not runs:
         return
-    name = _clean_name(text[name_parts[0][0] : name_parts[-1][1]], reading)
+    name = _clean_name(" ".join(text[start:end] for start, end in runs), reading)
     if chat and name is not None:
         name = _strip_verb(name) or None
-        if name in _PRONOUNS:
+        if name in PRONOUNS:
             name = None
     reading.name = name
+
+
+def _address_before_name(tokens: list[Token], index: int) -> bool:
+    """`3栋王姐`: a building glued in front of a name is part of how the person is known."""
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (
+        token.kind == "addr"
+        and following is not None
+        and following.start == token.end
+        and following.kind in ("cjk", "word")
+    )
 
 
 def _clean_name(name: str, reading: LineReading) -> str | None:
@@ -368,7 +390,7 @@ def _name_without_order(text: str, tokens: list[Token], chunks: list[int], readi
     """A line with nothing to order: the name is its first word (with an English name or emoji after
     it, `陈洋平 Carl`, `冰✡️saya 🫧`); everything else is the note. Returns len(tokens)."""
     significant = [i for i, t in enumerate(tokens) if t.kind not in ("soft", "hard")]
-    leading = [i for i in significant if tokens[i].kind in ("addr", "phone", "time", "date", "group")]
+    leading = [i for i in significant if tokens[i].kind in _NOTE_KINDS]
     while significant and significant[0] in leading:
         reading.notes.append(tokens[significant.pop(0)].text)
     if not significant:
@@ -579,6 +601,7 @@ def _on_words(
         current is not None
         and current.text is not None
         and current.entry is None
+        and current.qty is None
         and current.end == token.start
     ):
         current.text += words
@@ -836,13 +859,13 @@ def _resolve(mention: _Mention, text: str, ctx: ReadContext, reading: LineReadin
     if entry is None and (mention.implicit or product_text is None):
         _resolve_implicit(mention, raw, ctx, reading)
         return
+    unit = _unit_for(entry, mention, reading) if entry is not None else None
     qty = mention.qty if mention.qty is not None else Decimal(1)
     if entry is None:
         assert product_text is not None
         _add(reading, ReadItem(product_text, tidy(qty), mention.unit or mention.price_unit, raw,
                                variant=GIFT if gift else None))  # fmt: skip
         return
-    unit = _unit_for(entry, mention, reading)
     if mention.pick is not None:
         _add_flavours(entry, mention.pick, qty, unit, raw, reading)
         return

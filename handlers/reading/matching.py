@@ -184,7 +184,7 @@ def _containing(key: str, index: CatalogIndex) -> list[tuple[CatalogEntry, Match
     holding: list[tuple[CatalogEntry, MatchKind]] = []
     held: list[tuple[int, CatalogEntry]] = []
     for name_key, entry, _kind in index.names:
-        if len(key) >= 2 and key in name_key:
+        if key in name_key:
             if all(entry is not e for e, _ in holding):
                 holding.append((entry, "partial"))
         elif name_key in key and (len(name_key) >= 2 or len(key) <= 2):

@@ -90,7 +90,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"|(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*"
         r"|(?<![A-Za-z])(?:Apt|APT|apt|Rm|RM|rm|Room|room|Unit|unit|Blk|blk|Flat|flat|No\.|#)\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"
         r"|(?<![A-Za-z])[A-Z]\s*区|[东南西北中]区"
-        r"|(?<![A-Za-z0-9])[A-Z]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",
+        r"|(?<![A-Za-z0-9])[A-WYZ]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",  # H3, J1 (X2 is times two)
     ),
     ("kind", rf"(?:{_PEOPLE}|大|小)\s*\d+|\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
     ("range", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),

@@ -1,0 +1,68 @@
+"""Is a word a person or goods? Needed where no catalog can tell `李雷 3份` from `苹果 3份`."""
+
+from __future__ import annotations
+
+from handlers.reading.text import bare
+
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧倪葛"
+)
+_KINSHIP = (
+    "老师",
+    "师傅",
+    "阿姨",
+    "叔",
+    "姐",
+    "哥",
+    "妹",
+    "弟",
+    "姨",
+    "妈",
+    "爸",
+    "奶奶",
+    "爷爷",
+    "先生",
+    "女士",
+    "宝",
+)
+# Goods whose names start like a surname (李子, 黄瓜) and the last characters goods names end in.
+_GOODS = frozenset(
+    {
+        "李子",
+        "杨梅",
+        "黄瓜",
+        "白菜",
+        "金桔",
+        "石榴",
+        "马蹄",
+        "黄桃",
+        "白萝卜",
+        "胡萝卜",
+        "黄豆",
+        "毛豆",
+        "龙眼",
+        "金针菇",
+    }
+)
+_GOODS_ENDINGS = frozenset(
+    "瓜果菜豆桃梨莓橙桔柑枣肉蛋鱼虾蟹米面奶茶饭粥包饼糕酥卷饺丸肠鸡鸭鹅油酱醋糖盐粉薯笋菇耳"
+)
+PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己", "我也", "我也要"})
+
+
+def looks_like_goods(word: str) -> bool:
+    core = bare(word)
+    return core in _GOODS or (len(core) >= 2 and core[-1] in _GOODS_ENDINGS)
+
+
+def looks_like_person(word: str) -> bool:
+    """A surname-led short name (李雷, 老王), a kinship word (王阿姨), or a Latin nickname."""
+    core = bare(word)
+    if not core or looks_like_goods(core):
+        return False
+    if core.isascii():
+        return True
+    if any(word in core for word in _KINSHIP):
+        return True
+    return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")

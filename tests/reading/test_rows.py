@@ -1,0 +1,225 @@
+"""One member line → name, status and items: the quantity reader and its traps, line by line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from handlers.reading import CatalogEntry, ChainLine, Offer, read_chain_row
+
+from .helpers import DESSERTS, FRUIT, MENU, d
+
+Item = tuple[str, str | None, Decimal, str | None]
+MEAL = Offer(product="套餐", unit="份", kind="meal")
+DINNER = Offer(product="晚餐", unit="份", kind="meal")
+PUMPKIN = Offer(product="半个南瓜", unit="份", kind="buy")
+SIGNUP = Offer(kind="signup")
+
+
+def read(line: str, catalog: tuple[CatalogEntry, ...] = (), offer: Offer | None = None) -> tuple:  # type: ignore[type-arg]
+    row = read_chain_row(ChainLine(seq=1, text=line), catalog, offer=offer)
+    return row.name, row.status, [(i.product, i.variant, i.qty, i.unit) for i in row.items]
+
+
+def one(product: str, qty: str | int, unit: str | None = None, variant: str | None = None) -> Item:
+    return (product, variant, d(qty), unit)
+
+
+FREE_TEXT = [
+    ("张三 苹果2斤", "张三", [one("苹果", 2, "斤")]),
+    ("张三 苹果 2斤", "张三", [one("苹果", 2, "斤")]),
+    ("李四 五斤西瓜，十斤苹果", "李四", [one("西瓜", 5, "斤"), one("苹果", 10, "斤")]),
+    ("王五 苹果2斤 香蕉一把", "王五", [one("苹果", 2, "斤"), one("香蕉", 1, "把")]),
+    ("赵六 红和黄 各一斤", "赵六", [one("红", 1, "斤"), one("黄", 1, "斤")]),
+    ("钱七 苹果、香蕉各2斤", "钱七", [one("苹果", 2, "斤"), one("香蕉", 2, "斤")]),
+    ("孙八 橙子4斤青岛啤酒24罐装一箱", "孙八", [one("橙子", 4, "斤"), one("青岛啤酒24罐装", 1, "箱")]),
+    ("周九 啤酒600ml*24瓶4箱", "周九", [one("啤酒600ml*24瓶", 4, "箱")]),
+    ("吴十 苹果x2", "吴十", [one("苹果", 2)]),
+    ("吴十 苹果 X2", "吴十", [one("苹果", 2)]),
+    ("吴十 苹果*2", "吴十", [one("苹果", 2)]),
+    ("吴十 苹果×2", "吴十", [one("苹果", 2)]),
+    ("吴十 苹果✖️2", "吴十", [one("苹果", 2)]),
+    ("郑一 一斤半葡萄", "郑一", [one("葡萄", "1.5", "斤")]),
+    ("郑一 葡萄半斤", "郑一", [one("葡萄", "0.5", "斤")]),
+    ("郑一 二十个饺子", "郑一", [one("饺子", 20, "个")]),
+    ("刘小西1斤", "刘小西", [one("(本团商品)", 1, "斤")]),
+    ("张三2大1小", "张三", [one("成人", 2), one("儿童", 1)]),
+    ("李四大2小1", "李四", [one("成人", 2), one("儿童", 1)]),
+    ("王五成人2儿童1", "王五", [one("成人", 2), one("儿童", 1)]),
+    ("🍑桃子 要2份", "🍑桃子", [one("(本团商品)", 2, "份")]),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "expected"), FREE_TEXT)
+def test_free_text_orders(line: str, name: str, expected: list[Item]) -> None:
+    assert read(line) == (name, "ok", expected)
+
+
+NOT_QUANTITIES = [
+    ("3栋502 王阿姨 2份", "王阿姨", [one("(本团商品)", 2, "份")]),
+    ("2-1-301 李姐 1份", "李姐", [one("(本团商品)", 1, "份")]),
+    ("295-909 3份", None, [one("(本团商品)", 3, "份")]),
+    ("张三 送888 2份", "张三", [one("(本团商品)", 2, "份")]),
+    ("Apollo8 2份", "Apollo8", [one("(本团商品)", 2, "份")]),
+    ("apollo7 李雷 3份", "apollo7 李雷", [one("(本团商品)", 3, "份")]),
+    ("Mobile 1.5 王芳 2份", "Mobile 1.5 王芳", [one("(本团商品)", 2, "份")]),
+    ("10000 2份", "10000", [one("(本团商品)", 2, "份")]),
+    ("王半斤 2份", "王半斤", [one("(本团商品)", 2, "份")]),
+    ("Lqz13Th 1份", "Lqz13Th", [one("(本团商品)", 1, "份")]),
+    ("陈怡H3 2份", "陈怡", [one("(本团商品)", 2, "份")]),
+    ("张三 下午5.30取 2份", "张三", [one("(本团商品)", 2, "份")]),
+    ("李四 7:20-8:45 2份", "李四", [one("(本团商品)", 2, "份")]),
+    ("王五 13800138000 1份", "王五", [one("(本团商品)", 1, "份")]),
+    ("赵六 1份 ¥25", "赵六", [one("(本团商品)", 1, "份")]),
+    ("钱七 4.17号取 3份", "钱七", [one("(本团商品)", 3, "份")]),
+    ("3栋王姐 1", "3栋王姐", [one("(本团商品)", 1, "份")]),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "expected"), NOT_QUANTITIES)
+def test_numbers_that_are_not_quantities(line: str, name: str | None, expected: list[Item]) -> None:
+    assert read(line) == (name, "ok", expected)
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [
+        ("3栋502 王阿姨 2份", "3栋502"),
+        ("张三 送888 2份", "送888"),
+        ("陈怡H3 2份", "H3"),
+        ("邱杰-F区 1份", "F区"),
+        ("王五 13800138000 1份", "13800138000"),
+        ("张三 2份 不要辣", "不要辣"),
+    ],
+)
+def test_addresses_and_remarks_go_to_the_note(line: str, note: str) -> None:
+    row = read_chain_row(ChainLine(seq=1, text=line), ())
+    assert row.note == note
+
+
+CATALOG_LINES = [
+    ("张三 1x2", FRUIT, [one("红富士苹果", 2, "斤")]),
+    ("李四 3+4", FRUIT, [one("香蕉", 1, "把"), one("土鸡蛋", 1, "板")]),
+    ("李四 3➕4", FRUIT, [one("香蕉", 1, "把"), one("土鸡蛋", 1, "板")]),
+    ("王五 4-5", FRUIT, [one("土鸡蛋", 1, "板"), one("西红柿", 1, "斤")]),
+    ("赵六 5 Apt 3-2", FRUIT, [one("西红柿", 1, "斤")]),
+    ("钱七 番茄3斤", FRUIT, [one("西红柿", 3, "斤")]),
+    ("孙八 西红柿1公斤", FRUIT, [one("西红柿", 2, "斤")]),
+    ("周九 1号2斤", FRUIT, [one("红富士苹果", 2, "斤")]),
+    ("吴十 香蕉 2", FRUIT, [one("香蕉", 2, "把")]),
+    ("郑一 红富士 3斤", FRUIT, [one("红富士苹果", 3, "斤")]),
+    ("Rain 3", FRUIT, [one("香蕉", 1, "把")]),
+    ("10000 1+5", FRUIT, [one("红富士苹果", 1, "斤"), one("西红柿", 1, "斤")]),
+    ("Tom A", MENU, [one("红烧牛腩饭", 1)]),
+    ("Amy b宫保鸡丁饭", MENU, [one("宫保鸡丁饭", 1)]),
+    ("小王 C 鱼香肉丝饭", MENU, [one("鱼香肉丝饭", 1)]),
+    ("老李 宫保鸡丁饭", MENU, [one("宫保鸡丁饭", 1)]),
+    ("Henry C🐔🐷", MENU, [one("鱼香肉丝饭", 1)]),
+    ("W A 2份", MENU, [one("红烧牛腩饭", 2, "份")]),
+]
+
+
+@pytest.mark.parametrize(("line", "catalog", "expected"), CATALOG_LINES)
+def test_orders_against_a_catalog(line: str, catalog: tuple[CatalogEntry, ...], expected: list[Item]) -> None:
+    _name, status, found = read(line, catalog)
+    assert (status, found) == ("ok", expected)
+
+
+FLAVOURS = [
+    ("小美 1抹茶+3", [one("蛋黄酥一盒六个", 1, "盒", "抹茶"), one("提拉米苏", 1, "盒")]),
+    ("小红 紫薯的1", [one("蛋黄酥一盒六个", 1, "盒", "紫薯")]),
+    ("小白 1（原味+抹茶）", [one("蛋黄酥一盒六个", 1, "盒", "原味"), one("蛋黄酥一盒六个", 1, "盒", "抹茶")]),
+    ("小兰 2（玫瑰/开心果/柠檬*2）", [one("马卡龙一盒四个", 1, "盒", "玫瑰/开心果/柠檬/柠檬")]),
+    ("小紫 2（2玫瑰2柠檬）", [one("马卡龙一盒四个", 1, "盒", "玫瑰/玫瑰/柠檬/柠檬")]),
+    ("小黑 2 玫瑰开心果柠檬柠檬", [one("马卡龙一盒四个", 1, "盒", "玫瑰/开心果/柠檬/柠檬")]),
+    ("小绿 2（柠檬）", [one("马卡龙一盒四个", 1, "盒", "柠檬x4")]),
+    ("小灰 1（抹茶）+2（玫瑰 开心果 柠檬 玫瑰）", [one("蛋黄酥一盒六个", 1, "盒", "抹茶"), one("马卡龙一盒四个", 1, "盒", "玫瑰/开心果/柠檬/玫瑰")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "expected"), FLAVOURS)
+def test_flavour_picks(line: str, expected: list[Item]) -> None:
+    _name, status, found = read(line, DESSERTS)
+    assert (status, found) == ("ok", expected)
+
+
+@pytest.mark.parametrize(
+    ("line", "catalog", "reason"),
+    [
+        ("孙八 苹果2斤", FRUIT, "ambiguous_product"),
+        ("周九 榴莲1个", FRUIT, "unknown_product"),
+        ("吴十 香蕉 1公斤", FRUIT, "unit_mismatch"),
+        ("阿强 A 宫保鸡丁饭", MENU, "conflicting_code"),
+        ("小新 2（玫瑰/柠檬）", DESSERTS, "variant_count"),
+        ("王燕燕 512 白色", (), "ambiguous_quantity"),
+        ("张三 苹果2-3斤", (), "ambiguous_quantity"),
+        ("李四 苹果99999斤", (), "absurd_quantity"),
+        ("王五 苹果0斤", (), "absurd_quantity"),
+        ("赵六 2份", FRUIT, "ambiguous_product"),
+    ],
+)
+def test_doubtful_lines_go_to_review(line: str, catalog: tuple[CatalogEntry, ...], reason: str) -> None:
+    row = read_chain_row(ChainLine(seq=1, text=line), catalog)
+    assert (row.status, row.reason) == ("review", reason)
+    assert row.reason_detail
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "status", "expected"),
+    [
+        ("Leon H区 少饭", "Leon", "ok", [one("套餐", 1, "份")]),
+        ("大治J1", "大治", "ok", [one("套餐", 1, "份")]),
+        ("张鑫 E区2份 菜心换西红柿 莴笋换豆腐", "张鑫", "ok", [one("套餐", 2, "份")]),
+        ("丫丫 ，H3，少饭", "丫丫", "ok", [one("套餐", 1, "份")]),
+        ("大卫H3 炒河粉，多，已付", "大卫", "ok", [one("套餐", 1, "份")]),
+        ("真真-F区 10份少饭 3加包子 4加包子", "真真", "review", [one("套餐", 10, "份"), one("包子", 2)]),
+        ("刘展-J区 11份 2少饭 2免辣 1饭盒", "刘展", "review", [one("套餐", 11, "份")]),
+        ("郭蓓 B区5份，3少饭", "郭蓓", "review", [one("套餐", 5, "份")]),
+    ],
+)
+def test_meal_relay_lines(line: str, name: str, status: str, expected: list[Item]) -> None:
+    assert read(line, offer=MEAL) == (name, status, expected)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "expected"),
+    [("苏月兰 晚餐一份", "苏月兰", [one("晚餐", 1, "份")]), ("桃子 8份晚餐", "桃子", [one("晚餐", 8, "份")])],
+)
+def test_named_meal(line: str, name: str, expected: list[Item]) -> None:
+    assert read(line, offer=DINNER) == (name, "ok", expected)
+
+
+def test_single_product_from_the_title() -> None:
+    assert read("295-909 6份", offer=PUMPKIN) == (None, "ok", [one("半个南瓜", 6, "份")])
+    assert read("李四", offer=PUMPKIN) == ("李四", "review", [one("半个南瓜", 1, "份")])
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "status", "expected"),
+    [
+        ("Mvtm 张璐 4人", "Mvtm 张璐", "ok", [one("人数", 4, "人")]),
+        ("China Mobile +Mobile 周亚 【12】", "China Mobile +Mobile 周亚", "review", [one("人数", 12, "人")]),
+        ("林俊杰 - Jackie", "林俊杰 - Jackie", "chatter", []),
+        ("张新,1", "张新", "chatter", []),
+        ("王半斤,0", "王半斤", "chatter", []),
+        ("和尚 7-10，补觉", "和尚", "chatter", []),
+    ],
+)
+def test_sign_up_lines(line: str, name: str, status: str, expected: list[Item]) -> None:
+    assert read(line, offer=SIGNUP) == (name, status, expected)
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Carrie🌿 7:20-8:45 起床，跳绳", "Carrie🌿"),
+        ("forever 7.50-9.20 早餐、刷剧", "forever"),
+        ("清川 7点半到九点半上厕所", "清川"),
+        ("陈洋平 Carl", "陈洋平 Carl"),
+        ("倪彩霞 gt7", "倪彩霞"),
+        ("冰✡️saya 🫧", "冰✡️saya 🫧"),
+    ],
+)
+def test_check_in_lines_are_chatter(line: str, name: str) -> None:
+    assert read(line) == (name, "chatter", [])
