@@ -42,7 +42,7 @@ def main(ctx: click.Context, config: str | None, db: str | None, verbose: bool) 
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     ctx.ensure_object(dict)
-    ctx.obj.update(config=config, db=db)
+    ctx.obj.update(config=config, db=db, verbose=verbose)
 
 
 @main.command()
@@ -54,6 +54,9 @@ def demo(ctx: click.Context, db_file: str | None) -> None:
     """Play one group's day in a simulated chat, on a fresh SQLite file."""
     from bot.demo import run_demo
 
+    if not ctx.obj.get("verbose"):
+        # The demo shows refusals in the chat itself; keep the log lines out of the transcript.
+        logging.getLogger("bot.dispatcher").setLevel(logging.ERROR)
     run_demo(_settings(ctx), db_file=db_file, out=sys.stdout)
 
 

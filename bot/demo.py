@@ -23,7 +23,7 @@ from bot.config import GroupSettings, Settings
 from bot.jobs import daily_deals, run_group_job
 from bot.rendering import qty, yuan
 from bot.simulation import SimulatedGroup
-from bot.transcript import format_line
+from bot.transcript import print_transcript
 from models.campaigns import current_campaign
 from models.catalog import upsert_products
 from models.groups import ensure_group
@@ -127,8 +127,7 @@ def run_demo(settings: Settings, *, db_file: str | None, out: TextIO) -> App:
     for step in [*chain_steps(), *FREE_TEXT]:
         at(step.at)
         group.say(step.speaker, step.text)
-    for line in group.transcript:
-        out.write(format_line(line) + "\n\n")
+    print_transcript(group.transcript, out, shorten_reposts=True, spaced=True)
     _print_summary(app, group_id, out)
     return app
 

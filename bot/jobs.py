@@ -109,4 +109,6 @@ def weekly_report(session: Session, group: Group, app: App) -> list[Reply]:
         default_commission_bp=app.settings.commission_bp,
         since=period_start(local_now, "week"),
     )
-    return [Reply("weekly_report", {**stats_data(stats, label="本周"), "group": group.name}, audience="leaders")]
+    return [
+        Reply("weekly_report", {**stats_data(stats, label="本周"), "group": group.name}, audience="leaders")
+    ]

@@ -24,7 +24,15 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import Session, col, select
 
 from bot.app import App
-from bot.jobs import GroupJob, cutoff, cutoff_reminder, daily_deals, pickup_reminder, run_group_job, weekly_report
+from bot.jobs import (
+    GroupJob,
+    cutoff,
+    cutoff_reminder,
+    daily_deals,
+    pickup_reminder,
+    run_group_job,
+    weekly_report,
+)
 from models.tables import Group
 
 log = logging.getLogger(__name__)
@@ -90,7 +98,11 @@ def plan_for(group: Group, zone: ZoneInfo) -> list[PlannedJob]:
     gid = group.id
     return [
         PlannedJob(f"deals:{gid}", deals_job, _at(group.deal_post_time, zone)),
-        PlannedJob(f"cutoff-reminder:{gid}", cutoff_reminder_job, _at(group.cutoff_time, zone, CUTOFF_REMINDER_BEFORE)),
+        PlannedJob(
+            f"cutoff-reminder:{gid}",
+            cutoff_reminder_job,
+            _at(group.cutoff_time, zone, CUTOFF_REMINDER_BEFORE),
+        ),
         PlannedJob(f"cutoff:{gid}", cutoff_job, _at(group.cutoff_time, zone)),
         PlannedJob(f"pickup-reminder:{gid}", pickup_reminder_job, _at(group.pickup_reminder_time, zone)),
         PlannedJob(f"weekly-report:{gid}", weekly_report_job, CronTrigger(timezone=zone, **WEEKLY_REPORT)),
@@ -126,8 +138,13 @@ def sync_group_jobs(scheduler: BaseScheduler, app: App) -> list[str]:
         existing = scheduler.get_job(planned.job_id)
         if existing is not None and str(existing.trigger) == str(planned.trigger):
             continue
-        scheduler.add_job(planned.func, planned.trigger, args=[int(planned.job_id.rsplit(":", 1)[1])],
-                          id=planned.job_id, replace_existing=True)
+        scheduler.add_job(
+            planned.func,
+            planned.trigger,
+            args=[int(planned.job_id.rsplit(":", 1)[1])],
+            id=planned.job_id,
+            replace_existing=True,
+        )
         changed.append(planned.job_id)
     wanted_ids = {job.job_id for job in wanted}
     for job in scheduler.get_jobs():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.dispatcher import Outcome
@@ -26,6 +27,7 @@ class Line:
     text: str
     chat: str
     from_bot: bool
+    at: str = ""
 
 
 class SimulatedGroup:
@@ -78,7 +80,7 @@ class SimulatedGroup:
         """Hand a ready-made message to the dispatcher, then flush the outbox."""
         self._names[message.sender_id] = message.sender_name
         chat = self.name if message.is_group else "私聊"
-        self.transcript.append(Line(message.sender_name, message.text, chat, from_bot=False))
+        self.transcript.append(Line(message.sender_name, message.text, chat, from_bot=False, at=self._now()))
         self.last_outcome = self.app.dispatcher.handle(message)
         return self.flush()
 
@@ -88,9 +90,12 @@ class SimulatedGroup:
         sent = self.transport.take()
         for message in sent:
             self.transcript.append(
-                Line(BOT_NAME, self.render(message), self._chat_label(message), from_bot=True)
+                Line(BOT_NAME, self.render(message), self._chat_label(message), from_bot=True, at=self._now())
             )
         return sent
+
+    def _now(self) -> str:
+        return self.app.clock().astimezone(ZoneInfo(self.app.settings.timezone)).strftime("%H:%M")
 
     def render(self, message: OutgoingMessage) -> str:
         """The text as WeChat shows it: the @mentions in front, then the message."""

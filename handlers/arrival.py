@@ -67,7 +67,11 @@ def arrival_replies(
         replies.append(
             Reply(
                 "proxy_delivery",
-                {"title": campaign.title, "buyers": [_buyer_data(b) for b in proxies], "reminder": unpicked_only},
+                {
+                    "title": campaign.title,
+                    "buyers": [_buyer_data(b) for b in proxies],
+                    "reminder": unpicked_only,
+                },
                 audience="leaders",
             )
         )
@@ -108,7 +112,13 @@ def handle_leader_pickup(ctx: Context) -> list[Reply]:
         match = [
             b
             for b in buyers
-            if (word and (b.member.display_name == word or (_PICKUP_CODE.match(word) and b.order.pickup_code == word)))
+            if (
+                word
+                and (
+                    b.member.display_name == word
+                    or (_PICKUP_CODE.match(word) and b.order.pickup_code == word)
+                )
+            )
             or (b.member.wechat_id in mentioned)
         ]
         if not match:
@@ -131,11 +141,22 @@ def handle_self_pickup(ctx: Context) -> list[Reply]:
     if campaign is None or campaign.id is None or ctx.member.id is None:
         return []
     order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
-    if order is None or order.id is None or not order_rows.order_lines(session=ctx.session, order_id=order.id):
+    if (
+        order is None
+        or order.id is None
+        or not order_rows.order_lines(session=ctx.session, order_id=order.id)
+    ):
         return []
     if order.picked_up_at is None:
         order.picked_up_at = ctx.now
-    return [Reply("self_picked_up", {"name": ctx.member.display_name}, mentions=(ctx.member.id,), merge_key="confirm")]
+    return [
+        Reply(
+            "self_picked_up",
+            {"name": ctx.member.display_name},
+            mentions=(ctx.member.id,),
+            merge_key="confirm",
+        )
+    ]
 
 
 def handle_not_picked_up(ctx: Context) -> list[Reply]:
@@ -150,16 +171,27 @@ def handle_not_picked_up(ctx: Context) -> list[Reply]:
     return [
         Reply(
             "not_picked_up",
-            {"title": campaign.title, "buyers": [{**_buyer_data(b), "proxy": b.member.is_proxy} for b in buyers]},
+            {
+                "title": campaign.title,
+                "buyers": [{**_buyer_data(b), "proxy": b.member.is_proxy} for b in buyers],
+            },
         )
     ]
 
 
 ROUTES = [
     Route("arrival", lambda ctx: command_named(ctx.text, "arrival"), handle_arrival, leader_only=True),
-    Route("not_picked_up", lambda ctx: command_named(ctx.text, "not_picked_up"), handle_not_picked_up,
-          leader_only=True),
+    Route(
+        "not_picked_up",
+        lambda ctx: command_named(ctx.text, "not_picked_up"),
+        handle_not_picked_up,
+        leader_only=True,
+    ),
     Route("self_pickup", _is_self_pickup, handle_self_pickup),
-    Route("leader_pickup", lambda ctx: command_named(ctx.text, "picked_up_by_leader"), handle_leader_pickup,
-          leader_only=True),
+    Route(
+        "leader_pickup",
+        lambda ctx: command_named(ctx.text, "picked_up_by_leader"),
+        handle_leader_pickup,
+        leader_only=True,
+    ),
 ]

@@ -32,8 +32,10 @@ def _find_product(ctx: Context, query: str) -> Product | None | list[Product]:
     for product in products:
         if product.code.lower() == query.lower() or product.name == query:
             return product
-    entries = tuple(CatalogEntry(name=p.name, code=p.code, aliases=tuple(a for a in p.aliases.split("|") if a))
-                    for p in products)
+    entries = tuple(
+        CatalogEntry(name=p.name, code=p.code, aliases=tuple(a for a in p.aliases.split("|") if a))
+        for p in products
+    )
     match = match_product(query, entries)
     if match.entry is not None:
         return next(p for p in products if p.code == match.entry.code)
@@ -141,12 +143,31 @@ def _product_data(product: Product) -> dict[str, object]:
 
 
 ROUTES = [
-    Route("listing_on", lambda ctx: command_named(ctx.text, "listing_on"), handle_listing_on, leader_only=True),
-    Route("listing_off", lambda ctx: command_named(ctx.text, "listing_off"), handle_listing_off, leader_only=True),
-    Route("set_price", lambda ctx: command_named(ctx.text, "set_price"), lambda ctx: _set_field(ctx, "price"),
-          leader_only=True),
-    Route("set_stock", lambda ctx: command_named(ctx.text, "set_stock"), lambda ctx: _set_field(ctx, "stock"),
-          leader_only=True),
-    Route("set_limit", lambda ctx: command_named(ctx.text, "set_limit"), lambda ctx: _set_field(ctx, "limit"),
-          leader_only=True),
+    Route(
+        "listing_on", lambda ctx: command_named(ctx.text, "listing_on"), handle_listing_on, leader_only=True
+    ),
+    Route(
+        "listing_off",
+        lambda ctx: command_named(ctx.text, "listing_off"),
+        handle_listing_off,
+        leader_only=True,
+    ),
+    Route(
+        "set_price",
+        lambda ctx: command_named(ctx.text, "set_price"),
+        lambda ctx: _set_field(ctx, "price"),
+        leader_only=True,
+    ),
+    Route(
+        "set_stock",
+        lambda ctx: command_named(ctx.text, "set_stock"),
+        lambda ctx: _set_field(ctx, "stock"),
+        leader_only=True,
+    ),
+    Route(
+        "set_limit",
+        lambda ctx: command_named(ctx.text, "set_limit"),
+        lambda ctx: _set_field(ctx, "limit"),
+        leader_only=True,
+    ),
 ]

@@ -24,9 +24,14 @@ def catalog_of(offers: Sequence[Offer]) -> tuple[CatalogEntry, ...]:
     )
 
 
+def is_implicit(item: ReadItem) -> bool:
+    """The item names no product (`要3份`, `改成2斤`): it means the day's one offer, or what was ordered."""
+    return item.implicit or item.product in IMPLICIT_PRODUCTS
+
+
 def offer_for(item: ReadItem, offers: Sequence[Offer]) -> Offer | None:
     """The offer a read item refers to: by code, then by name; the only offer for an implicit product."""
-    if item.product in IMPLICIT_PRODUCTS:
+    if is_implicit(item):
         return offers[0] if len(offers) == 1 else None
     if item.code is not None:
         for offer in offers:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
 from handlers.ordering import ApplyResult, apply_items
-from handlers.people import same_person
+from handlers.people import remember_address, same_person
 from handlers.questions import ask_back
 from handlers.reading import ChainLine, read_chain_row, split_chain
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
@@ -185,6 +185,7 @@ class _ChainApplier:
         if row.status == "review":
             self._doubt(owner, item, row)
             return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
+        remember_address(owner, row.note)
         self._apply(owner, _items(row), entered_by=self.ctx.member)
         return StateLine(key=item.key, name=row.name, owner=owner.id, applied=item.line.text, status="ok")
 

@@ -18,7 +18,9 @@ from models.tables import Campaign
 def amounts_due(session: Session, campaign_id: int) -> list[dict[str, Any]]:
     """Every buyer with what they owe: the order amount less approved refunds."""
     buyers = order_rows.campaign_buyers(session=session, campaign_id=campaign_id)
-    refunds = refunds_for_orders(session=session, order_ids=[b.order.id for b in buyers if b.order.id is not None])
+    refunds = refunds_for_orders(
+        session=session, order_ids=[b.order.id for b in buyers if b.order.id is not None]
+    )
     return [
         {
             "name": b.member.display_name,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from handlers.base import Context
-from handlers.catalog_view import offer_for
+from handlers.catalog_view import is_implicit, offer_for
 from handlers.reading.model import ReadItem
 from models import orders as order_rows
 from models.campaigns import OPEN, Offer
@@ -38,6 +38,8 @@ class Refusal:
     unit: str = ""
     available: Decimal | None = None
     limit: Decimal | None = None
+    # For unit_mismatch: the unit the member wrote, which the product is not sold by.
+    asked_unit: str = ""
 
 
 @dataclass
@@ -68,12 +70,19 @@ def apply_items(
         return result
     offers = ctx.offers()
     for item in items:
-        offer = offer_for(item, offers)
+        offer = offer_for(item, offers) or _only_product_ordered(ctx, campaign.id, member, item, offers)
         if offer is None:
             result.unmatched.append(item)
             continue
         if item.unit and item.unit != offer.product.unit:
-            result.refused.append(Refusal(product=offer.product.name, reason="unit_mismatch", unit=item.unit))
+            result.refused.append(
+                Refusal(
+                    product=offer.product.name,
+                    reason="unit_mismatch",
+                    unit=offer.product.unit,
+                    asked_unit=item.unit,
+                )
+            )
             continue
         if result.order is None:
             result.order = order_rows.ensure_order(
@@ -86,6 +95,21 @@ def apply_items(
             )
         _apply_one(ctx, result, campaign.id, member, offer, item, additive)
     return result
+
+
+def _only_product_ordered(
+    ctx: Context, campaign_id: int, member: Member, item: ReadItem, offers: Sequence[Offer]
+) -> Offer | None:
+    """For `改成3斤`, which names no product: the one product the member has ordered, if just one."""
+    if not is_implicit(item) or member.id is None:
+        return None
+    order = order_rows.get_order(session=ctx.session, campaign_id=campaign_id, member_id=member.id)
+    if order is None or order.id is None:
+        return None
+    ordered = {line.product_id for line in order_rows.order_lines(session=ctx.session, order_id=order.id)}
+    if len(ordered) != 1:
+        return None
+    return next((offer for offer in offers if offer.product.id in ordered), None)
 
 
 def _apply_one(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
 from handlers.ordering import ApplyResult, apply_items
-from handlers.people import member_named
+from handlers.people import member_named, remember_address
 from handlers.questions import ask_back
 from handlers.reading import read_chat_message
 from handlers.reading.intents import (
@@ -52,6 +52,8 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
     if isinstance(intent, Unclear):
         return [ask_back(ctx, reason=intent.reason, candidates=intent.candidates, items=intent.items)]
     member, proxy = member_named(ctx, intent.name)
+    if isinstance(intent, PlaceOrder):
+        remember_address(member, intent.note)
     if isinstance(intent, CancelOrder):
         return [cancel_items(ctx, member, intent.products, proxy=proxy)]
     if isinstance(intent, PlusOne):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.base import Context
 from models import members as member_rows
 from models.tables import Member
@@ -22,6 +24,18 @@ def member_named(ctx: Context, name: str | None) -> tuple[Member, bool]:
         session=ctx.session, group_id=ctx.group_id, name=name, address="", now=ctx.now
     )
     return proxy, True
+
+
+_ADDRESS = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d*\s*(?:室|号)?|\d+-\d+(?:-\d+)?")
+
+
+def remember_address(member: Member, note: str | None) -> None:
+    """Keep the building and room a member writes (3栋502, 2-1-301) for the sorting list."""
+    if member.address or not note:
+        return
+    match = _ADDRESS.search(note)
+    if match:
+        member.address = match.group(0).replace(" ", "")
 
 
 def same_person(written: str, display_name: str) -> bool:

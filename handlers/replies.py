@@ -59,6 +59,7 @@ def applied_data(result: ApplyResult) -> dict[str, Any]:
                 "unit": r.unit,
                 "available": r.available,
                 "limit": r.limit,
+                "asked_unit": r.asked_unit,
             }
             for r in result.refused
         ],

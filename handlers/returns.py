@@ -44,8 +44,9 @@ def handle_return_request(ctx: Context) -> list[Reply]:
             continue
         already = return_rows.returned_quantity(session=ctx.session, order_line_id=line.line_id)
         if item.qty <= 0 or item.qty + already > line.qty:
-            refused.append({"product": line.product_name, "reason": "too_many", "ordered": line.qty,
-                            "unit": line.unit})
+            refused.append(
+                {"product": line.product_name, "reason": "too_many", "ordered": line.qty, "unit": line.unit}
+            )
             continue
         order_line = ctx.session.get(OrderLine, line.line_id)
         assert order_line is not None
@@ -58,10 +59,18 @@ def handle_return_request(ctx: Context) -> list[Reply]:
             now=ctx.now,
             photo_path=ctx.message.attachment_path or "",
         )
-        created.append({"id": request.id, "product": line.product_name, "qty": item.qty, "unit": line.unit,
-                        "reason": request.reason})
-    replies = [Reply("return_received", {"name": name, "created": created, "refused": refused},
-                     mentions=_me(ctx))]
+        created.append(
+            {
+                "id": request.id,
+                "product": line.product_name,
+                "qty": item.qty,
+                "unit": line.unit,
+                "reason": request.reason,
+            }
+        )
+    replies = [
+        Reply("return_received", {"name": name, "created": created, "refused": refused}, mentions=_me(ctx))
+    ]
     if created:
         replies.append(Reply("return_for_leader", {"name": name, "created": created}, audience="leaders"))
     return replies
@@ -71,16 +80,23 @@ def _is_photo_for_return(ctx: Context) -> bool:
     if ctx.message.kind != "image" or not ctx.message.attachment_path or ctx.member.id is None:
         return False
     since = ctx.now - return_rows.RECENT_PHOTO_WINDOW
-    return return_rows.latest_return_without_photo(session=ctx.session, member_id=ctx.member.id, since=since) is not None
+    return (
+        return_rows.latest_return_without_photo(session=ctx.session, member_id=ctx.member.id, since=since)
+        is not None
+    )
 
 
 def handle_return_photo(ctx: Context) -> list[Reply]:
     assert ctx.member.id is not None and ctx.message.attachment_path
     since = ctx.now - return_rows.RECENT_PHOTO_WINDOW
-    request = return_rows.latest_return_without_photo(session=ctx.session, member_id=ctx.member.id, since=since)
+    request = return_rows.latest_return_without_photo(
+        session=ctx.session, member_id=ctx.member.id, since=since
+    )
     assert request is not None
     request.photo_path = ctx.message.attachment_path
-    return [Reply("return_photo_saved", {"name": ctx.member.display_name, "id": request.id}, mentions=_me(ctx))]
+    return [
+        Reply("return_photo_saved", {"name": ctx.member.display_name, "id": request.id}, mentions=_me(ctx))
+    ]
 
 
 def handle_decision(ctx: Context) -> list[Reply]:
@@ -90,7 +106,9 @@ def handle_decision(ctx: Context) -> list[Reply]:
     match = _DECISION.match(call.args)
     if match is None:
         return [Reply("return_decision_usage", {"approve": approve})]
-    found = return_rows.return_with_line(session=ctx.session, return_id=int(match.group("id")), group_id=ctx.group_id)
+    found = return_rows.return_with_line(
+        session=ctx.session, return_id=int(match.group("id")), group_id=ctx.group_id
+    )
     if found is None:
         return [Reply("return_not_found", {"id": match.group("id")})]
     request, line, product, _order = found
@@ -104,7 +122,12 @@ def handle_decision(ctx: Context) -> list[Reply]:
         note = amount.group("rest").strip()
     assert ctx.member.id is not None
     return_rows.decide_return(
-        request=request, approve=approve, decided_by_id=ctx.member.id, now=ctx.now, refund_fen=refund_fen, note=note
+        request=request,
+        approve=approve,
+        decided_by_id=ctx.member.id,
+        now=ctx.now,
+        refund_fen=refund_fen,
+        note=note,
     )
     member = ctx.session.get(Member, request.member_id)
     assert member is not None
@@ -134,8 +157,12 @@ def _me(ctx: Context) -> tuple[int, ...]:
 
 
 ROUTES = [
-    Route("return_decision", lambda ctx: command_named(ctx.text, "approve_return", "reject_return"),
-          handle_decision, leader_only=True),
+    Route(
+        "return_decision",
+        lambda ctx: command_named(ctx.text, "approve_return", "reject_return"),
+        handle_decision,
+        leader_only=True,
+    ),
     Route("return_request", lambda ctx: command_named(ctx.text, "return"), handle_return_request),
     Route("return_photo", _is_photo_for_return, handle_return_photo),
 ]

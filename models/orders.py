@@ -191,15 +191,15 @@ def ordered_quantity(
 ) -> Decimal:
     """How much of a product is on order in the campaign, in all or for one member."""
     query = (
-        select(func.coalesce(func.sum(OrderLine.qty), 0))
+        select(func.sum(OrderLine.qty))
         .join(Order, col(Order.id) == OrderLine.order_id)
         .where(Order.campaign_id == campaign_id, OrderLine.product_id == product_id)
     )
     if member_id is not None:
         query = query.where(Order.member_id == member_id)
+    # The sum keeps the column's type, so it comes back as an exact quantity (None when no rows).
     total = session.exec(query).one()
-    # The sum of stored thousandths comes back as an integer; turn it back into a quantity.
-    return Decimal(int(total)) / 1000
+    return total if total is not None else Decimal(0)
 
 
 @dataclass(frozen=True)

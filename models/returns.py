@@ -47,9 +47,7 @@ def returned_quantity(*, session: Session, order_line_id: int) -> Decimal:
     return sum(rows, Decimal(0))
 
 
-def latest_return_without_photo(
-    *, session: Session, member_id: int, since: datetime
-) -> ReturnRequest | None:
+def latest_return_without_photo(*, session: Session, member_id: int, since: datetime) -> ReturnRequest | None:
     return session.exec(
         select(ReturnRequest)
         .where(

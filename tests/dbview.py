@@ -44,7 +44,9 @@ def campaigns(app: App) -> list[Campaign]:
 
 def open_reviews(app: App) -> list[ReviewItem]:
     with Session(app.engine) as session:
-        return list(session.exec(select(ReviewItem).where(ReviewItem.status == "open").order_by(col(ReviewItem.id))))
+        return list(
+            session.exec(select(ReviewItem).where(ReviewItem.status == "open").order_by(col(ReviewItem.id)))
+        )
 
 
 def inbound(app: App) -> list[InboundMessage]:
