@@ -27,7 +27,9 @@ DESSERTS = (
         variants=("原味", "抹茶", "紫薯"),
         variant_prices_fen=(3800, 4200, 4000),
     ),
-    CatalogEntry(name="马卡龙一盒四个", code="2", unit="盒", aliases=("马卡龙",), variants=("玫瑰", "开心果", "柠檬")),
+    CatalogEntry(
+        name="马卡龙一盒四个", code="2", unit="盒", aliases=("马卡龙",), variants=("玫瑰", "开心果", "柠檬")
+    ),
     CatalogEntry(name="提拉米苏", code="3", unit="盒"),
 )
 

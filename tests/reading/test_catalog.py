@@ -10,7 +10,14 @@ from handlers.reading.catalog import has_price, letter_menu_line, pack_size, rea
 @pytest.mark.parametrize(
     ("code", "line", "name", "unit", "price_fen", "variants"),
     [
-        ("1", "蛋黄酥一盒六个（原味/抹茶/紫薯）38/42/40", "蛋黄酥一盒六个", "盒", 3800, ("原味", "抹茶", "紫薯")),
+        (
+            "1",
+            "蛋黄酥一盒六个（原味/抹茶/紫薯）38/42/40",
+            "蛋黄酥一盒六个",
+            "盒",
+            3800,
+            ("原味", "抹茶", "紫薯"),
+        ),
         ("2", "奶油小方 22.9", "奶油小方", None, 2290, ()),
         ("3", "提拉米苏小泡芙 24.9/盒", "提拉米苏小泡芙", "盒", 2490, ()),
         ("4", "满50可选盲盒 5/个", "满50可选盲盒", "个", 500, ()),
@@ -68,7 +75,13 @@ def test_has_price(text: str, priced: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "parsed"), [("C：牛肋条", ("C", "牛肋条")), ("a: 便当", ("A", "便当")), ("1. 苹果", None), ("CJ 少饭", None)]
+    ("line", "parsed"),
+    [
+        ("C：牛肋条", ("C", "牛肋条")),
+        ("a: 便当", ("A", "便当")),
+        ("1. 苹果", None),
+        ("CJ 少饭", None),
+    ],
 )
 def test_letter_menu_line(line: str, parsed: tuple[str, str] | None) -> None:
     assert letter_menu_line(line) == parsed

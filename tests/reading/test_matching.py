@@ -58,7 +58,8 @@ def test_ambiguous(query: str, catalog: tuple[CatalogEntry, ...], candidates: se
 
 
 @pytest.mark.parametrize(
-    ("query", "catalog"), [("榴莲", FRUIT), ("9", FRUIT), ("Z", MENU), ("", FRUIT), ("苹果", ()), ("香焦", FRUIT)]
+    ("query", "catalog"),
+    [("榴莲", FRUIT), ("9", FRUIT), ("Z", MENU), ("", FRUIT), ("苹果", ()), ("香焦", FRUIT)],
 )
 def test_no_match(query: str, catalog: tuple[CatalogEntry, ...]) -> None:
     found = match_product(query, catalog)

@@ -68,7 +68,21 @@ def test_read_quantity_unit(text: str, value: str, unit: str | None) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["3栋502", "下午5.30", "7:20-8:45", "99999999", "1e309", "0", "1.5", "苹果2斤", "2份3斤", "", "收到", "送888"],
+    [
+        "3栋502",
+        "下午5.30",
+        "7:20-8:45",
+        "99999999",
+        "1e309",
+        "0",
+        "1.5",
+        "苹果2斤",
+        "2份3斤",
+        "",
+        "收到",
+        "送888",
+        "4.17",
+    ],
 )
 def test_not_a_quantity_on_its_own(text: str) -> None:
     assert read_quantity(text) is None
@@ -92,12 +106,16 @@ def test_convert(qty: str, from_unit: str, to_unit: str, result: str | None) -> 
     assert convert(d(qty), from_unit, to_unit) == (None if result is None else Decimal(result))
 
 
-@pytest.mark.parametrize(("written", "unit"), [("KG", "公斤"), ("千克", "公斤"), ("G", "克"), ("個", "个"), (None, None)])
+@pytest.mark.parametrize(
+    ("written", "unit"), [("KG", "公斤"), ("千克", "公斤"), ("G", "克"), ("個", "个"), (None, None)]
+)
 def test_canonical_unit(written: str | None, unit: str | None) -> None:
     assert canonical_unit(written) == unit
 
 
-@pytest.mark.parametrize(("qty", "absurd"), [("1", False), ("999", False), ("1000", True), ("0", True), ("-1", True)])
+@pytest.mark.parametrize(
+    ("qty", "absurd"), [("1", False), ("999", False), ("1000", True), ("0", True), ("-1", True)]
+)
 def test_absurd(qty: str, absurd: bool) -> None:
     assert is_absurd(d(qty)) is absurd
 
