@@ -31,9 +31,8 @@ def run_console(
     app = build_app(settings, instant_outbox=True)
     _stock_catalog(app, catalog)
     print(f"数据库: {settings.database_url}")
-    print(
-        f"你现在是「{speaker}」。输入「名字> 消息」换人说话，团长是「{leader}」（试试「{leader}> 开团」）。Ctrl-D 退出。"
-    )
+    print(f"你现在是「{speaker}」。输入「名字> 消息」换人说话，团长是「{leader}」。")
+    print(f"试试「{leader}> 开团」，再说「苹果2斤」。Ctrl-D 退出。")
     runtime: BotRuntime
     transport = ConsoleTransport(
         speaker=speaker, group_name=GROUP_NAME, clock=app.clock, on_eof=lambda: runtime.stop_event.set()

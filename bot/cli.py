@@ -110,3 +110,13 @@ def tally(file: str, catalog: str | None, as_json: bool, xlsx: str | None) -> No
         click.echo(json.dumps(result.as_json, ensure_ascii=False, indent=2))
     else:
         click.echo(result.as_text)
+
+
+@main.command()
+@click.option("--qr-png", type=click.Path(dir_okay=False), help="Where to save the login QR code (PNG).")
+@click.pass_context
+def run(ctx: click.Context, qr_png: str | None) -> None:
+    """Run the bot in real WeChat groups through a Wechaty puppet service."""
+    from bot.run_command import run_bot
+
+    run_bot(_settings(ctx), qr_png=qr_png)

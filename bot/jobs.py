@@ -14,13 +14,13 @@ from sqlmodel import Session
 
 from bot.app import App
 from bot.delivery import address_replies
+from handlers.arrival import arrival_replies
 from handlers.base import Reply
 from handlers.campaign import cut_off, deals_reply, next_time_of_day
-from handlers.arrival import arrival_replies
 from handlers.money import period_start, stats_data
 from models.campaigns import ARRIVED, OPEN, current_campaign, latest_campaign, open_campaign
-from models.stats import sales_stats
 from models.catalog import list_products
+from models.stats import sales_stats
 from models.tables import Group
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ _LIMIT_IN_TEXT = re.compile(r"限购\s*(\d+(?:\.\d+)?)")
 UNLIMITED_WORDS = frozenset({"不限", "无限", "取消", "无"})
 
 
-def _find_product(ctx: Context, query: str) -> Product | None | list[Product]:
+def _find_product(ctx: Context, query: str) -> Product | list[Product] | None:
     """The product a leader names by code or name; a list when the name fits several."""
     products = list_products(session=ctx.session, group_id=ctx.group_id, active_only=False)
     for product in products:
@@ -126,7 +126,7 @@ def _set_field(ctx: Context, field: str) -> list[Reply]:
     return [Reply("product_changed", {**_product_data(found), "field": field})]
 
 
-def _not_found(query: str, found: None | list[Product]) -> Reply:
+def _not_found(query: str, found: list[Product] | None) -> Reply:
     names = [p.name for p in found] if isinstance(found, list) else []
     return Reply("product_not_found", {"query": query, "candidates": names})
 

@@ -35,7 +35,8 @@ def handle_return_request(ctx: Context) -> list[Reply]:
         return [Reply("return_usage", {"name": name}, mentions=_me(ctx))]
     lines = {line.product_id: line for line in order_rows.order_lines(session=ctx.session, order_id=order.id)}
     reason = _reason(call.args, intent)
-    created, refused = [], []
+    created: list[dict[str, object]] = []
+    refused: list[dict[str, object]] = []
     for item in intent.items:
         offer = offer_for(item, offers)
         line = lines.get(offer.product.id) if offer and offer.product.id is not None else None

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from models.tables import Campaign, Order, OrderLine, Product, ReturnRequest
 from models.returns import APPROVED
+from models.tables import Campaign, Order, OrderLine, Product, ReturnRequest
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from models.tables import Campaign, InboundMessage, Member, Order, OrderLine, Pr
 
 
 def orders(app: App) -> dict[str, dict[str, Decimal]]:
-    """Each member's current order lines as {display name: {product (variant): qty}}; empty orders left out."""
+    """Each member's order lines as {display name: {product (variant): qty}}; empty orders left out."""
     result: dict[str, dict[str, Decimal]] = {}
     with Session(app.engine) as session:
         rows = session.exec(
