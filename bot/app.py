@@ -13,7 +13,8 @@ from bot.dispatcher import Dispatcher
 from bot.outbox import Outbox
 from bot.rendering import Renderer
 from handlers import all_routes
-from models.db import create_schema, make_engine
+from models.db import make_engine
+from models.schema import upgrade
 
 # The simulator and tests send at once: no pacing, no merge wait, no jitter.
 INSTANT_OUTBOX = OutboxSettings(
@@ -39,7 +40,7 @@ def build_app(
     auto_enable_groups: bool = False,
     instant_outbox: bool = False,
     rng: random.Random | None = None,
-    create_tables: bool = True,
+    migrate: bool = True,
 ) -> App:
     """Everything the bot needs to handle messages; the caller chooses the transport."""
     if instant_outbox:
@@ -51,8 +52,8 @@ def build_app(
         )
     clock = clock or system_clock(settings.timezone)
     engine = engine or make_engine(settings.database_url)
-    if create_tables:
-        create_schema(engine)
+    if migrate:
+        upgrade(engine)
     renderer = Renderer(settings.templates_dir or None)
     outbox = Outbox(engine, settings.outbox, clock, rng)
     dispatcher = Dispatcher(

@@ -120,3 +120,20 @@ def run(ctx: click.Context, qr_png: str | None) -> None:
     from bot.run_command import run_bot
 
     run_bot(_settings(ctx), qr_png=qr_png)
+
+
+@main.group()
+def db() -> None:
+    """Database schema: create or upgrade it with the migrations."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create the schema, or bring it up to date; safe to run again."""
+    from models.db import make_engine
+    from models.schema import current_revision, upgrade
+
+    engine = make_engine(_settings(ctx).database_url)
+    upgrade(engine)
+    click.echo(f"database at revision {current_revision(engine)}")

@@ -7,9 +7,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
-
-import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 
 def make_engine(url: str, **engine_options: Any) -> Engine:
@@ -32,8 +29,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Two writers (the bot and a scheduled job, or two processes) wait instead of failing at once.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
-
-
-def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    SQLModel.metadata.create_all(engine)
