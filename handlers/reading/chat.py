@@ -116,8 +116,7 @@ def _plus_one(message: str, ctx: ReadContext) -> ChatIntent | None:
     who = match.group("who").strip(" ，,:：")
     name, product = _person_and_product(who, ctx)
     if product is not None:
-        item = ReadItem(product, count, None, message)
-        return PlaceOrder(items=(_with_product(item, product, ctx),), name=name)
+        return None  # `香蕉x2`, `苹果+1`: an order of a named product, for the order reader
     if who and name is None:
         return None  # `1+1`, `3栋+1`: not a plain +1; let the order reader look at it
     if is_absurd(count):

@@ -859,13 +859,13 @@ def _resolve(mention: _Mention, text: str, ctx: ReadContext, reading: LineReadin
     if entry is None and (mention.implicit or product_text is None):
         _resolve_implicit(mention, raw, ctx, reading)
         return
-    unit = _unit_for(entry, mention, reading) if entry is not None else None
     qty = mention.qty if mention.qty is not None else Decimal(1)
     if entry is None:
         assert product_text is not None
         _add(reading, ReadItem(product_text, tidy(qty), mention.unit or mention.price_unit, raw,
                                variant=GIFT if gift else None))  # fmt: skip
         return
+    qty, unit = _in_sale_unit(entry, qty, mention.unit or mention.price_unit, reading)
     if mention.pick is not None:
         _add_flavours(entry, mention.pick, qty, unit, raw, reading)
         return
@@ -903,12 +903,8 @@ def _resolve_implicit(mention: _Mention, raw: str, ctx: ReadContext, reading: Li
         # With nothing to say what it is of, a bare count is a count of portions.
         _add(reading, ReadItem(UNNAMED_OFFER, tidy(qty), unit or ctx.offer.unit or "份", raw, implicit=True))
         return
-    if unit is not None and implicit.unit is not None:
-        converted = convert(qty, unit, implicit.unit)
-        if converted is not None:
-            qty, unit = converted, implicit.unit
-    _add(reading, ReadItem(implicit.name, tidy(qty), unit or implicit.unit, raw, code=implicit.code,
-                           implicit=True))  # fmt: skip
+    qty, sale_unit = _in_sale_unit(implicit, qty, unit, reading)
+    _add(reading, ReadItem(implicit.name, tidy(qty), sale_unit, raw, code=implicit.code, implicit=True))
 
 
 def implicit_portion(ctx: ReadContext) -> ReadItem:
@@ -917,18 +913,21 @@ def implicit_portion(ctx: ReadContext) -> ReadItem:
     return ReadItem(implicit.name, Decimal(1), implicit.unit, "", code=implicit.code, implicit=True)
 
 
-def _unit_for(entry: CatalogEntry, mention: _Mention, reading: LineReading) -> str | None:
-    written = canonical_unit(mention.unit)
+def _in_sale_unit(
+    entry: CatalogEntry, qty: Decimal, written: str | None, reading: LineReading
+) -> tuple[Decimal, str | None]:
+    """The quantity in the unit the product is sold in: 1公斤 of a 斤 product is 2 斤; 份 and 个 mean
+    one unit of sale; a unit that does not convert (1箱 of a 斤 product) is kept, and doubted."""
+    written = canonical_unit(written)
     if written is None or entry.unit is None:
-        return written or entry.unit or mention.price_unit
-    converted = convert(mention.qty or Decimal(1), written, entry.unit)
+        return qty, written or entry.unit
+    converted = convert(qty, written, entry.unit)
     if converted is not None:
-        mention.qty = converted
-        return entry.unit
+        return converted, entry.unit
     if written in PORTION_UNITS or written == "个":
-        return entry.unit
+        return qty, entry.unit
     reading.issues.append(Issue(reasons.UNIT_MISMATCH, f"{entry.name} 按{entry.unit}卖，写的是{written}"))
-    return written
+    return qty, written
 
 
 def _add_flavours(

@@ -1,0 +1,219 @@
+"""split_chain and read_chain: one test per shape of real 接龙 posts, in our own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.reading import ChainLine, read_chain, read_chain_row, split_chain
+
+from .helpers import FRUIT, d, row_summary
+
+FRUIT_POST = """#接龙
+周六水果团，周五晚8点截单
+自提点：小区东门
+1. 红富士苹果 5元/斤
+2. 青苹果 6元/斤
+3. 香蕉 12元/把
+
+1. 团长 1+2+3
+2. 张三 1 3斤
+3. 李四 香蕉x2
+"""
+
+
+def lines_of(text: str) -> list[tuple[int | None, str]]:
+    layout = split_chain(text)
+    assert layout is not None
+    return [(line.seq, line.text) for line in layout.lines]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "#接龙",
+        "#接龍",
+        "#Group Note",
+        "@团长 #接龙",
+        "[链接/文件] #接龙",
+        "wxid_ab12cd34ef:\n#接龙",
+        "#接龙 周五团",
+    ],
+)
+def test_headers(header: str) -> None:
+    layout = split_chain(f"{header}\n1. 张三 2份\n2. 李四 1份")
+    assert layout is not None and layout.has_header
+    assert [(line.seq, line.text) for line in layout.lines] == [(1, "张三 2份"), (2, "李四 1份")]
+
+
+def test_title_description_example_and_trailer() -> None:
+    layout = split_chain(
+        "#接龙\n高山土豆 共50份\n每份5斤，明早到\n例 姓名 楼号 份数\n\n1. 张三 3栋 2份\n2. 李四 1份\n\n今晚八点截单"
+    )
+    assert layout is not None
+    assert layout.title == "高山土豆 共50份"
+    assert layout.description == ("每份5斤，明早到",)
+    assert layout.trailer == ("今晚八点截单",)
+    assert [(line.seq, line.text) for line in layout.lines] == [
+        (None, "例 姓名 楼号 份数"),
+        (1, "张三 3栋 2份"),
+        (2, "李四 1份"),
+    ]
+    assert layout.offer.product == "高山土豆"
+
+
+def test_title_on_the_header_line() -> None:
+    layout = split_chain("#接龙 今日团购：阳光玫瑰葡萄\n1. 张三 2串")
+    assert layout is not None and layout.title == "今日团购：阳光玫瑰葡萄"
+
+
+@pytest.mark.parametrize(
+    "numbering",
+    [
+        "1. 张三 2份\n2. 李四 1份",
+        "1、张三 2份\n2、李四 1份",
+        "1) 张三 2份\n2) 李四 1份",
+        "（1）张三 2份\n（2）李四 1份",
+        "(1) 张三 2份\n(2) 李四 1份",
+        "① 张三 2份\n② 李四 1份",
+        "１．张三 2份\n２．李四 1份",
+        "1.张三 2份\n2.李四 1份",
+    ],
+)
+def test_numbering_styles(numbering: str) -> None:
+    assert lines_of(f"#接龙\n{numbering}") == [(1, "张三 2份"), (2, "李四 1份")]
+
+
+def test_numbering_starts_midway_jumps_and_repeats() -> None:
+    text = "#接龙\n6. 张三 1份\n7. 李四 2份\n9. 王五 1份\n9. 赵六 3份"
+    assert [seq for seq, _ in lines_of(text)] == [6, 7, 9, 9]
+
+
+def test_empty_initiator_slot() -> None:
+    assert lines_of("#接龙\n1.\n2. 张三 1份") == [(1, ""), (2, "张三 1份")]
+
+
+def test_continuation_lines_join_the_member_above() -> None:
+    text = "1. 小周\n🍎苹果 $3/斤 -要2斤\n🍌香蕉 $2/把\n\n2. 小吴\n🍇葡萄 $6/串"
+    assert lines_of(text) == [(1, "小周\n🍎苹果 $3/斤 -要2斤\n🍌香蕉 $2/把"), (2, "小吴\n🍇葡萄 $6/串")]
+
+
+def test_a_whole_list_on_one_line() -> None:
+    assert lines_of("1. 2. 周芳 3份 3. 吴磊 4. 郑红 1份 白色") == [
+        (1, ""),
+        (2, "周芳 3份"),
+        (3, "吴磊"),
+        (4, "郑红 1份 白色"),
+    ]
+
+
+def test_a_pasted_list_without_header() -> None:
+    layout = split_chain("5、刘一 2斤\n6、陈二 1斤")
+    assert layout is not None and not layout.has_header
+    assert [line.seq for line in layout.lines] == [5, 6]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["4.17健康打卡", "6.8号星期一晚餐预定接龙（30元）", "5.20 水果团"],
+)
+def test_a_date_in_the_title_is_not_a_member_line(title: str) -> None:
+    layout = split_chain(f"#接龙\n{title}\n\n1. 张三 1份")
+    assert layout is not None
+    assert layout.title == title
+    assert [line.seq for line in layout.lines] == [1]
+
+
+def test_a_number_glued_to_an_address() -> None:
+    assert lines_of("#接龙\n1.3-502 2份\n2.5-101 1份") == [(1, "3-502 2份"), (2, "5-101 1份")]
+
+
+def test_catalog_printed_first() -> None:
+    layout = split_chain(FRUIT_POST)
+    assert layout is not None and layout.catalog_first
+    assert [(e.code, e.name, e.unit, e.price_fen) for e in layout.catalog] == [
+        ("1", "红富士苹果", "斤", 500),
+        ("2", "青苹果", "斤", 600),
+        ("3", "香蕉", "把", 1200),
+    ]
+    assert [line.seq for line in layout.lines] == [1, 2, 3]
+
+
+def test_letter_menu_is_a_catalog() -> None:
+    layout = split_chain("#接龙 午餐\nA：红烧肉饭\nB: 番茄炒蛋饭\n请接龙：\n3. 张三 A\n4. 李四 b")
+    assert layout is not None
+    assert [(e.code, e.name) for e in layout.catalog] == [("A", "红烧肉饭"), ("B", "番茄炒蛋饭")]
+    reading = read_chain("#接龙 午餐\nA：红烧肉饭\nB: 番茄炒蛋饭\n请接龙：\n3. 张三 A\n4. 李四 b")
+    assert reading is not None
+    assert [(r.name, [i.product for i in r.items]) for r in reading.rows] == [
+        ("张三", ["红烧肉饭"]),
+        ("李四", ["番茄炒蛋饭"]),
+    ]
+
+
+def test_a_catalog_only_post_has_no_member_lines() -> None:
+    layout = split_chain("#开团\n1) 水饺（50个装）120元\n(2) 鱼头火锅\n一包98元\n(3) 春卷 一组2条60元")
+    assert layout is not None
+    assert [e.name for e in layout.catalog] == ["水饺（50个装）", "鱼头火锅", "春卷"]
+    assert layout.lines == ()
+
+
+def test_a_repost_inside_one_text_is_not_a_catalog() -> None:
+    layout = split_chain("#接龙\n1. 张三 2份\n2. 李四 1份\n1. 张三 2份\n2. 李四 1份\n3. 王五 3份")
+    assert layout is not None and layout.catalog == ()
+    assert [line.text for line in layout.lines] == ["张三 2份", "李四 1份", "王五 3份"]
+
+
+@pytest.mark.parametrize("text", ["收到", "1. 张三 2份", "明天下午三点到货，大家记得来取", ""])
+def test_not_a_chain(text: str) -> None:
+    assert split_chain(text) is None and read_chain(text) is None
+
+
+def test_the_sellers_demonstration_row_is_an_example() -> None:
+    reading = read_chain(FRUIT_POST)
+    assert reading is not None
+    assert [row_summary(row) for row in reading.rows] == [
+        (
+            "团长",
+            "example",
+            [("红富士苹果", None, d(1), "斤"), ("青苹果", None, d(1), "斤"), ("香蕉", None, d(1), "把")],
+        ),
+        ("张三", "ok", [("红富士苹果", None, d(3), "斤")]),
+        ("李四", "ok", [("香蕉", None, d(2), "把")]),
+    ]
+
+
+def test_only_the_first_row_in_catalog_order_is_a_demonstration() -> None:
+    reading = read_chain(FRUIT_POST.replace("1. 团长 1+2+3", "1. 团长 1+3"))
+    assert reading is not None and reading.rows[0].status == "ok"
+    later = read_chain_row(ChainLine(seq=2, text="张三 1+2"), FRUIT)
+    assert later.status == "ok"
+
+
+def test_an_example_line_is_an_example() -> None:
+    reading = read_chain("#接龙\n例：王姐 3栋 2份\n1. 张三 1份")
+    assert reading is not None
+    assert [row.status for row in reading.rows] == ["example", "ok"]
+
+
+def test_a_catalog_passed_in_wins_over_the_printed_one() -> None:
+    reading = read_chain(FRUIT_POST, FRUIT)
+    assert reading is not None
+    assert reading.catalog == FRUIT
+    assert reading.rows[2].items[0].product == "香蕉" and reading.rows[2].items[0].unit == "把"
+
+
+def test_read_chain_is_split_chain_plus_read_chain_row() -> None:
+    layout = split_chain(FRUIT_POST)
+    reading = read_chain(FRUIT_POST)
+    assert layout is not None and reading is not None
+    rows = [
+        read_chain_row(line, layout.catalog, first_row=i == 0, offer=layout.offer)
+        for i, line in enumerate(layout.lines)
+    ]
+    assert tuple(rows) == reading.rows
+
+
+def test_raw_keeps_the_printed_line() -> None:
+    reading = read_chain("#接龙\n1. 张三 2份\n2、李四\n🍎苹果 2斤")
+    assert reading is not None
+    assert [row.raw for row in reading.rows] == ["1. 张三 2份", "2、李四\n🍎苹果 2斤"]

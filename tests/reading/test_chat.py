@@ -1,0 +1,163 @@
+"""read_chat_message: one group message → what it asks for."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from handlers.reading import (
+    CancelOrder,
+    CatalogEntry,
+    ChangeOrder,
+    Chatter,
+    PlaceOrder,
+    PlusOne,
+    ShowMyOrder,
+    Unclear,
+    read_chat_message,
+)
+
+from .helpers import FRUIT, d, items
+
+APPLES = (CatalogEntry(name="苹果", code="1", unit="斤"),)
+EGGS = (CatalogEntry(name="土鸡蛋", code="1", unit="板"), CatalogEntry(name="香蕉", code="2", unit="把"))
+
+
+@pytest.mark.parametrize(
+    ("message", "catalog", "expected", "name", "note"),
+    [
+        ("苹果两斤", APPLES, [("苹果", None, d(2), "斤")], None, None),
+        ("要3份", (), [("(本团商品)", None, d(3), "份")], None, None),
+        ("要3份", APPLES, [("苹果", None, d(3), "斤")], None, None),
+        ("3栋502 王阿姨 鸡蛋1板", EGGS, [("土鸡蛋", None, d(1), "板")], "王阿姨", "3栋502"),
+        ("李雷要3份", (), [("(本团商品)", None, d(3), "份")], "李雷", None),
+        ("苹果2斤 香蕉一把", (), [("苹果", None, d(2), "斤"), ("香蕉", None, d(1), "把")], None, None),
+        ("红和黄 各一斤", (), [("红", None, d(1), "斤"), ("黄", None, d(1), "斤")], None, None),
+        ("五斤西瓜", (), [("西瓜", None, d(5), "斤")], None, None),
+        ("我要1公斤", APPLES, [("苹果", None, d(2), "斤")], None, None),
+        ("@团长 香蕉x2", EGGS, [("香蕉", None, d(2), "把")], None, None),
+        ("鸡蛋✖️2", EGGS, [("土鸡蛋", None, d(2), "板")], None, None),
+    ],
+)
+def test_orders(
+    message: str,
+    catalog: tuple[CatalogEntry, ...],
+    expected: list[object],
+    name: str | None,
+    note: str | None,
+) -> None:
+    intent = read_chat_message(message, catalog)
+    assert isinstance(intent, PlaceOrder), intent
+    assert (items(intent.items), intent.name, intent.note) == (expected, name, note)
+
+
+@pytest.mark.parametrize(
+    ("message", "qty", "name"),
+    [
+        ("+1", 1, None),
+        ("+2", 2, None),
+        ("王五+1", 1, "王五"),
+        ("加一", 1, None),
+        ("孙七x2", 2, "孙七"),
+        ("+1份", 1, None),
+    ],
+)
+def test_plus_one(message: str, qty: int, name: str | None) -> None:
+    assert read_chat_message(message, ()) == PlusOne(qty=Decimal(qty), name=name)
+
+
+@pytest.mark.parametrize(
+    ("message", "catalog", "expected", "name"),
+    [
+        ("张三改成3份", (), [("(本团商品)", None, d(3), "份")], "张三"),
+        ("改成3斤", (), [("(本团商品)", None, d(3), "斤")], None),
+        ("苹果改成3斤", APPLES, [("苹果", None, d(3), "斤")], None),
+        ("香蕉改为2把", EGGS, [("香蕉", None, d(2), "把")], None),
+    ],
+)
+def test_change(
+    message: str, catalog: tuple[CatalogEntry, ...], expected: list[object], name: str | None
+) -> None:
+    intent = read_chat_message(message, catalog)
+    assert isinstance(intent, ChangeOrder), intent
+    assert (items(intent.items), intent.name) == (expected, name)
+
+
+@pytest.mark.parametrize(
+    ("message", "catalog", "products", "name"),
+    [
+        ("不要了", (), (), None),
+        ("我不要了", (), (), None),
+        ("李四不要了", (), (), "李四"),
+        ("取消苹果", APPLES, ("苹果",), None),
+        ("苹果不要了", APPLES, ("苹果",), None),
+        ("苹果不要了", (), ("苹果",), None),
+        ("取消订单", (), (), None),
+        ("李四的香蕉不要了", EGGS, ("香蕉",), "李四"),
+    ],
+)
+def test_cancel(
+    message: str, catalog: tuple[CatalogEntry, ...], products: tuple[str, ...], name: str | None
+) -> None:
+    assert read_chat_message(message, catalog) == CancelOrder(products=products, name=name)
+
+
+@pytest.mark.parametrize("message", ["我的订单", "查订单", "我订了什么", "查一下订单"])
+def test_show_my_order(message: str) -> None:
+    assert read_chat_message(message, FRUIT) == ShowMyOrder()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "收到",
+        "👌",
+        "好的",
+        "谢谢团长",
+        "明天几点到",
+        "[表情]",
+        "[动画表情]",
+        "苹果还有吗",
+        "苹果多少钱一斤？",
+        "今天到货了吗",
+        "辛苦了🌹",
+        "",
+        "   ",
+        "3栋502",
+    ],
+)
+def test_chatter(message: str) -> None:
+    assert read_chat_message(message, FRUIT) == Chatter()
+
+
+@pytest.mark.parametrize(
+    ("message", "catalog", "reason", "candidates"),
+    [
+        ("苹果2斤", FRUIT, "ambiguous_product", {"红富士苹果", "青苹果"}),
+        ("要3份", EGGS, "ambiguous_product", {"土鸡蛋", "香蕉"}),
+        ("榴莲2个", FRUIT, "unknown_product", set()),
+        ("502", (), "ambiguous_quantity", set()),
+        ("王燕燕 512", (), "ambiguous_quantity", set()),
+        ("99999999", (), "absurd_quantity", set()),
+        ("1e309", (), "absurd_quantity", set()),
+        ("香蕉1000把", FRUIT, "absurd_quantity", set()),
+        ("+99999", (), "absurd_quantity", set()),
+    ],
+)
+def test_unclear(message: str, catalog: tuple[CatalogEntry, ...], reason: str, candidates: set[str]) -> None:
+    intent = read_chat_message(message, catalog)
+    assert isinstance(intent, Unclear), intent
+    assert intent.reason == reason
+    assert {c.name for c in intent.candidates} == candidates
+    assert intent.detail
+
+
+def test_the_best_reading_travels_with_a_question() -> None:
+    intent = read_chat_message("苹果2斤", FRUIT)
+    assert isinstance(intent, Unclear)
+    assert items(intent.items) == [("苹果", None, d(2), "斤")]
+
+
+def test_a_long_message_without_an_order_is_chatter() -> None:
+    assert read_chat_message("通知：" + "明天团购的水果下午到，大家记得来拿。" * 40, FRUIT) == Chatter()

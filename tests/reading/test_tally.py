@@ -1,0 +1,141 @@
+"""tally_text on pasted chat logs and chains, and the tally's JSON, text and chain renderings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from handlers.reading import CatalogEntry, format_tally_text, render_rows_as_chain, tally_text, tally_to_json
+
+from .helpers import FRUIT, d
+
+CHAT_LOG = """2026年5月3日 20:01 1. 周芳 3份
+20:02 好的
+🌹
+2、5栋刘姐 2
+吴磊要2份
+郑红+1
+周芳改成4份
+陈伟不要了
+"""
+
+
+def people(
+    text: str, catalog: tuple[CatalogEntry, ...] = ()
+) -> list[tuple[str | None, str, list[tuple[str, Decimal]]]]:
+    tally = tally_text(text, catalog)
+    return [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows]
+
+
+def test_a_chat_log_with_timestamps_edits_and_cancels() -> None:
+    tally = tally_text(CHAT_LOG)
+    assert tally.source == "chat"
+    assert people(CHAT_LOG) == [
+        ("周芳", "ok", [("(本团商品)", d(4))]),
+        (None, "chatter", []),
+        (None, "chatter", []),
+        ("5栋刘姐", "ok", [("(本团商品)", d(2))]),
+        ("吴磊", "ok", [("(本团商品)", d(2))]),
+        ("郑红", "ok", [("(本团商品)", d(1))]),
+        ("陈伟", "ok", [("(本团商品)", d(0))]),
+    ]
+    assert [(t.product, t.qty, t.unit) for t in tally.totals] == [("(本团商品)", d(9), "份")]
+
+
+def test_an_edit_keeps_the_history_in_raw() -> None:
+    tally = tally_text(CHAT_LOG)
+    assert tally.rows[0].raw == "2026年5月3日 20:01 1. 周芳 3份\n周芳改成4份"
+
+
+def test_senders_named_before_the_message() -> None:
+    log = "周芳：苹果2斤\n吴磊: 我要3斤香蕉\n郑红 20:15\n要1斤苹果\n吴磊：香蕉改成2斤\n周芳：不要了"
+    assert people(log) == [
+        ("周芳", "ok", [("苹果", d(0))]),
+        ("吴磊", "ok", [("香蕉", d(2))]),
+        ("郑红", "ok", [("苹果", d(1))]),
+    ]
+
+
+def test_doubtful_chat_lines_are_reviewed() -> None:
+    log = "要2斤\n周芳：苹果2斤\n吴磊：+1\n郑红：苹果改成3斤\n周芳：+1"
+    assert [(r.name, r.status, r.reason) for r in tally_text(log).rows] == [
+        (None, "review", "no_name"),
+        ("周芳", "ok", None),
+        ("吴磊", "review", "ambiguous_product"),  # +1 of which product?
+        ("郑红", "review", "nothing_to_change"),
+        ("周芳", "review", "repeated_plus_one"),
+    ]
+
+
+def test_a_message_over_several_lines_keeps_its_sender() -> None:
+    assert people("周芳：苹果2斤\n香蕉1把") == [
+        ("周芳", "ok", [("苹果", d(2))]),
+        ("周芳", "ok", [("香蕉", d(1))]),
+    ]
+
+
+def test_catalog_precedence() -> None:
+    post = "#接龙\n1. 红富士苹果 5元/斤\n2. 香蕉 12元/把\n\n1. 团长 1+2\n2. 周芳 2x3"
+    printed = tally_text(post)
+    assert [(e.code, e.name) for e in printed.catalog] == [("1", "红富士苹果"), ("2", "香蕉")]
+    assert [(t.product, t.qty) for t in printed.totals] == [("香蕉", d(3))]
+    given = tally_text(post, FRUIT)
+    assert given.catalog == FRUIT
+    assert [(t.product, t.qty) for t in given.totals] == [("青苹果", d(3))]
+    free = tally_text("#接龙\n1. 周芳 苹果2斤\n2. 吴磊 苹果1斤 梨3斤")
+    assert [(t.product, t.qty, t.unit) for t in free.totals] == [("苹果", d(3), "斤"), ("梨", d(3), "斤")]
+
+
+def test_totals_count_only_confident_rows() -> None:
+    tally = tally_text("#接龙\n1. 周芳 苹果2斤\n2. 吴磊 苹果2-3斤\n3. 郑红 苹果1斤", ())
+    assert [r.status for r in tally.rows] == ["ok", "review", "ok"]
+    assert [(t.product, t.qty) for t in tally.totals] == [("苹果", d(3))]
+
+
+def test_json_shape() -> None:
+    tally = tally_text("#接龙\n1. 红富士苹果 5.5元/斤\n2. 香蕉 12元/把\n\n1. 3栋 周芳 1 2斤\n2. 吴磊 2x1.5")
+    data = tally_to_json(tally)
+    assert set(data) == {"catalog", "rows", "totals"}
+    assert data["catalog"][0] == {"code": "1", "name": "红富士苹果", "unit": "斤", "price": 5.5}
+    assert data["catalog"][1]["price"] == 12 and isinstance(data["catalog"][1]["price"], int)
+    row = data["rows"][0]
+    assert set(row) == {"seq", "name", "note", "status", "reason", "raw", "items"}
+    assert row == {
+        "seq": 1,
+        "name": "周芳",
+        "note": "3栋",
+        "status": "ok",
+        "reason": None,
+        "raw": "1. 3栋 周芳 1 2斤",
+        "items": [
+            {"product": "红富士苹果", "variant": None, "code": "1", "qty": 2, "unit": "斤", "raw": "1 2斤"}
+        ],
+    }
+    assert data["rows"][1]["items"][0]["qty"] == 1.5
+    assert data["totals"] == [
+        {"product": "红富士苹果", "variant": None, "qty": 2, "unit": "斤"},
+        {"product": "香蕉", "variant": None, "qty": 1.5, "unit": "把"},
+    ]
+
+
+def test_text_report() -> None:
+    text = format_tally_text(tally_text("#接龙 周六水果\n1. 周芳 苹果2斤\n2. 吴磊 苹果2-3斤\n3. 郑红"))
+    assert "接龙：周六水果" in text
+    assert "苹果  2斤" in text
+    assert "1. 周芳：苹果 2斤" in text
+    assert "【待确认】1 行" in text and "2-3斤" in text
+
+
+def test_render_rows_as_chain() -> None:
+    tally = tally_text("#接龙\n1. 周芳 苹果2斤（3栋）\n2. 吴磊 苹果2-3斤\n3. 郑红\n4. 陈伟 苹果1斤")
+    assert render_rows_as_chain(tally.rows) == (
+        "#接龙\n1. 周芳 苹果2斤（备注：3栋）\n2. 吴磊 苹果2-3斤\n3. 郑红\n4. 陈伟 苹果1斤"
+    )
+    again = tally_text(render_rows_as_chain(tally.rows))
+    assert again.totals == tally.totals
+
+
+def test_a_huge_paste_is_read_in_part() -> None:
+    text = "\n".join(f"用户{i}：要1份" for i in range(6000))
+    tally = tally_text(text)
+    assert tally.rows[-1].reason == "too_long"
+    assert tally.totals[0].qty == 5000
