@@ -47,7 +47,8 @@ def test_headers(header: str) -> None:
 
 def test_title_description_example_and_trailer() -> None:
     layout = split_chain(
-        "#接龙\n高山土豆 共50份\n每份5斤，明早到\n例 姓名 楼号 份数\n\n1. 张三 3栋 2份\n2. 李四 1份\n\n今晚八点截单"
+        "#接龙\n高山土豆 共50份\n每份5斤，明早到\n例 姓名 楼号 份数\n\n"
+        "1. 张三 3栋 2份\n2. 李四 1份\n\n今晚八点截单"
     )
     assert layout is not None
     assert layout.title == "高山土豆 共50份"
