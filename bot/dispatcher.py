@@ -127,14 +127,19 @@ class Dispatcher:
                 raise
             except Exception:
                 log.exception("handler %s failed on message %s", route.name, message.message_id)
-                session.rollback()
-                self._log_only(message, outcome="error", handler=route.name)
-                # The rollback expired the context's rows, so the apology is addressed from the message.
-                apology = QueuedReply(chat_id=message.chat_id, text=self._renderer.render(ERROR_TEMPLATE, {}))
-                self._outbox.enqueue([apology])
-                return Outcome(status="error", handler=route.name, replies=(apology,))
-            self._record(session, message, now, outcome="handled", handler=route.name)
-            return self._commit(session, message, "handled", route.name, replies, context)
+                failed = route.name
+            else:
+                self._record(session, message, now, outcome="handled", handler=route.name)
+                return self._commit(session, message, "handled", route.name, replies, context)
+        # The failed handler's session is rolled back and closed by now, so nothing it half-wrote
+        # (or a cursor it left open) stands in the way of logging the message.
+        return self._apologise(message, failed)
+
+    def _apologise(self, message: IncomingMessage, handler: str) -> Outcome:
+        self._log_only(message, outcome="error", handler=handler)
+        apology = QueuedReply(chat_id=message.chat_id, text=self._renderer.render(ERROR_TEMPLATE, {}))
+        self._outbox.enqueue([apology])
+        return Outcome(status="error", handler=handler, replies=(apology,))
 
     def _commit(
         self,

@@ -76,6 +76,22 @@ class SimulatedGroup:
         )
         return self.deliver(message)
 
+    def say_image(self, speaker: str, path: str) -> list[OutgoingMessage]:
+        """`speaker` sends a photo the transport saved at `path`."""
+        return self.deliver(
+            IncomingMessage(
+                message_id=f"sim-{self.chat_id}-{next(self._ids)}",
+                chat_id=self.chat_id,
+                chat_name=self.name,
+                sender_id=self.wechat_id(speaker),
+                sender_name=speaker,
+                text="[图片]",
+                sent_at=self.app.clock(),
+                kind="image",
+                attachment_path=path,
+            )
+        )
+
     def deliver(self, message: IncomingMessage) -> list[OutgoingMessage]:
         """Hand a ready-made message to the dispatcher, then flush the outbox."""
         self._names[message.sender_id] = message.sender_name

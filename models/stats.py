@@ -55,7 +55,7 @@ def sales_stats(
         query = query.where(col(Campaign.id) == campaign_id)
     if since is not None:
         query = query.where(col(Campaign.opened_at) >= since)
-    rows = list(session.execute(query).tuples())
+    rows = list(session.execute(query).all())
     line_ids = [row[2] for row in rows]
     returns, refund_by_line = _returns(session, line_ids)
     campaigns, orders = set(), set()

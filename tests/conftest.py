@@ -108,8 +108,9 @@ def make_settings(**overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def app(engine: Engine, clock: ManualClock) -> App:
-    return build_app(make_settings(), clock=clock, engine=engine, instant_outbox=True, migrate=False)
+def app(engine: Engine, clock: ManualClock, tmp_path: Path) -> App:
+    settings = make_settings(data_dir=str(tmp_path / "data"))
+    return build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
 
 
 def stock_catalog(app: App, csv_path: Path = DEMO_CATALOG) -> None:

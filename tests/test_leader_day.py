@@ -1,0 +1,172 @@
+"""The leader's day after ordering: catalog changes, arrival, pickup, returns, money and reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from bot.simulation import SimulatedGroup
+from models.tables import Order, OrderLine, ReturnRequest
+from tests import dbview
+from tests.conftest import GROUP_CHAT, LEADER
+
+LEADER_ID = SimulatedGroup.wechat_id(LEADER)
+
+
+def in_group(group: SimulatedGroup, sent: list) -> list[str]:  # type: ignore[type-arg]
+    return [group.render(m) for m in sent if m.chat_id == GROUP_CHAT]
+
+
+def to_leader(group: SimulatedGroup, sent: list) -> list[str]:  # type: ignore[type-arg]
+    return [m.text for m in sent if m.chat_id == LEADER_ID]
+
+
+def test_listing_a_new_product_and_changing_price_stock_and_limit(open_group: SimulatedGroup) -> None:
+    [listed] = open_group.texts(open_group.say(LEADER, "上架 麒麟西瓜 2.5/斤 库存100 限购10"))
+    assert "已上架 8. 麒麟西瓜 ¥2.5/斤 每人限10斤 共100斤" in listed
+    open_group.say("王五", "西瓜5斤")
+    assert dbview.orders(open_group.app) == {"王五": {"麒麟西瓜": Decimal(5)}}
+
+    [changed] = open_group.texts(open_group.say(LEADER, "改价 8 2.8"))
+    assert "改为 ¥2.8/斤" in changed
+    open_group.say("赵六", "西瓜2斤")
+    with Session(open_group.app.engine) as session:
+        prices = sorted(line.price_fen for line in session.exec(select(OrderLine)))
+    assert prices == [250, 280]  # what was ordered keeps the price it was ordered at
+
+    open_group.say(LEADER, "库存 8 8")
+    [sold_out] = open_group.texts(open_group.say("孙叔", "西瓜3斤"))
+    assert "库存不够了，只剩1斤" in sold_out
+    open_group.say(LEADER, "限购 8 不限")
+    open_group.say(LEADER, "下架 8")
+    [unlisted] = open_group.texts(open_group.say("孙叔", "西瓜1斤"))
+    assert "西瓜" in unlisted and "孙叔" not in dbview.orders(open_group.app)
+
+
+def test_arrival_notice_for_120_buyers_mentions_everyone_in_batches(open_group: SimulatedGroup) -> None:
+    buyers = [f"邻居{i:03d}" for i in range(120)]
+    for name in buyers:
+        open_group.say(name, "西红柿1斤")
+    open_group.say(LEADER, "代 王奶奶 鸡蛋1板")
+    open_group.say(LEADER, "截单")
+    sent = open_group.say(LEADER, "到货")
+    notices = [m for m in sent if m.chat_id == GROUP_CHAT]
+    limit = open_group.app.settings.outbox.max_mentions
+    assert len(notices) == 120 // limit
+    assert all(len(m.mention_ids) <= limit for m in notices)
+    mentioned = [wechat_id for m in notices for wechat_id in m.mention_ids]
+    assert sorted(mentioned) == sorted(SimulatedGroup.wechat_id(name) for name in buyers)
+    assert all("到货啦" in m.text for m in notices)
+    # The elderly neighbour cannot be mentioned: the leader gets her order with the address.
+    [delivery] = to_leader(open_group, sent)
+    assert "王奶奶" in delivery and "送上门" in delivery
+    assert dbview.campaigns(open_group.app)[0].status == "arrived"
+
+
+def test_pickup_by_leader_code_and_member_then_the_unpicked_list(open_group: SimulatedGroup) -> None:
+    for name in ("张三", "李四", "王五"):
+        open_group.say(name, "香蕉1把")
+    open_group.say(LEADER, "截单")
+    open_group.say(LEADER, "到货")
+    codes = {o.member_id: o.pickup_code for o in dbview.order_rows(open_group.app)}
+    members = dbview.members(open_group.app)
+
+    [marked] = open_group.texts(open_group.say(LEADER, "已取 张三"))
+    assert "已取货：张三" in marked and "还有2户没取" in marked
+    [by_code] = open_group.texts(open_group.say(LEADER, f"核销 {codes[members['李四'].id]}"))
+    assert "已取货：李四" in by_code
+    [unpicked] = open_group.texts(open_group.say(LEADER, "未取"))
+    assert "王五" in unpicked and "张三" not in unpicked
+    [thanks] = open_group.texts(open_group.say("王五", "取了"))
+    assert "王五 已取货" in thanks
+    [done] = open_group.texts(open_group.say(LEADER, "未取"))
+    assert "全部取完了" in done
+    assert all(o.picked_up_at is not None for o in dbview.order_rows(open_group.app))
+
+
+def test_a_return_with_a_photo_approved_with_its_refund(open_group: SimulatedGroup, tmp_path: Path) -> None:
+    open_group.say("王五", "红富士苹果4斤")
+    open_group.say(LEADER, "截单")
+    open_group.say(LEADER, "到货")
+    sent = open_group.say("王五", "退货 红富士苹果1斤 烂了")
+    [received] = in_group(open_group, sent)
+    assert "退货申请 #1：红富士苹果1斤（烂了）" in received
+    [for_leader] = to_leader(open_group, sent)
+    assert "同意退货" in for_leader
+    photo = tmp_path / "apple.jpg"
+    photo.write_bytes(b"\xff\xd8\xff")
+    open_group.say_image("王五", str(photo))
+    [approved] = open_group.texts(open_group.say(LEADER, "同意退货 1"))
+    assert "退款¥5.9" in approved and approved.startswith("@王五")
+    with Session(open_group.app.engine) as session:
+        [request] = session.exec(select(ReturnRequest)).all()
+    assert (request.status, request.refund_fen, request.photo_path) == ("approved", 590, str(photo))
+
+
+def test_a_return_larger_than_the_order_is_refused_and_a_rejection_is_explained(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("王五", "红富士苹果2斤")
+    open_group.say(LEADER, "截单")
+    [too_many] = open_group.texts(open_group.say("王五", "退货 红富士苹果3斤 坏了"))
+    assert "只订了2斤" in too_many
+    open_group.say("王五", "退货 红富士苹果1斤 坏了")
+    [rejected] = open_group.texts(open_group.say(LEADER, "拒绝退货 1 已经过了售后时间"))
+    assert "没有通过：已经过了售后时间" in rejected
+
+
+def test_a_member_cannot_approve_returns(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "红富士苹果2斤")
+    open_group.say(LEADER, "截单")
+    open_group.say("王五", "退货 红富士苹果1斤 坏了")
+    [refused] = open_group.texts(open_group.say("王五", "同意退货 1"))
+    assert "只有团长" in refused
+    with Session(open_group.app.engine) as session:
+        assert session.exec(select(ReturnRequest.status)).all() == ["pending"]
+
+
+def test_paid_unpaid_and_the_amount_due_after_a_refund(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "红富士苹果2斤")
+    open_group.say("李四", "鸡蛋1板")
+    open_group.say(LEADER, "截单")
+    open_group.say("张三", "退货 红富士苹果1斤 坏了")
+    open_group.say(LEADER, "同意退货 1")
+    [unpaid] = open_group.texts(open_group.say(LEADER, "未付"))
+    assert "还有2户未付，共¥33.9" in unpaid
+    assert "张三 ¥5.9" in unpaid and "李四 ¥28" in unpaid
+    [paid] = open_group.texts(open_group.say(LEADER, "已付 李四"))
+    assert "已收款：李四" in paid
+    [unpaid] = open_group.texts(open_group.say(LEADER, "未付"))
+    assert "李四" not in unpaid and "张三 ¥5.9" in unpaid
+    with Session(open_group.app.engine) as session:
+        paid_orders = session.exec(select(Order).where(Order.paid_at.is_not(None))).all()  # type: ignore[union-attr]
+    assert len(paid_orders) == 1
+
+
+def test_stats_report_sales_returns_and_commission(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "红富士苹果10斤")
+    open_group.say("李四", "鸡蛋1板")
+    open_group.say(LEADER, "截单")
+    open_group.say("张三", "退货 红富士苹果2斤 坏了")
+    open_group.say(LEADER, "同意退货 1")
+    [stats] = open_group.texts(open_group.say(LEADER, "统计"))
+    assert "销售额 ¥87，2单" in stats
+    assert "退货 1笔（50.0%），已退款 ¥11.8" in stats
+    # 10% commission on what was finally paid: (59 - 11.8 + 28) × 10% = 7.52
+    assert "佣金 ¥7.52" in stats
+
+
+def test_export_writes_a_spreadsheet_and_sends_it_to_the_leader(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "红富士苹果2斤")
+    open_group.say(LEADER, "代 王奶奶 鸡蛋1板")
+    sent = open_group.say(LEADER, "导出")
+    [message] = [m for m in sent if m.chat_id == LEADER_ID]
+    assert message.file_path is not None and message.file_path.endswith(".xlsx")
+    workbook = load_workbook(message.file_path)
+    summary = [row for row in workbook["供货汇总"].iter_rows(values_only=True)]
+    assert summary[1][:5] == ("1", "红富士苹果", None, 2, "斤")  # an empty cell reads back as None
+    sorting = [row for row in workbook["分拣单"].iter_rows(values_only=True)]
+    assert sorting[2][:2] == ("王奶奶", "是")
