@@ -244,7 +244,7 @@ def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, re
     if glued_in_name and _numeral_ends_name(tokens, first, chunks):
         # 王半斤: a Chinese numeral quantity ending the leading word belongs to the name.
         name_end = max(i for i, c in enumerate(chunks) if c == leading_chunk) + 1
-        later = [i for i in candidates if i >= name_end and not _flag(tokens[i])]
+        later = [i for i in candidates if i >= name_end and not _flag(tokens, i)]
         if not later:
             reading.numeral_in_name = True
             reading.order_like = True
@@ -273,9 +273,18 @@ def _too_big_to_order(token: Token) -> bool:
     return token.kind == "num" and token.value is not None and token.value > QTY_CAP
 
 
-def _flag(token: Token) -> bool:
-    """`,0` or `,1` after a name in a sign-up list: a flag, not an order."""
-    return token.kind == "num" and token.value is not None and token.value <= 1
+def _flag(tokens: list[Token], index: int) -> bool:
+    """`王半斤,0`, `张新,1`: a 0 or 1 after a comma in a sign-up list is a flag, not an order."""
+    token = tokens[index]
+    before = tokens[index - 1] if index > 0 else None
+    return (
+        token.kind == "num"
+        and token.value is not None
+        and token.value <= 1
+        and before is not None
+        and before.kind == "hard"
+        and before.text.strip() in (",", "，")
+    )
 
 
 def _names_a_product(token: Token, ctx: ReadContext) -> bool:

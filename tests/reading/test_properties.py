@@ -25,12 +25,13 @@ from handlers.reading import (
 from .helpers import DESSERTS, FRUIT, MENU
 
 FRAGMENTS = [
-    "#接龙", "#Group Note", "\n", "\n1. ", "2、", "（3）", "①", "例 ", "张三", "Lumi Sweets", "🐷", "🏃\u200d♀️",
-    "苹果", "红富士苹果", "两斤", "一斤半", "半", "x2", "✖️3", "*", "+", "➕", "-", "—", "3栋502", "2-1-301",
-    "送888", "Apt 3-2", "H3", "F区", "下午5.30", "7:20-8:45", "4.17", "$18/kg", "16.9/21.9", "（原味/抹茶）",
-    "各", "改成", "不要了", "+1", "加一", "99999999", "1e309", "0", "【12】", ",1", "\ufff0", "\u200b", "\u202e",
-    "\x00", "\x1b", "{{ name }}", "'; DROP TABLE orders; --", "１２３", "ｋｇ", "　", "\r\n", "(", ")", "（", "）",
-    "【", "】", "份", "斤", "个", "C", "h", "喜三鲜", "的", "1", "12", "888", "1.5", ".", "…", "：", ":",
+    "#接龙", "#Group Note", "\n", "\n1. ", "2、", "（3）", "①", "例 ", "张三", "Lumi Sweets", "🐷",
+    "🏃\u200d♀️", "苹果", "红富士苹果", "两斤", "一斤半", "半", "x2", "✖️3", "*", "+", "➕", "-", "—",
+    "3栋502", "2-1-301", "送888", "Apt 3-2", "H3", "F区", "下午5.30", "7:20-8:45", "4.17", "$18/kg",
+    "16.9/21.9", "（原味/抹茶）", "各", "改成", "不要了", "+1", "加一", "99999999", "1e309", "0", "【12】",
+    ",1", "\ufff0", "\u200b", "\u202e", "\x00", "\x1b", "{{ name }}", "'; DROP TABLE orders; --",
+    "１２３", "ｋｇ", "　", "\r\n", "(", ")", "（", "）", "【", "】", "份", "斤", "个", "C", "h", "喜三鲜",
+    "的", "1", "12", "888", "1.5", ".", "…", "：", ":",
 ]  # fmt: skip
 chat_like = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
 any_text = st.one_of(st.text(max_size=300), chat_like)
@@ -100,9 +101,12 @@ def _written(product: str, qty: int, unit: str, chinese_before: bool) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(orders=free_orders())
-def test_a_well_formed_list_is_read_exactly(orders: list[tuple[str, list[tuple[str, int, str, bool]]]]) -> None:
+def test_a_well_formed_list_is_read_exactly(
+    orders: list[tuple[str, list[tuple[str, int, str, bool]]]],
+) -> None:
     text = "#接龙\n" + "\n".join(
-        f"{seq}. {name} " + " ".join(_written(*item) for item in items) for seq, (name, items) in enumerate(orders, 1)
+        f"{seq}. {name} " + " ".join(_written(*item) for item in items)
+        for seq, (name, items) in enumerate(orders, 1)
     )
     expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for _name, items in orders:
@@ -143,9 +147,12 @@ def _order_by(entry: CatalogEntry, qty: int, style: str) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(orders=catalog_orders())
-def test_orders_by_code_and_name_against_a_catalog(orders: list[tuple[str, list[tuple[CatalogEntry, int, str]]]]) -> None:
+def test_orders_by_code_and_name_against_a_catalog(
+    orders: list[tuple[str, list[tuple[CatalogEntry, int, str]]]],
+) -> None:
     text = "#接龙\n" + "\n".join(
-        f"{seq}. {name} " + " + ".join(_order_by(*item) for item in items) for seq, (name, items) in enumerate(orders, 1)
+        f"{seq}. {name} " + " + ".join(_order_by(*item) for item in items)
+        for seq, (name, items) in enumerate(orders, 1)
     )
     expected: dict[str, Decimal] = defaultdict(Decimal)
     for _name, items in orders:
@@ -163,7 +170,8 @@ def test_re_reading_the_rendered_chain_gives_the_same_totals(
     catalog_rows: list[tuple[str, list[tuple[CatalogEntry, int, str]]]],
 ) -> None:
     free = "#接龙\n" + "\n".join(
-        f"{seq}. {name} " + " ".join(_written(*item) for item in items) for seq, (name, items) in enumerate(orders, 1)
+        f"{seq}. {name} " + " ".join(_written(*item) for item in items)
+        for seq, (name, items) in enumerate(orders, 1)
     )
     coded = "#接龙\n" + "\n".join(
         f"{seq}. {name} " + "+".join(_order_by(*item) for item in items)
