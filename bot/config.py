@@ -62,6 +62,8 @@ class Settings:
     """Everything the bot can be told, with a default for each."""
 
     database_url: str = "sqlite:///var/tuanbot.sqlite3"
+    # Names this bot process when several (one per WeChat account) share one database.
+    instance: str = "default"
     timezone: str = "Asia/Shanghai"
     # A leader's own folder of templates; a file there overrides the shipped one of the same name.
     templates_dir: str = ""
@@ -79,6 +81,7 @@ class Settings:
 _ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
     "TUANBOT_DB_URL": ("database_url",),
     "TUANBOT_TIMEZONE": ("timezone",),
+    "TUANBOT_INSTANCE": ("instance",),
     "TUANBOT_TEMPLATES_DIR": ("templates_dir",),
     "TUANBOT_DATA_DIR": ("data_dir",),
     "TUANBOT_WECHATY_ENDPOINT": ("wechaty", "endpoint"),

@@ -204,6 +204,7 @@ class Dispatcher:
             now=now,
             enabled=self._auto_enable or configured is not None,
             pickup_place=configured.pickup_place if configured else "",
+            instance=self._settings.instance,
         )
 
     def _configured_group(self, message: IncomingMessage) -> GroupSettings | None:

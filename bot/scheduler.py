@@ -109,16 +109,24 @@ def plan_for(group: Group, zone: ZoneInfo) -> list[PlannedJob]:
     ]
 
 
-def build_scheduler(app: App, **scheduler_options: Any) -> BaseScheduler:
+def job_table(app: App) -> str:
+    """Each bot process keeps its jobs in a table of its own, so processes never run each other's."""
+    instance = "".join(ch for ch in app.settings.instance if ch.isalnum() or ch == "_")[:40]
+    return JOB_TABLE if instance in {"", "default"} else f"{JOB_TABLE}_{instance}"
+
+
+def build_scheduler(
+    app: App, scheduler_class: type[BaseScheduler] = BackgroundScheduler, **scheduler_options: Any
+) -> BaseScheduler:
     """A scheduler whose jobs live in the app's database; not started."""
     options: dict[str, Any] = {
-        "jobstores": {"default": SQLAlchemyJobStore(engine=app.engine, tablename=JOB_TABLE)},
+        "jobstores": {"default": SQLAlchemyJobStore(engine=app.engine, tablename=job_table(app))},
         "executors": {"default": ThreadPoolExecutor(max_workers=1)},
         "job_defaults": {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
         "timezone": ZoneInfo(app.settings.timezone),
         **scheduler_options,
     }
-    return BackgroundScheduler(**options)
+    return scheduler_class(**options)
 
 
 def register(app: App) -> None:
@@ -131,7 +139,9 @@ def sync_group_jobs(scheduler: BaseScheduler, app: App) -> list[str]:
     """Add each enabled group's jobs; leave unchanged ones alone; drop jobs of groups that went away."""
     zone = ZoneInfo(app.settings.timezone)
     with Session(app.engine) as session:
-        groups = list(session.exec(select(Group).where(col(Group.enabled))))
+        groups = list(
+            session.exec(select(Group).where(col(Group.enabled), Group.instance == app.settings.instance))
+        )
     wanted = [job for group in groups for job in plan_for(group, zone)]
     changed = []
     for planned in wanted:

@@ -21,12 +21,18 @@ def ensure_group(
     now: datetime,
     enabled: bool,
     pickup_place: str = "",
+    instance: str = "default",
 ) -> Group:
     """The group for `chat_id`, created on first sight. A configured group is enabled from the start."""
     group = get_group_by_chat(session=session, chat_id=chat_id)
     if group is None:
         group = Group(
-            chat_id=chat_id, name=name or chat_id, enabled=enabled, pickup_place=pickup_place, created_at=now
+            chat_id=chat_id,
+            name=name or chat_id,
+            enabled=enabled,
+            pickup_place=pickup_place,
+            instance=instance,
+            created_at=now,
         )
         session.add(group)
         session.flush()

@@ -23,6 +23,8 @@ class Group(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     chat_id: str = Field(unique=True, max_length=128)
     name: str = Field(max_length=200)
+    # The bot process (one per WeChat account) that serves this group; its scheduler runs the jobs.
+    instance: str = Field(default="default", max_length=64, index=True)
     enabled: bool = True
     pickup_place: str = Field(default="", max_length=200)
     deal_post_time: str = Field(default="08:00", max_length=5)

@@ -76,6 +76,8 @@ def _truncate_all(engine: Engine) -> None:
     names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # The scheduler's own table is not one of ours; a previous test's jobs must not linger.
+        connection.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 02:57:01.454381
+Create Date: 2026-11-22 03:00:40.093151
 """
 
 from collections.abc import Sequence
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("chat_id", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("instance", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("pickup_place", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("deal_post_time", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
@@ -35,6 +36,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("chat_id"),
     )
+    with op.batch_alter_table("chat_group", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_chat_group_instance"), ["instance"], unique=False)
+
     op.create_table(
         "inbound_message",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -311,5 +315,8 @@ def downgrade() -> None:
 
     op.drop_table("outbox_message")
     op.drop_table("inbound_message")
+    with op.batch_alter_table("chat_group", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chat_group_instance"))
+
     op.drop_table("chat_group")
     # ### end Alembic commands ###
