@@ -24,7 +24,8 @@ import tempfile
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TextIO, TypeVar
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 TOKEN_ENV = "WECHATY_PUPPET_SERVICE_TOKEN"
 MENTION_SEPARATOR = "\u2005"  # WeChat ends an @name with a four-per-em space
+# WeChat cannot message the account itself; notes to self go to 文件传输助手, whose id this is.
+FILE_HELPER_ID = "filehelper"
 # The service puts wechaty-puppet's MessageType numbers on the wire (Text=7, Image=6,
 # GroupNote=10, ...), not the numbers its .proto declares.
 WIRE_KINDS: dict[int, MessageKind] = {1: "file", 6: "image", 7: "text", 10: "jielong"}
@@ -97,7 +100,13 @@ class WechatyTransport:
         qr_out: TextIO | None = None,
         attachment_dir: str | Path | None = None,
         dedupe_size: int = 10_000,
+        handle_own_messages: bool = False,
+        on_login: Callable[[str], None] | None = None,
     ) -> None:
+        """`handle_own_messages`: deliver room messages typed on the phone of the logged-in account
+        (a leader running the bot on their own WeChat) instead of dropping them with the bot's own
+        sends. `on_login` is called with the account's contact id at each login, before any
+        message that follows it is delivered."""
         endpoint = endpoint or os.environ.get(ENDPOINT_ENV)
         token = token or os.environ.get(TOKEN_ENV)
         if not endpoint:
@@ -128,6 +137,10 @@ class WechatyTransport:
             else Path(tempfile.gettempdir()) / "tuanbot-wechaty-attachments"
         )
         self._seen = _RecentIds(dedupe_size)
+        self._handle_own_messages = handle_own_messages
+        self._own_sends = _OwnSends()
+        self._on_login_hook = on_login
+        self._started_at = datetime.now(UTC)
         self._topics: _TtlCache[str, str] = _TtlCache()
         self._names: _TtlCache[tuple[str, str], str] = _TtlCache()
         self._sink: MessageSink | None = None
@@ -332,6 +345,8 @@ class WechatyTransport:
         self._self_id = str(payload.contact_id)
         self._logged_in.set()
         log.info("logged in to WeChat as %s", self._self_id)
+        if self._on_login_hook is not None:
+            self._on_login_hook(self._self_id)
 
     def _on_logout(self, payload: Any) -> None:
         self._logged_in.clear()
@@ -378,11 +393,14 @@ class WechatyTransport:
     async def _read_message(self, session: _Session, message_id: str) -> IncomingMessage | None:
         payload = await self._call(session.puppet.puppet_stub.message_payload(id=message_id))
         talker_id = str(payload.from_id)
-        if self._self_id is not None and talker_id == self._self_id:
-            return None  # WeChat echoes the bot's own messages back as events
         room_id = str(payload.room_id) or None
         text = str(payload.text or "")
         kind = WIRE_KINDS.get(int(payload.type), "other")
+        sent_at = _sent_at(int(payload.timestamp or 0))
+        if talker_id == self._self_id and not self._typed_on_own_phone(
+            message_id, room_id, text if kind not in ("image", "file") else str(payload.filename), sent_at
+        ):
+            return None
         jielong = parse_jielong_xml(text) if kind == "jielong" or looks_like_jielong(text) else None
         if jielong is not None:
             kind, text = "jielong", jielong.text
@@ -406,7 +424,7 @@ class WechatyTransport:
             sender_id=talker_id,
             sender_name=sender_name,
             text=text,
-            sent_at=_sent_at(int(payload.timestamp or 0)),
+            sent_at=sent_at,
             is_group=room_id is not None,
             kind=kind,
             mentions_bot=await self._mentions_bot(session, room_id, mention_ids, text),
@@ -415,6 +433,21 @@ class WechatyTransport:
             jielong_entries=jielong.entries if jielong else (),
             attachment_path=attachment,
         )
+
+    def _typed_on_own_phone(
+        self, message_id: str, room_id: str | None, content: str, sent_at: datetime
+    ) -> bool:
+        """Whether a message from the logged-in account is one a person typed, to be handled.
+
+        WeChat echoes everything the account sends, the bot's sends included. With
+        `handle_own_messages`, a room message is the person's unless it is the echo of one of our
+        sends. Private messages stay dropped: they are the account owner's own conversations and
+        notes to self. So are messages dated before this transport started, because the echoes
+        of an earlier run's sends cannot be told apart from typing once that run is gone.
+        """
+        if not self._handle_own_messages or room_id is None or sent_at < self._started_at:
+            return False
+        return not self._own_sends.claim(message_id, room_id, content)
 
     async def _mentions_bot(
         self, session: _Session, room_id: str | None, mention_ids: tuple[str, ...], text: str
@@ -529,29 +562,47 @@ class WechatyTransport:
             name = await self._member_name(session, message.chat_id, contact_id)
             if name != contact_id and f"@{name}" not in message.text:
                 prefix += f"@{name}{MENTION_SEPARATOR}"
-        response = await self._call(
+        text = prefix + message.text
+        conversation_id = self._conversation(message.chat_id)
+        return await self._sending(
             session.puppet.puppet_stub.message_send_text(
-                conversation_id=message.chat_id, text=prefix + message.text, mentonal_ids=list(mentions)
-            )
+                conversation_id=conversation_id, text=text, mentonal_ids=list(mentions)
+            ),
+            conversation_id,
+            text,
+            message.text,
         )
-        return self._remember_sent(response.id)
 
     async def _send_file(self, session: _Session, chat_id: str, path: Path) -> str | None:
         content = await asyncio.to_thread(path.read_bytes)
         file_box = FileBox.from_base64(base64.b64encode(content), name=path.name)
-        response = await self._call(
+        conversation_id = self._conversation(chat_id)
+        return await self._sending(
             session.puppet.puppet_stub.message_send_file(
-                conversation_id=chat_id, filebox=file_box.to_json_str()
-            )
+                conversation_id=conversation_id, filebox=file_box.to_json_str()
+            ),
+            conversation_id,
+            path.name,
         )
-        return self._remember_sent(response.id)
 
-    def _remember_sent(self, message_id: Any) -> str | None:
-        if not message_id:
-            return None
-        # Its echo then needs no payload lookup to be recognised as our own.
-        self._seen.add(str(message_id))
-        return str(message_id)
+    def _conversation(self, chat_id: str) -> str:
+        """Where a message to `chat_id` goes: a reply to the leader who is the account itself goes
+        to the account's 文件传输助手, the only chat in which WeChat lets it write to itself."""
+        return FILE_HELPER_ID if chat_id == self._self_id else chat_id
+
+    async def _sending(self, call: Awaitable[Any], conversation_id: str, *contents: str) -> str | None:
+        """Makes a send call. With `handle_own_messages` its echo must be recognised as ours by
+        id, or by content: the echo can arrive before the answer, some puppets give no id, and a
+        send that timed out may still have gone out (so a failed send is remembered too)."""
+        expected = self._own_sends.expect(conversation_id, contents) if self._handle_own_messages else None
+        response = await self._call(call)
+        message_id = str(response.id) if response.id else None
+        if expected is not None:
+            expected.message_id = message_id
+        if message_id is not None:
+            # Its echo then needs no payload lookup to be recognised as our own.
+            self._seen.add(message_id)
+        return message_id
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -669,6 +720,57 @@ class _RecentIds:
 
     def forget(self, message_id: str) -> None:
         self._ids.pop(message_id, None)
+
+
+@dataclass
+class _OwnSend:
+    """A message this transport is sending or has sent: where, what, and its id once known."""
+
+    conversation_id: str
+    contents: frozenset[str]
+    expires: float
+    message_id: str | None = None
+
+
+class _OwnSends:
+    """Recent sends, so that their echoes are told apart from messages typed on the account's phone.
+
+    A send matches its echo by id, or by conversation and content: the text as sent, or without
+    the @names put in front, in case a puppet echoes only the body. The cost of matching leniently
+    is that a person who types exactly what the bot sent to the same room within `ttl` is ignored.
+    """
+
+    def __init__(self, ttl: float = 120.0) -> None:
+        self._ttl = ttl
+        self._sends: list[_OwnSend] = []
+
+    def expect(self, conversation_id: str, contents: Iterable[str]) -> _OwnSend:
+        self._expire()
+        comparable = frozenset(_comparable(content) for content in contents)
+        send = _OwnSend(conversation_id, comparable, time.monotonic() + self._ttl)
+        self._sends.append(send)
+        return send
+
+    def claim(self, message_id: str, conversation_id: str, content: str) -> bool:
+        """True, once, when the message is the echo of one of the sends."""
+        self._expire()
+        content = _comparable(content)
+        for send in self._sends:
+            if send.message_id == message_id or (
+                send.conversation_id == conversation_id and content in send.contents
+            ):
+                self._sends.remove(send)
+                return True
+        return False
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        self._sends = [send for send in self._sends if send.expires > now]
+
+
+def _comparable(content: str) -> str:
+    # Puppets may normalise whitespace (the mention separator U+2005 included) in the echo.
+    return " ".join(content.split())
 
 
 class _TtlCache(Generic[K, V]):
