@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from handlers.reading import reasons
 from handlers.reading.catalog import has_price, letter_menu_line, read_catalog_entry
@@ -27,6 +28,8 @@ _EXAMPLE = re.compile(r"^\s*(?:例如|示例|举例|例子|格式|例)\s*[:：.�
 _NUMBERED = re.compile(
     r"^\s*(?:(?P<n>\d{1,4})\s*(?P<p>[.、)）])|[（(]\s*(?P<n2>\d{1,4})\s*[)）]|(?P<c>[\u2460-\u2473]))(?P<body>.*)$"
 )
+# `3. ` inside a line: the next member of a list that arrived on one line.
+_INLINE_NUMBER = re.compile(r"(?:^|\s)(\d{1,4})\s*[.、](?=\s|$)")
 _DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
 _TRAILER = re.compile(
     r"截单|截止|截团|结束|快点|大家|谢谢|感谢|团长|统计|付款|自提|提货|到货|送达|发货|群里|通知|接龙|抓紧|为止|之前"
@@ -76,6 +79,13 @@ class _Entry:
 
 def split_chain(text: str) -> ChainLayout | None:
     """The parts of a 接龙 post, or None when the text is not a chain list. Never raises."""
+    return _split_chain(text[: MAX_TEXT * 2])
+
+
+# The bot splits each repost twice (to see that it is a chain, then to diff it); layouts are
+# immutable, so the last few are kept.
+@lru_cache(maxsize=8)
+def _split_chain(text: str) -> ChainLayout | None:
     text = normalize_text(text)[:MAX_TEXT]
     lines = text.split("\n")
     header_at = max((i for i, line in enumerate(lines) if _HEADER.search(line)), default=None)
@@ -123,6 +133,7 @@ def _parse_lines(
     previous_seq: int | None = None
     last: _Entry | None = None
     gap = False
+    members_started = False
     for line in lines:
         stripped = line.strip()
         if not stripped:
@@ -137,9 +148,9 @@ def _parse_lines(
             for seq, body in numbered:
                 entries.append(_Entry(seq, [body], [stripped] if len(numbered) == 1 else [f"{seq}. {body}"]))
                 previous_seq = seq
-            last, gap = entries[-1], False
+            last, gap, members_started = entries[-1], False, True
             continue
-        if not any(not e.example for e in entries):
+        if not members_started:
             letter = letter_menu_line(stripped)
             if letter is not None:
                 menu.append(letter)
@@ -171,9 +182,13 @@ def _numbered(line: str, previous_seq: int | None) -> list[tuple[int, str]]:
         if seq != expected or _DATE_AFTER_DOT.match(body):
             return []
     parts = [(seq, body.strip())]
+    if "." not in body and "、" not in body:
+        return parts  # the usual case: one member, no inline numbers to look for
     while True:
         current_seq, current_body = parts[-1]
-        following = re.search(rf"(?:^|\s){current_seq + 1}\s*[.、](?=\s|$)", current_body)
+        following = next(
+            (m for m in _INLINE_NUMBER.finditer(current_body) if int(m.group(1)) == current_seq + 1), None
+        )
         if following is None:
             return parts
         parts[-1] = (current_seq, current_body[: following.start()].strip())
@@ -212,12 +227,19 @@ def _catalog_like(block: list[_Entry]) -> bool:
     A member's basket (a name, then product lines each with a price, as in `1. ZJ` + `🐮金钱腱 $18/kg`)
     has prices too, but on its continuation lines, one per product.
     """
+    if len(block) < 2 or not has_price(block[0].text):
+        return False  # a printed catalog prices its first product too
+    needed = -(-len(block) * 3 // 5)  # at least 60% of the lines
     priced = 0
-    for entry in block:
+    for checked, entry in enumerate(block):
         basket = sum(1 for line in entry.lines[1:] if has_price(line)) >= 2
         if has_price(entry.text) and not basket:
             priced += 1
-    return len(block) >= 2 and priced * 5 >= len(block) * 3
+        if priced >= needed:
+            return True
+        if priced + len(block) - checked - 1 < needed:
+            return False  # a long member list: decided after the first few lines
+    return False
 
 
 def _repost(earlier: list[_Entry], later: list[_Entry]) -> bool:

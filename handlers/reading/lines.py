@@ -88,7 +88,21 @@ class ReadContext:
 
 
 def context_for(catalog: Sequence[CatalogEntry], offer: Offer | None = None) -> ReadContext:
-    return _context(tuple(catalog), offer or NO_OFFER)
+    """The reading context for `catalog` and `offer`, built once and reused."""
+    offer = offer or NO_OFFER
+    # Rows of one repost come with the very same catalog object: find it by identity first,
+    # because hashing a catalog of frozen entries costs more than reading a short line.
+    known = _BY_IDENTITY.get(id(catalog))
+    if known is not None and known[0] is catalog and known[1] == offer:
+        return known[2]
+    ctx = _context(tuple(catalog), offer)
+    if len(_BY_IDENTITY) > 32:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(catalog)] = (catalog, offer, ctx)
+    return ctx
+
+
+_BY_IDENTITY: dict[int, tuple[Sequence[CatalogEntry], Offer, ReadContext]] = {}
 
 
 @lru_cache(maxsize=64)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -47,6 +47,7 @@ class ProductMatch:
 
 
 NO_MATCH = ProductMatch(entry=None)
+_MEMO_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class CatalogIndex:
     names: tuple[tuple[str, CatalogEntry, MatchKind], ...]
     mention_re: re.Pattern[str] | None
     mention_entries: dict[str, tuple[CatalogEntry, ...]]
+    # Answers already given for this catalog: members write the same few words all day.
+    memo: dict[str, ProductMatch] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def has_numeric_codes(self) -> bool:
@@ -131,6 +134,16 @@ def match_product(query: str, catalog: Sequence[CatalogEntry]) -> ProductMatch:
 
 
 def match_in(query: str, index: CatalogIndex) -> ProductMatch:
+    """`match_product` against a prepared index; results are remembered per index."""
+    found = index.memo.get(query)
+    if found is None:
+        found = _match(query, index)
+        if len(index.memo) < _MEMO_LIMIT:
+            index.memo[query] = found
+    return found
+
+
+def _match(query: str, index: CatalogIndex) -> ProductMatch:
     query = query.strip()
     if not query or len(query) > 60:
         return NO_MATCH
@@ -158,13 +171,20 @@ def match_in(query: str, index: CatalogIndex) -> ProductMatch:
     return _fuzzy(key, index)
 
 
+_GROUP_OF = {word: group for group in _SYNONYM_GROUPS for word in group}
+_SYNONYM_WORDS = re.compile(
+    "|".join(sorted((re.escape(w) for w in _GROUP_OF if len(w) >= 2), key=lambda w: (-len(w), w)))
+)
+
+
 def _query_forms(key: str) -> list[tuple[str, str]]:
     """The query as written, then with each synonym swapped in."""
     forms = [(key, "as_written")]
-    for group in _SYNONYM_GROUPS:
-        for word in group:
-            if (len(word) >= 2 and word in key) or word == key:
-                forms.extend((key.replace(word, other), "synonym") for other in group if other != word)
+    words = {m.group(0) for m in _SYNONYM_WORDS.finditer(key)}
+    if key in _GROUP_OF:
+        words.add(key)
+    for word in sorted(words):
+        forms.extend((key.replace(word, other), "synonym") for other in _GROUP_OF[word] if other != word)
     return forms
 
 

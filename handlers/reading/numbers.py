@@ -6,6 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 # Past this a quantity is a typo, an address or a prank, never an order a leader would count.
 QTY_CAP = Decimal(999)
+_TINY = Decimal("0.01")
+# Where numbers too big to mean anything are clamped, so arithmetic on them stays safe.
+_HUGE = Decimal("1e16")
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "兩": 2, "倆": 2}
 _DIGITS.update({"三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6})
@@ -55,19 +58,22 @@ def parse_number(text: str) -> Decimal | None:
             value = Decimal(text)
         except (InvalidOperation, ValueError):
             return None
-        return value if value.is_finite() else None
+        if not value.is_finite():
+            return None
+        # 1e309, 99999999999999999999: absurd whatever the size; keep it small enough to compute with.
+        return _HUGE if value.adjusted() > 15 else value
     integer = parse_chinese_integer(text)
     return None if integer is None else Decimal(integer)
 
 
 def is_absurd(qty: Decimal) -> bool:
-    """True for quantities no careful leader would count as an order: huge, zero or negative."""
-    return not qty.is_finite() or qty <= 0 or qty > QTY_CAP
+    """True for quantities no careful leader would count as an order: huge, tiny, zero or negative."""
+    return not qty.is_finite() or qty < _TINY or qty > QTY_CAP
 
 
 def tidy(qty: Decimal) -> Decimal:
     """`qty` without trailing zeros or exponent: 2.50 → 2.5, 1E+1 → 10. Huge numbers stay as they are."""
-    if not qty.is_finite() or qty.adjusted() > 20:
+    if not qty.is_finite() or qty.adjusted() > 16:
         return qty
     if qty == qty.to_integral_value():
         return qty.quantize(Decimal(1))
@@ -76,6 +82,6 @@ def tidy(qty: Decimal) -> Decimal:
 
 def plain(qty: Decimal) -> int | float:
     """A quantity as JSON wants it: an int when whole, else a float."""
-    if qty.is_finite() and qty == qty.to_integral_value():
+    if qty == qty.to_integral_value():
         return int(qty)
     return float(qty)

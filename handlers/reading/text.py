@@ -48,6 +48,12 @@ _HALF_WIDTH = {
     "\u202f": " ",
 }
 _HALF_WIDTH_TABLE = str.maketrans(_HALF_WIDTH)
+_NEEDS_HALF_WIDTH = re.compile("[" + "".join(re.escape(ch) for ch in _HALF_WIDTH) + "]")
+# Any character one of the cleaning steps above would touch.
+_NEEDS_CLEANING = re.compile(
+    "[\r\u2028\u2029\x85\u200d\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff0-\ufff8]"
+)
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Pictographs, dingbats, flags, variation selectors and skin tones: decoration, not words.
@@ -62,11 +68,14 @@ _DECORATION = re.compile(f"[{EMOJI_CHARS}\\s~～!！?？。.,，、;；:：'\"�
 def normalize_text(text: str) -> str:
     """Return `text` with invisible characters removed, full-width ASCII made half-width and
     line breaks unified to `\\n`. Never raises."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _INVISIBLE.sub("", text)
-    text = _STRAY_ZWJ.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    text = text.translate(_HALF_WIDTH_TABLE)
+    # Each step runs only when the text needs it: a 500-member repost is normalised on every post.
+    if _NEEDS_CLEANING.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
+        text = _INVISIBLE.sub("", text)
+        text = _STRAY_ZWJ.sub("", text)
+        text = _CONTROL.sub(" ", text)
+    if _NEEDS_HALF_WIDTH.search(text):
+        text = text.translate(_HALF_WIDTH_TABLE)
     return _TRAILING_SPACE.sub("\n", text)
 
 

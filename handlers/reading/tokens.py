@@ -47,74 +47,112 @@ _CN_QTY = rf"(?:{_CN_NUMBER})\s*(?:{_U})半?|半\s*(?:{_U})"
 _CN_TIME = r"[一二三四五六七八九十两]{1,3}点(?:半|[一二三四五六七八九十]{1,3}分|一刻)?"
 # Where a run of Chinese text must stop because something with meaning starts.
 _STOP = (
+    rf"(?=[{_CN}半成大儿小孩上下晚早中凌傍今明周星礼各送满])(?:"
     rf"{_CN_QTY}|{_CN_TIME}|(?:{_PEOPLE}|大|小)\s*\d|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
-    rf"|各\s*(?:\d|[{_CN}]|半)|送到?\s*\d|满\s*\d|[一1]\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚]"
+    rf"|各\s*(?:\d|[{_CN}]|半)|送到?\s*\d|满\s*\d|一\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚])"
 )
 
-_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("group", r"[（(][^（）()\n]{0,80}[)）]"),
-    ("phone", r"(?<!\d)1[3-9]\d{9}(?!\d)"),
-    ("date", r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?"),
+_ADDR_WORDS = r"Apt|APT|apt|Rm|RM|rm|Room|room|Unit|unit|Blk|blk|Flat|flat|No\."
+# (kind, class of the first character, pattern). The lexer looks at the first character of what is
+# left and tries only the rules of its class, in this order: d = digit, h = Chinese or kana,
+# l = Latin letter, o = anything else. Order within a class is priority: specs, times, prices and
+# addresses come before quantities, so a number is a quantity only when it is nothing else.
+_RULES: tuple[tuple[str, str, str], ...] = (
+    ("group", "o", r"[（(][^（）()\n]{0,80}[)）]"),
+    ("phone", "d", r"(?<!\d)1[3-9]\d{9}(?!\d)"),
+    ("date", "d", r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?"),
+    ("time", "h", rf"(?:{_DAYPART})\s*\d{{1,2}}(?:[.:：]\d{{1,2}}|点(?:半|\d{{1,2}}分?)?)?(?:左右)?"),
     (
         "time",
-        rf"(?:{_DAYPART})\s*\d{{1,2}}(?:[.:：]\d{{1,2}}|点(?:半|\d{{1,2}}分?)?)?(?:左右)?"
-        r"|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[-~～至到]\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+        "d",
+        r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[-~～至到]\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
         r"|\d{1,2}(?:\.\d{1,2})?\s*[-~～至到]\s*\d{1,2}(?:\.\d{1,2})?\s*[点时](?:半|\d{1,2}分?)?"
-        r"|\d{1,2}\s*点(?:半|\d{1,2}分?|一刻)?"
-        rf"|{_CN_TIME}",
+        r"|\d{1,2}\s*点(?:半|\d{1,2}分?|一刻)?",
     ),
+    ("time", "h", _CN_TIME),
     (
         "date",
+        "d",
         r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月份?"
-        r"|\d{1,2}[./]\d{1,2}\s*(?:[日号]|(?=\s*(?:星期|周|早|晚|上午|下午|中午|送|到|发)))"
-        r"|(?:周|星期|礼拜)[一二三四五六日天末]|今天|明天|后天|今日|明日|本周|下周|这周|明晚",
+        r"|\d{1,2}[./]\d{1,2}\s*(?:[日号]|(?=\s*(?:星期|周|早|晚|上午|下午|中午|送|到|发)))",
     ),
+    ("date", "h", r"(?:周|星期|礼拜)[一二三四五六日天末]|今天|明天|后天|今日|明日|本周|下周|这周|明晚"),
+    ("price", "o", rf"[¥￥$]\s*{_NUM}(?:\s*/\s*[^\s,，;；]+)?"),
     (
         "price",
-        rf"[¥￥$]\s*{_NUM}(?:\s*/\s*[^\s,，;；]+)?"
-        rf"|{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?"
-        rf"|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
+        "d",
+        rf"{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
     ),
     (
         "spec",
+        "d",
         rf"{_NUM}\s*(?:ml|mL|ML|毫升|[lL]|升|g|G|克|cm|CM|mm|寸|度|%|mAh)\s*[*×xX✖]\s*\d+\s*(?:{_U})"
         rf"|{_NUM}\s*(?:{_U}|ml|mL|ML|毫升|[lL]|升)\s*[装裝]"
         rf"|{_NUM}\s*(?:ml|mL|ML|毫升|[lL]|升|cm|CM|mm|寸|度|%|mAh)(?![A-Za-z])"
-        rf"|[一1]\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚]"
-        rf"|[{_CN}]+\s*(?:{_U})\s*[装裝]"
-        r"|满\s*\d+\s*元?",
+        rf"|1\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚]",
+    ),
+    (
+        "spec",
+        "h",
+        rf"一\s*[盒包袋箱]\s*[{_CN}\d]{{1,3}}\s*[个只粒块颗片枚]|[{_CN}]+\s*(?:{_U})\s*[装裝]|满\s*\d+\s*元?",
     ),
     (
         "addr",
-        r"\d+\s*(?:栋|幢|号楼|楼|单元|座|期|层|号院|号门|室|号房|房|弄|巷)(?:\s*\d+(?:\s*(?:栋|幢|号楼|楼|单元|座|层|室|号|房))?)*"
-        r"|(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*"
-        r"|(?<![A-Za-z])(?:Apt|APT|apt|Rm|RM|rm|Room|room|Unit|unit|Blk|blk|Flat|flat|No\.|#)\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"
-        r"|(?<![A-Za-z])[A-Z]\s*区|[东南西北中]区"
+        "d",
+        r"\d+\s*(?:栋|幢|号楼|楼|单元|座|期|层|号院|号门|室|号房|房|弄|巷)"
+        r"(?:\s*\d+(?:\s*(?:栋|幢|号楼|楼|单元|座|层|室|号|房))?)*",
+    ),
+    ("addr", "h", r"(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*|[东南西北中]区"),
+    (
+        "addr",
+        "l",
+        rf"(?<![A-Za-z])(?:{_ADDR_WORDS})\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"
+        r"|(?<![A-Za-z])[A-Z]\s*区"
         r"|(?<![A-Za-z0-9])[A-WYZ]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",  # H3, J1 (X2 is times two)
     ),
-    ("kind", rf"(?:{_PEOPLE}|大|小)\s*\d+|\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
-    ("range", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
-    ("codeno", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
-    ("qty", rf"{_NUM}\s*(?:{_U})半?|{_CN_QTY}"),
-    ("mult", rf"(?:(?<![A-Za-z])[xX]|[×✖*])\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
-    ("each", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
-    ("plus", "[+＋➕]\ufe0f?"),
-    ("num", r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
+    ("addr", "o", r"#\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"),
+    ("kind", "h", rf"(?:{_PEOPLE}|大|小)\s*\d+"),
+    ("kind", "d", rf"\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
+    ("range", "d", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
+    ("codeno", "d", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
+    ("qty", "d", rf"{_NUM}\s*(?:{_U})半?"),
+    ("qty", "h", _CN_QTY),
+    ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
+    ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
+    ("each", "h", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
+    ("plus", "o", "[+＋➕]\ufe0f?"),
+    ("num", "d", r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
     # Latin words, digits allowed inside (Lqz13Th, gt7, Apollo8); but 2x3 is 2 times 3, not a word.
-    (
-        "word",
-        r"(?:\d+(?![xX]\d)[A-Za-z_]|[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*",
-    ),
-    ("num", _NUM),
-    ("letter", r"[A-Za-z]"),
-    ("emoji", f"[{EMOJI_CHARS}]+"),
-    ("hard", r"[，,；;、。\n！!？?]+"),
-    ("soft", r"[\s\-—–~～/\\|【】\[\]「」『』<>《》:：=…·•\"“”'‘’]+"),
-    ("cjk", rf"(?:(?!{_STOP})[{_HAN}\u3040-\u30ff々〇])+"),
-    ("other", r"."),
+    ("word", "d", r"\d+(?![xX]\d)[A-Za-z_][A-Za-z0-9_'’&-]*"),
+    ("word", "l", r"(?:[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*"),
+    ("num", "d", _NUM),
+    ("letter", "l", r"[A-Za-z]"),
+    ("emoji", "o", f"[{EMOJI_CHARS}]+"),
+    ("hard", "o", r"[，,；;、。\n！!？?]+"),
+    ("soft", "o", r"[\s\-—–~～/\\|【】\[\]「」『』<>《》:：=…·•\"“”'‘’]+"),
+    ("cjk", "h", rf"(?:(?!{_STOP})[{_HAN}\u3040-\u30ff々〇])+"),
 )
-_MASTER = re.compile("|".join(f"(?P<{kind}_{i}>{pattern})" for i, (kind, pattern) in enumerate(_PATTERNS)))
-_GROUP_KIND = {f"{kind}_{i}": kind for i, (kind, _) in enumerate(_PATTERNS)}
+
+
+def _class_pattern(first: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    rules = [(kind, pattern) for kind, classes, pattern in _RULES if first in classes]
+    rules.append(("other", r"."))
+    groups = {f"{kind}_{i}": kind for i, (kind, _) in enumerate(rules)}
+    alternation = "|".join(f"(?P<{kind}_{i}>{pattern})" for i, (kind, pattern) in enumerate(rules))
+    return re.compile(alternation, re.DOTALL), groups
+
+
+_BY_CLASS = {first: _class_pattern(first) for first in "dhlo"}
+_HAN_OR_KANA = re.compile(f"[{_HAN}\u3040-\u30ff々〇]")
+
+
+def _class_of(ch: str) -> str:
+    if "0" <= ch <= "9":
+        return "d"
+    if ch.isascii():
+        return "l" if ch.isalpha() else "o"
+    return "h" if _HAN_OR_KANA.match(ch) else "o"
+
 
 _QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
 _MULT_PARTS = re.compile(rf"({_NUM})\s*({_U})?$")
@@ -159,9 +197,13 @@ def _entries_ignoring_case(index: CatalogIndex, written: str) -> tuple[CatalogEn
 
 
 def _scan_gap(text: str, start: int, end: int, tokens: list[Token]) -> None:
-    for match in _MASTER.finditer(text, start, end):
-        kind = _GROUP_KIND[match.lastgroup or "other_0"]
-        tokens.append(_typed(kind, match.group(0), match.start(), match.end()))
+    position = start
+    while position < end:
+        pattern, groups = _BY_CLASS[_class_of(text[position])]
+        match = pattern.match(text, position, end)
+        assert match is not None  # every class ends in a rule for any one character
+        tokens.append(_typed(groups[match.lastgroup or ""], match.group(0), match.start(), match.end()))
+        position = match.end()
 
 
 def _typed(kind: str, written: str, start: int, end: int) -> Token:
@@ -170,7 +212,9 @@ def _typed(kind: str, written: str, start: int, end: int) -> Token:
     if kind == "mult":
         parts = _MULT_PARTS.search(written)
         if parts is not None:
-            return Token("mult", written, start, end, Decimal(parts.group(1)), canonical_unit(parts.group(2)))
+            return Token(
+                "mult", written, start, end, parse_number(parts.group(1)), canonical_unit(parts.group(2))
+            )
     if kind == "num":
         return Token("num", written, start, end, parse_number(written))
     if kind == "kind":
@@ -178,12 +222,12 @@ def _typed(kind: str, written: str, start: int, end: int) -> Token:
         if parts is not None:
             word = parts.group(1) or parts.group(4)
             count = parts.group(2) or parts.group(3)
-            return Token("kind", written, start, end, Decimal(count), label=PEOPLE_WORDS.get(word, word))
+            return Token("kind", written, start, end, parse_number(count), label=PEOPLE_WORDS.get(word, word))
     if kind == "range":
         unit = _RANGE_UNIT.search(written)
         return Token("range", written, start, end, unit=canonical_unit(unit.group(1)) if unit else None)
     if kind == "codeno":
-        return Token("codeno", written, start, end, Decimal(written.rstrip("号 ")))
+        return Token("codeno", written, start, end, parse_number(written.rstrip("号 ")))
     if kind == "group":
         return Token("group", written, start, end, label=written[1:-1])
     if kind == "price":

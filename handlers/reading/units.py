@@ -27,8 +27,13 @@ _ALIASES = {
 # Every written form, longest first, for building regular expressions. Latin forms (kg, g) must
 # not run into a word: 5g is five grams, 5gb is not.
 UNIT_FORMS: tuple[str, ...] = tuple(sorted({*UNITS, *_ALIASES}, key=lambda u: (-len(u), u)))
-UNIT_PATTERN = "|".join(
-    [u for u in UNIT_FORMS if not u.isascii()] + [f"{u}(?![A-Za-z])" for u in UNIT_FORMS if u.isascii()]
+# The lookahead on first characters lets a regex give up at once where no unit follows, instead of
+# trying every spelling in turn: numbers are followed by something else far more often than not.
+UNIT_PATTERN = "(?=[{}])(?:{})".format(
+    "".join(sorted({u[0] for u in UNIT_FORMS})),
+    "|".join(
+        [u for u in UNIT_FORMS if not u.isascii()] + [f"{u}(?![A-Za-z])" for u in UNIT_FORMS if u.isascii()]
+    ),
 )
 
 # Grams per unit, for the weights that convert exactly.
