@@ -143,15 +143,15 @@ def _class_pattern(first: str) -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _BY_CLASS = {first: _class_pattern(first) for first in "dhlo"}
-_HAN_OR_KANA = re.compile(f"[{_HAN}\u3040-\u30ff々〇]")
 
 
 def _class_of(ch: str) -> str:
     if "0" <= ch <= "9":
         return "d"
-    if ch.isascii():
+    if ch < "\x80":
         return "l" if ch.isalpha() else "o"
-    return "h" if _HAN_OR_KANA.match(ch) else "o"
+    chinese = "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3040" <= ch <= "\u30ff"
+    return "h" if chinese or ch in "々〇" else "o"
 
 
 _QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
@@ -198,15 +198,24 @@ def _entries_ignoring_case(index: CatalogIndex, written: str) -> tuple[CatalogEn
 
 def _scan_gap(text: str, start: int, end: int, tokens: list[Token]) -> None:
     position = start
+    append = tokens.append
     while position < end:
         pattern, groups = _BY_CLASS[_class_of(text[position])]
         match = pattern.match(text, position, end)
         assert match is not None  # every class ends in a rule for any one character
-        tokens.append(_typed(groups[match.lastgroup or ""], match.group(0), match.start(), match.end()))
-        position = match.end()
+        after = match.end()
+        append(_typed(groups[match.lastgroup or ""], match.group(), position, after))
+        position = after
+
+
+_PLAIN_KINDS = frozenset(
+    {"soft", "hard", "cjk", "word", "letter", "emoji", "plus", "other", "addr", "time", "date"}
+)
 
 
 def _typed(kind: str, written: str, start: int, end: int) -> Token:
+    if kind in _PLAIN_KINDS:
+        return Token(kind, written, start, end)
     if kind == "qty":
         return _quantity(written, start, end)
     if kind == "mult":
