@@ -43,6 +43,8 @@ _QUESTION = re.compile(
     r"[?？]\s*$|[吗嘛呢么]\s*[?？。!！~～]*$|几点|多少钱|什么时候|啥时候|有没有|还有吗|还有没有|怎么|哪里|在哪|"
     r"能不能|可不可以|可以吗|是不是|要不要|几号|多久|为什么|咋"
 )
+# A leader announcing (今天的团购…, 明天到货, 八点截单), not a member ordering.
+_NOTICE = re.compile(r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢")
 _CANCEL_TAIL = re.compile(
     r"^(?P<who>.*?)\s*(?:的订单|的单|订单)?\s*(?:不要了|不要啦|不买了|不订了|不定了|取消了?|退了|算了|撤了|删了|删掉|退掉)"
     + _END
@@ -72,7 +74,7 @@ def read_chat_message(
         return Chatter()
     if _SHOW.match(message):
         return ShowMyOrder()
-    if _QUESTION.search(message):
+    if _QUESTION.search(message) or _NOTICE.search(message):
         return Chatter()
     for read in (_cancel, _change, _plus_one):
         intent = read(message, ctx)

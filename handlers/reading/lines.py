@@ -65,7 +65,7 @@ _GIFT = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
 _DASHES = frozenset("-—–~～")
 _BRACKETS = frozenset("【】[]「」『』《》<>")
 # Tokens that are never part of a name or an order: they go to the note.
-_NOTE_KINDS = ("addr", "phone", "time", "date", "range", "price", "group", "spec")
+_NOTE_KINDS = ("addr", "phone", "time", "date", "range", "price", "group", "spec", "codeno")
 _NUMERAL_PORTION = re.compile(r"[一两二三四五六七八九十]份")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'’._&-]*$")
 
@@ -190,10 +190,10 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
     head, *continuations = text.split("\n")
     tokens = scan(head, ctx.index)
     order_start = _split_name(head, tokens, ctx, mode, reading)
-    _read_order(head, tokens[order_start:], ctx, reading, first_line=True)
+    _read_order(head, tokens[order_start:], ctx, reading, mode=mode)
     for line in continuations:
         if line.strip():
-            _read_order(line, scan(line, ctx.index), ctx, reading, first_line=False)
+            _read_order(line, scan(line, ctx.index), ctx, reading, mode=mode)
     return reading
 
 
@@ -278,7 +278,7 @@ def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, re
             start = first  # 李雷要3份
         else:
             start = chunk_start  # 苹果2斤: the words glued to a quantity are the product
-    start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx)
+    start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx, mode)
     _take_name(text, tokens[:start], reading, chat=mode == "chat")
     return start
 
@@ -310,10 +310,11 @@ def _names_a_product(token: Token, ctx: ReadContext) -> bool:
 
 
 def _product_before_quantity(
-    tokens: list[Token], chunks: list[int], start: int, leading_chunk: int, ctx: ReadContext
+    tokens: list[Token], chunks: list[int], start: int, leading_chunk: int, ctx: ReadContext, mode: Mode
 ) -> int:
     """`张三 苹果 2斤`: Chinese words set apart by a space just before the quantity are the product,
-    not more of the name. Not in sign-up lists, where `Mvtm 张璐 4人` is a team and a person."""
+    not more of the name. Not in sign-up lists, where `Mvtm 张璐 4人` is a team and a person.
+    A chat message has no name slot, so there `香蕉 1把` is a product unless it reads as a person."""
     if ctx.offer.kind == "signup" or start >= len(tokens) or tokens[start].kind not in ("qty", "mult", "num"):
         return start
     before = start - 1
@@ -322,7 +323,9 @@ def _product_before_quantity(
     if before < 0 or before == start - 1:
         return start  # glued to the quantity (`刘小西1斤`) or nothing before: not this shape
     words = tokens[before]
-    if words.kind != "cjk" or chunks[before] == leading_chunk or _REMARK.search(words.text):
+    if words.kind != "cjk" or _REMARK.search(words.text):
+        return start
+    if chunks[before] == leading_chunk and (mode == "chain" or looks_like_person(words.text)):
         return start
     if _strip_verb(words.text) in PRONOUNS or words.text in _VERBS:
         return start
@@ -460,12 +463,13 @@ class _Pairing:
     bare: list[Token] = field(default_factory=list)
     remark_numbers: list[str] = field(default_factory=list)
     pre_flavour: tuple[str, int] | None = None
+    mode: Mode = "chain"
 
 
 def _read_order(
-    text: str, tokens: list[Token], ctx: ReadContext, reading: LineReading, *, first_line: bool
+    text: str, tokens: list[Token], ctx: ReadContext, reading: LineReading, *, mode: Mode
 ) -> None:
-    state = _Pairing()
+    state = _Pairing(mode=mode)
     meal = ctx.offer.kind == "meal"
     for i, token in enumerate(tokens):
         kind = token.kind
@@ -506,7 +510,9 @@ def _read_order(
         elif kind == "group":
             _on_group(token, ctx, state, reading, meal=meal)
         elif kind == "price":
-            if state.current is not None:
+            # A product with its price on a member's line is one of it (`🐟金目鲈 $9.9`); in a chat
+            # message a price is the leader announcing, not anyone ordering.
+            if state.current is not None and state.mode == "chain":
                 state.current.priced = True
                 # $19/包 says the item comes in 包; $18/kg says only how it is priced.
                 state.current.price_unit = None if is_weight(token.unit) else token.unit

@@ -54,7 +54,8 @@ _LEAD = re.compile(r"^[\s#@【\[(（]*")
 _FIRST_PHRASE = re.compile(r"[^\s,，。;；:：!！?？（(【\[]+")
 # Words around a product in a title (明天团购车厘子): dropped to find the product.
 _TITLE_FILLER = re.compile(
-    r"今日|今天|明天|后天|本周|下周|周[一二三四五六日天]|团购|团|接龙|开团|预定|预订|新鲜|特价|秒杀"
+    r"今日|今天|明天|后天|本周末?|下周|周末|周[一二三四五六日天]|今晚|明早|早上|下午|晚上|"
+    r"团购|团|接龙|开团|预定|预订|新鲜|特价|秒杀|到货"
 )
 _NOT_A_PRODUCT = re.compile(r"通知|到货|截单|菜单|大家|请|各位|\d")
 
@@ -94,11 +95,13 @@ def read_offer(title: str | None, description: tuple[str, ...] = ()) -> Offer:
 
 
 def _title_product(title: str) -> str | None:
-    """The product a single-product title starts with: 半个南瓜 in `半个南瓜 等会送来 共20份`."""
-    phrase = _FIRST_PHRASE.search(_LEAD.sub("", title))
-    if phrase is None:
+    """The product a single-product title names first: 半个南瓜 in `半个南瓜 等会送来 共20份`,
+    水蜜桃 in `周末团购 水蜜桃 每份10元`."""
+    for phrase in _FIRST_PHRASE.finditer(_LEAD.sub("", title)):
+        word = _TITLE_FILLER.sub("", phrase.group(0))
+        if not word:
+            continue  # 周末团购: only words around a product
+        if 2 <= len(word) <= 10 and not _NOT_A_PRODUCT.search(word):
+            return word
         return None
-    word = _TITLE_FILLER.sub("", phrase.group(0))
-    if not 2 <= len(word) <= 10 or _NOT_A_PRODUCT.search(word):
-        return None
-    return word
+    return None

@@ -50,6 +50,7 @@ _SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}
 _SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
+    r"|团购|通知|接龙|今天|明天|今日|菜单|价格|公告|到货|截单"
 )
 _WXID = re.compile(r"^wxid_\w+$")
 
@@ -115,7 +116,7 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
         if not message:
             continue
         prefix = _SENDER_PREFIX.match(message)
-        if prefix is not None and not _NOT_SENDERS.match(prefix.group("name").strip()):
+        if prefix is not None and not _NOT_SENDERS.search(prefix.group("name").strip()):
             name = prefix.group("name").strip()
             sender = None if _WXID.match(name) else name
             message = prefix.group("msg").strip()

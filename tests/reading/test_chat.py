@@ -161,3 +161,11 @@ def test_the_best_reading_travels_with_a_question() -> None:
 
 def test_a_long_message_without_an_order_is_chatter() -> None:
     assert read_chat_message("通知：" + "明天团购的水果下午到，大家记得来拿。" * 40, FRUIT) == Chatter()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["今天的团购：苹果5斤装 30元，香蕉 2把 15元", "明天到货，大家记得取", "今晚八点截单", "新一期接龙开始啦"],
+)
+def test_the_leaders_announcements_are_not_orders(message: str) -> None:
+    assert read_chat_message(message, ()) == Chatter()
