@@ -380,7 +380,9 @@ class WechatyTransport:
             try:
                 incoming = await self._read_message(session, message_id)
             except Exception as exc:  # one unreadable message must not stop the others
-                log.warning("could not read message %s: %s", message_id, self._redacted(exc))
+                # Messages still queued when their connection closes fail to read; no news there.
+                level = logging.DEBUG if session.closing else logging.WARNING
+                log.log(level, "could not read message %s: %s", message_id, self._redacted(exc))
                 self._seen.forget(message_id)  # a redelivery may succeed
                 continue
             if incoming is None or self._sink is None:
