@@ -32,12 +32,14 @@ from handlers.reading.text import normalize_text
 from models import groups as group_rows
 from models import inbound
 from models import members as member_rows
+from models.jielong import ConcurrentUpdate
 from models.tables import Group, Member
 
 log = logging.getLogger(__name__)
 
 # A whole 500-member 接龙 is about 20 KB; anything far beyond that is not an order list.
 MAX_TEXT_CHARS = 60_000
+MAX_ATTEMPTS = 3
 REFUSAL_TEMPLATE = "not_a_leader"
 ERROR_TEMPLATE = "handler_error"
 PRIVATE_TEMPLATE = "private_chat"
@@ -86,10 +88,15 @@ class Dispatcher:
             log.info("ignored unreadable message %s (%d chars)", message.message_id, len(message.text))
             self._log_only(message, outcome="ignored", handler="unreadable")
             return Outcome(status="ignored", handler="unreadable")
-        try:
-            return self._handle(message, text)
-        except OperationalError as exc:
-            raise StorageUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return self._handle(message, text)
+            except ConcurrentUpdate:
+                # Another worker saved the same 接龙 first; reading it again sees their lines.
+                log.info("message %s raced another writer (attempt %d)", message.message_id, attempt)
+            except OperationalError as exc:
+                raise StorageUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc
+        return self._apologise(message, "concurrent_update")
 
     def _handle(self, message: IncomingMessage, text: str) -> Outcome:
         now = self._clock()
@@ -123,7 +130,7 @@ class Dispatcher:
                 return self._commit(session, message, "refused", route.name, replies, context)
             try:
                 replies = route.handle(context)
-            except OperationalError:
+            except (OperationalError, ConcurrentUpdate):
                 raise
             except Exception:
                 log.exception("handler %s failed on message %s", route.name, message.message_id)

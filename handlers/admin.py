@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.base import Context, Reply, Route
-from handlers.commands import command_named, looks_like_command, parse_command
+from handlers.commands import looks_like_command
 from models import members as member_rows
 from models import reviews
 from models.tables import Member
@@ -34,7 +34,7 @@ def _mentioned_members(ctx: Context, args: str) -> list[Member]:
 
 
 def handle_set_leader(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     members = _mentioned_members(ctx, call.args)
     if not members:
@@ -67,7 +67,7 @@ def _name(ctx: Context, member_id: int | None) -> str:
 
 
 def handle_dismiss(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     ids = [int(word) for word in call.args.replace(",", " ").split() if word.isdigit()]
     dismissed = []
@@ -84,21 +84,21 @@ def handle_help(ctx: Context) -> list[Reply]:
 
 
 ROUTES = [
-    Route("enable", lambda ctx: command_named(ctx.text, "enable"), handle_enable, leader_only=True),
+    Route("enable", lambda ctx: ctx.is_command("enable"), handle_enable, leader_only=True),
     Route(
         "set_leader",
-        lambda ctx: command_named(ctx.text, "set_leader", "unset_leader"),
+        lambda ctx: ctx.is_command("set_leader", "unset_leader"),
         handle_set_leader,
         leader_only=True,
     ),
-    Route("reviews", lambda ctx: command_named(ctx.text, "reviews"), handle_reviews, leader_only=True),
+    Route("reviews", lambda ctx: ctx.is_command("reviews"), handle_reviews, leader_only=True),
     Route(
         "dismiss_review",
-        lambda ctx: command_named(ctx.text, "dismiss_review"),
+        lambda ctx: ctx.is_command("dismiss_review"),
         handle_dismiss,
         leader_only=True,
     ),
-    Route("help", lambda ctx: command_named(ctx.text, "help"), handle_help),
+    Route("help", lambda ctx: ctx.is_command("help"), handle_help),
 ]
 
 # Tried last: a slash word nobody handled gets the help text instead of silence.

@@ -13,7 +13,6 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.base import Context, Reply, Route
-from handlers.commands import command_named, parse_command
 from models import orders as order_rows
 from models.campaigns import ARRIVED, CLOSED, OPEN, close_campaign, latest_campaign, mark_arrived
 from models.orders import BuyerView
@@ -99,7 +98,7 @@ def _pickup_campaign(ctx: Context) -> Campaign | None:
 
 def handle_leader_pickup(ctx: Context) -> list[Reply]:
     """已取 张三 / 核销 1234: a leader marks a household's goods as collected."""
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     campaign = _pickup_campaign(ctx)
     if campaign is None or campaign.id is None:
@@ -180,17 +179,17 @@ def handle_not_picked_up(ctx: Context) -> list[Reply]:
 
 
 ROUTES = [
-    Route("arrival", lambda ctx: command_named(ctx.text, "arrival"), handle_arrival, leader_only=True),
+    Route("arrival", lambda ctx: ctx.is_command("arrival"), handle_arrival, leader_only=True),
     Route(
         "not_picked_up",
-        lambda ctx: command_named(ctx.text, "not_picked_up"),
+        lambda ctx: ctx.is_command("not_picked_up"),
         handle_not_picked_up,
         leader_only=True,
     ),
     Route("self_pickup", _is_self_pickup, handle_self_pickup),
     Route(
         "leader_pickup",
-        lambda ctx: command_named(ctx.text, "picked_up_by_leader"),
+        lambda ctx: ctx.is_command("picked_up_by_leader"),
         handle_leader_pickup,
         leader_only=True,
     ),

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.events import IncomingMessage
+from handlers.commands import CommandCall, parse_command
 from models.campaigns import Offer, current_campaign, list_offers
 from models.tables import Campaign, Group, Member
 
@@ -48,6 +49,21 @@ class Context:
     _campaign: Campaign | None = None
     _campaign_loaded: bool = False
     _offers: list[Offer] | None = None
+    _command: CommandCall | None = None
+    _command_parsed: bool = False
+    # Readings of the text that several routes need (a 接龙 layout, say), computed once.
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def command(self) -> CommandCall | None:
+        """The command the message starts with, parsed once for all the routes that ask."""
+        if not self._command_parsed:
+            self._command = parse_command(self.text)
+            self._command_parsed = True
+        return self._command
+
+    def is_command(self, *names: str) -> bool:
+        return self.command is not None and self.command.name in names
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,9 +90,7 @@ class Context:
         if self._offers is None:
             campaign = self.campaign()
             self._offers = (
-                list_offers(session=self.session, campaign_id=campaign.id)
-                if campaign is not None and campaign.id is not None
-                else []
+                list_offers(session=self.session, campaign=campaign) if campaign is not None else []
             )
         return self._offers
 

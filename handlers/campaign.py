@@ -9,7 +9,6 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.base import Context, Reply, Route
-from handlers.commands import command_named, parse_command
 from models import orders as order_rows
 from models.campaigns import OPEN, Offer, close_campaign, list_offers, open_campaign
 from models.catalog import list_products
@@ -36,10 +35,10 @@ def deals_data(*, campaign: Campaign, offers: list[Offer], group: Group, tz_now:
         "pickup_place": campaign.pickup_place or group.pickup_place,
         "products": [
             {
-                "code": offer.product.code,
-                "name": offer.product.name,
-                "spec": offer.product.spec,
-                "unit": offer.product.unit,
+                "code": offer.code,
+                "name": offer.name,
+                "spec": offer.spec,
+                "unit": offer.unit,
                 "price_fen": offer.price_fen,
                 "limit": offer.limit_per_person,
                 "stock": offer.stock,
@@ -56,12 +55,12 @@ def _day_word(moment: datetime, now: datetime) -> str:
 
 def deals_reply(session: Session, campaign: Campaign, group: Group, tz_now: datetime) -> Reply:
     assert campaign.id is not None
-    offers = list_offers(session=session, campaign_id=campaign.id)
+    offers = list_offers(session=session, campaign=campaign)
     return Reply("deals", deals_data(campaign=campaign, offers=offers, group=group, tz_now=tz_now))
 
 
 def handle_open(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     current = ctx.campaign()
     if current is not None and current.status == OPEN:
@@ -191,8 +190,8 @@ def handle_summary(ctx: Context) -> list[Reply]:
 
 
 ROUTES = [
-    Route("open", lambda ctx: command_named(ctx.text, "open"), handle_open, leader_only=True),
-    Route("deals", lambda ctx: command_named(ctx.text, "deals"), handle_deals, leader_only=True),
-    Route("cutoff", lambda ctx: command_named(ctx.text, "cutoff"), handle_cutoff, leader_only=True),
-    Route("summary", lambda ctx: command_named(ctx.text, "summary"), handle_summary, leader_only=True),
+    Route("open", lambda ctx: ctx.is_command("open"), handle_open, leader_only=True),
+    Route("deals", lambda ctx: ctx.is_command("deals"), handle_deals, leader_only=True),
+    Route("cutoff", lambda ctx: ctx.is_command("cutoff"), handle_cutoff, leader_only=True),
+    Route("summary", lambda ctx: ctx.is_command("summary"), handle_summary, leader_only=True),
 ]

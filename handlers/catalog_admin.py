@@ -10,10 +10,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from handlers.base import Context, Reply, Route
-from handlers.commands import command_named, parse_command
 from handlers.reading import match_product
 from handlers.reading.model import CatalogEntry
-from models.campaigns import OPEN, add_offer, list_offers
+from models.campaigns import OPEN, add_offer, withdraw_offer
 from models.catalog import ProductSpec, list_products, next_free_code, upsert_products
 from models.tables import Product
 
@@ -51,12 +50,12 @@ def _split(args: str) -> tuple[str, str]:
 def _refresh_offer(ctx: Context, product: Product) -> None:
     campaign = ctx.campaign()
     if campaign is not None and campaign.id is not None and campaign.status == OPEN and product.active:
-        add_offer(session=ctx.session, campaign_id=campaign.id, product=product)
+        add_offer(session=ctx.session, campaign=campaign, product=product)
         ctx.forget_campaign()
 
 
 def handle_listing_on(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     found = _find_product(ctx, call.args.strip()) if call.args.strip() else None
     if isinstance(found, Product):
@@ -83,23 +82,21 @@ def handle_listing_on(ctx: Context) -> list[Reply]:
 
 
 def handle_listing_off(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     found = _find_product(ctx, call.args.strip())
     if not isinstance(found, Product):
         return [_not_found(call.args, found)]
     found.active = False
     campaign = ctx.campaign()
-    if campaign is not None and campaign.id is not None:
-        for offer in list_offers(session=ctx.session, campaign_id=campaign.id):
-            if offer.product.id == found.id:
-                offer.listing.active = False
+    if campaign is not None and found.id is not None:
+        withdraw_offer(session=ctx.session, campaign=campaign, product_id=found.id)
         ctx.forget_campaign()
     return [Reply("product_unlisted", _product_data(found))]
 
 
 def _set_field(ctx: Context, field: str) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     query, value_text = _split(call.args)
     found = _find_product(ctx, query)
@@ -143,30 +140,28 @@ def _product_data(product: Product) -> dict[str, object]:
 
 
 ROUTES = [
-    Route(
-        "listing_on", lambda ctx: command_named(ctx.text, "listing_on"), handle_listing_on, leader_only=True
-    ),
+    Route("listing_on", lambda ctx: ctx.is_command("listing_on"), handle_listing_on, leader_only=True),
     Route(
         "listing_off",
-        lambda ctx: command_named(ctx.text, "listing_off"),
+        lambda ctx: ctx.is_command("listing_off"),
         handle_listing_off,
         leader_only=True,
     ),
     Route(
         "set_price",
-        lambda ctx: command_named(ctx.text, "set_price"),
+        lambda ctx: ctx.is_command("set_price"),
         lambda ctx: _set_field(ctx, "price"),
         leader_only=True,
     ),
     Route(
         "set_stock",
-        lambda ctx: command_named(ctx.text, "set_stock"),
+        lambda ctx: ctx.is_command("set_stock"),
         lambda ctx: _set_field(ctx, "stock"),
         leader_only=True,
     ),
     Route(
         "set_limit",
-        lambda ctx: command_named(ctx.text, "set_limit"),
+        lambda ctx: ctx.is_command("set_limit"),
         lambda ctx: _set_field(ctx, "limit"),
         leader_only=True,
     ),

@@ -14,11 +14,11 @@ IMPLICIT_PRODUCTS = frozenset({"(本团商品)", "(接龙商品)"})
 def catalog_of(offers: Sequence[Offer]) -> tuple[CatalogEntry, ...]:
     return tuple(
         CatalogEntry(
-            name=offer.product.name,
-            code=offer.product.code,
-            unit=offer.product.unit,
+            name=offer.name,
+            code=offer.code,
+            unit=offer.unit,
             price_fen=offer.price_fen,
-            aliases=tuple(a for a in offer.product.aliases.split("|") if a),
+            aliases=offer.aliases,
         )
         for offer in offers
     )
@@ -35,9 +35,9 @@ def offer_for(item: ReadItem, offers: Sequence[Offer]) -> Offer | None:
         return offers[0] if len(offers) == 1 else None
     if item.code is not None:
         for offer in offers:
-            if offer.product.code.lower() == item.code.lower():
+            if offer.code.lower() == item.code.lower():
                 return offer
     for offer in offers:
-        if offer.product.name == item.product:
+        if offer.name == item.product:
             return offer
     return None

@@ -75,11 +75,6 @@ def parse_command(text: str) -> CommandCall | None:
     return None
 
 
-def command_named(text: str, *names: str) -> bool:
-    call = parse_command(text)
-    return call is not None and call.name in names
-
-
 def looks_like_command(text: str) -> bool:
     """A slash word the bot does not know, e.g. /foo: answered with help rather than ignored."""
     return strip_leading_mentions(text).startswith("/")

@@ -8,7 +8,6 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from handlers.base import Context, Reply, Route
-from handlers.commands import command_named
 from models import orders as order_rows
 from models.tables import Campaign
 
@@ -76,4 +75,4 @@ def handle_export(ctx: Context) -> list[Reply]:
     ]
 
 
-ROUTES = [Route("export", lambda ctx: command_named(ctx.text, "export"), handle_export, leader_only=True)]
+ROUTES = [Route("export", lambda ctx: ctx.is_command("export"), handle_export, leader_only=True)]

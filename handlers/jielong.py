@@ -21,7 +21,7 @@ from handlers.catalog_view import catalog_of, offer_for
 from handlers.ordering import ApplyResult, apply_items
 from handlers.people import remember_address, same_person
 from handlers.questions import ask_back
-from handlers.reading import ChainLine, read_chain_row, split_chain
+from handlers.reading import ChainLayout, ChainLine, read_chain_row, split_chain
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.replies import confirmation
 from models import members as member_rows
@@ -43,10 +43,18 @@ class SeenLine:
     author_id: str | None = None
 
 
+def _layout(ctx: Context) -> ChainLayout | None:
+    """The message read as a 接龙 list, once per message (the route's rule and handler both need it)."""
+    if "chain_layout" not in ctx.memo:
+        ctx.memo["chain_layout"] = split_chain(ctx.text)
+    layout: ChainLayout | None = ctx.memo["chain_layout"]
+    return layout
+
+
 def _is_chain(ctx: Context) -> bool:
     if ctx.message.kind == "jielong" and ctx.message.jielong_entries:
         return True
-    layout = split_chain(ctx.text)
+    layout = _layout(ctx)
     return layout is not None and bool(layout.lines)
 
 
@@ -69,7 +77,7 @@ def _incoming(ctx: Context) -> tuple[str, list[SeenLine]]:
         title = ctx.message.jielong_title or ""
         authors: list[str | None] = [e.author_id for e in entries]
     else:
-        layout = split_chain(ctx.text)
+        layout = _layout(ctx)
         assert layout is not None
         lines = list(layout.lines)
         title = layout.title or ""
@@ -86,7 +94,7 @@ def handle_chain(ctx: Context) -> list[Reply]:
     if campaign is None or campaign.id is None:
         return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))]
     chain_key, seen = _incoming(ctx)
-    row, state = load_state(session=ctx.session, campaign_id=campaign.id, chain_key=chain_key)
+    read, state = load_state(session=ctx.session, campaign_id=campaign.id, chain_key=chain_key)
     known = {line.key for line in state}
     if all(s.key in known for s in seen) and len(seen) >= len(state):
         return []  # an unchanged repost
@@ -102,7 +110,7 @@ def handle_chain(ctx: Context) -> list[Reply]:
     new_state = apply.merge(state, seen)
     save_state(
         session=ctx.session,
-        row=row,
+        read=read,
         campaign_id=campaign.id,
         chain_key=chain_key,
         lines=new_state,
@@ -122,13 +130,13 @@ class _ChainApplier:
         self.ctx = ctx
         self.catalog = catalog
         self.first_version = first_version
-        self.results: dict[int, tuple[Member, ApplyResult]] = {}
+        self.results: dict[int, tuple[Member, ApplyResult, bool]] = {}
         self.questions: list[Reply] = []
         self.leader_notes: list[dict[str, str]] = []
         # Several new lines at once (a first post, or reposts that crossed) may be other people's.
         self._several_new_lines = False
 
-    def merge(self, state: list[StateLine], seen: list[SeenLine]) -> list[StateLine]:
+    def merge(self, state: Sequence[StateLine], seen: list[SeenLine]) -> list[StateLine]:
         seen_keys = {s.key for s in seen}
         known = {line.key: line for line in state}
         missing = [line for line in state if line.key not in seen_keys]
@@ -165,18 +173,24 @@ class _ChainApplier:
         own = [old for old in missing if old.owner is not None and old.owner == author.id]
         return own[0] if len(own) == 1 else None
 
-    def _author(self, item: SeenLine) -> Member:
-        if item.author_id:
-            return member_rows.ensure_member(
-                session=self.ctx.session,
-                group_id=self.ctx.group_id,
-                wechat_id=item.author_id,
-                display_name=item.author_id
-                if item.author_id != self.ctx.message.sender_id
-                else self.ctx.member.display_name,
-                now=self.ctx.now,
-            )
-        return self.ctx.member
+    def _author(self, item: SeenLine, row: ReadRow | None = None) -> Member:
+        """Who wrote the line: the card's author when WeChat says, else whoever posted the list."""
+        if not item.author_id:
+            return self.ctx.member
+        if item.author_id == self.ctx.message.sender_id:
+            return self.ctx.member
+        known = member_rows.get_member_by_wechat(
+            session=self.ctx.session, group_id=self.ctx.group_id, wechat_id=item.author_id
+        )
+        if known is not None:
+            return known
+        return member_rows.ensure_member(
+            session=self.ctx.session,
+            group_id=self.ctx.group_id,
+            wechat_id=item.author_id,
+            display_name=(row.name if row is not None and row.name else item.author_id),
+            now=self.ctx.now,
+        )
 
     def _add(self, item: SeenLine, row: ReadRow) -> StateLine:
         if row.status != "ok" and row.status != "review":
@@ -186,13 +200,14 @@ class _ChainApplier:
             self._doubt(owner, item, row)
             return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
         remember_address(owner, row.note)
-        self._apply(owner, _items(row), entered_by=self.ctx.member)
+        on_behalf = not item.author_id and owner.id != self.ctx.member.id
+        self._apply(owner, _items(row), on_behalf=on_behalf)
         return StateLine(key=item.key, name=row.name, owner=owner.id, applied=item.line.text, status="ok")
 
     def _owner_of_new_line(self, item: SeenLine, row: ReadRow) -> Member:
         """Who a new line belongs to: its card author, else its writer, unless it names another member."""
         if item.author_id:
-            return self._author(item)
+            return self._author(item, row)
         if row.name and not same_person(row.name, self.ctx.member.display_name):
             named = member_rows.find_members_by_name(
                 session=self.ctx.session, group_id=self.ctx.group_id, name=row.name
@@ -221,7 +236,7 @@ class _ChainApplier:
             return replace(old, key=item.key, name=row.name, status="review")
         before = _items(self._reread(old.applied)) if old.applied else ()
         after = _items(row) if row.status == "ok" else ()
-        self._apply(owner, _difference(after, before, self.ctx), entered_by=self.ctx.member)
+        self._apply(owner, _difference(after, before, self.ctx), on_behalf=False)
         return StateLine(
             key=item.key,
             name=row.name,
@@ -240,15 +255,17 @@ class _ChainApplier:
         if gone.applied:
             owner = self.ctx.member
             negated = tuple(replace(i, qty=-i.qty) for i in _items(self._reread(gone.applied)))
-            self._apply(owner, negated, entered_by=self.ctx.member)
+            self._apply(owner, negated, on_behalf=False)
         return None
 
     def _reread(self, text: str) -> ReadRow:
         return read_chain_row(ChainLine(seq=None, text=text), self.catalog)
 
-    def _apply(self, owner: Member, items: Sequence[ReadItem], *, entered_by: Member) -> None:
+    def _apply(self, owner: Member, items: Sequence[ReadItem], *, on_behalf: bool) -> None:
+        """Put items in the owner's order; `on_behalf` when the poster wrote someone else's line."""
         if not items:
             return
+        entered_by = self.ctx.member if on_behalf else owner
         result = apply_items(self.ctx, member=owner, items=items, additive=True, entered_by=entered_by)
         assert owner.id is not None
         if owner.id in self.results:
@@ -257,7 +274,7 @@ class _ChainApplier:
             earlier.refused.extend(result.refused)
             earlier.unmatched.extend(result.unmatched)
         else:
-            self.results[owner.id] = (owner, result)
+            self.results[owner.id] = (owner, result, on_behalf)
 
     def _doubt(self, owner: Member, item: SeenLine, row: ReadRow) -> None:
         if owner.id == self.ctx.member.id and not self.questions:
@@ -304,8 +321,8 @@ class _ChainApplier:
 
     def replies(self) -> list[Reply]:
         replies = [
-            confirmation(self.ctx, owner, result, proxy=owner.id != self.ctx.member.id)
-            for owner, result in self.results.values()
+            confirmation(self.ctx, owner, result, proxy=on_behalf)
+            for owner, result, on_behalf in self.results.values()
             if result.changed or result.refused
         ]
         replies.extend(self.questions)
@@ -326,7 +343,7 @@ def _difference(after: Sequence[ReadItem], before: Sequence[ReadItem], ctx: Cont
     for sign, items in ((1, after), (-1, before)):
         for item in items:
             offer = offer_for(item, offers)
-            key = (offer.product.code if offer else item.product, item.variant or "")
+            key = (offer.code if offer else item.product, item.variant or "")
             totals[key] = totals.get(key, Decimal(0)) + sign * item.qty
             sample.setdefault(key, item)
     return tuple(replace(sample[key], qty=qty) for key, qty in totals.items() if qty != 0)

@@ -8,7 +8,6 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.base import Context, Reply, Route
-from handlers.commands import command_named, parse_command
 from models import orders as order_rows
 from models.returns import refunds_for_orders
 from models.stats import SalesStats, sales_stats
@@ -37,7 +36,7 @@ def amounts_due(session: Session, campaign_id: int) -> list[dict[str, Any]]:
 
 
 def handle_mark_paid(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     campaign = ctx.campaign()
     if campaign is None or campaign.id is None:
@@ -99,7 +98,7 @@ def stats_data(stats: SalesStats, *, label: str, title: str = "") -> dict[str, A
 
 
 def handle_stats(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     period = PERIODS.get(call.args.strip(), "campaign" if not call.args.strip() else "")
     if not period:
@@ -120,7 +119,7 @@ def handle_stats(ctx: Context) -> list[Reply]:
 
 
 ROUTES = [
-    Route("mark_paid", lambda ctx: command_named(ctx.text, "mark_paid"), handle_mark_paid, leader_only=True),
-    Route("unpaid", lambda ctx: command_named(ctx.text, "unpaid"), handle_unpaid, leader_only=True),
-    Route("stats", lambda ctx: command_named(ctx.text, "stats"), handle_stats, leader_only=True),
+    Route("mark_paid", lambda ctx: ctx.is_command("mark_paid"), handle_mark_paid, leader_only=True),
+    Route("unpaid", lambda ctx: ctx.is_command("unpaid"), handle_unpaid, leader_only=True),
+    Route("stats", lambda ctx: ctx.is_command("stats"), handle_stats, leader_only=True),
 ]

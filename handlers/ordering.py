@@ -74,12 +74,12 @@ def apply_items(
         if offer is None:
             result.unmatched.append(item)
             continue
-        if item.unit and item.unit != offer.product.unit:
+        if item.unit and item.unit != offer.unit:
             result.refused.append(
                 Refusal(
-                    product=offer.product.name,
+                    product=offer.name,
                     reason="unit_mismatch",
-                    unit=offer.product.unit,
+                    unit=offer.unit,
                     asked_unit=item.unit,
                 )
             )
@@ -109,7 +109,7 @@ def _only_product_ordered(
     ordered = {line.product_id for line in order_rows.order_lines(session=ctx.session, order_id=order.id)}
     if len(ordered) != 1:
         return None
-    return next((offer for offer in offers if offer.product.id in ordered), None)
+    return next((offer for offer in offers if offer.product_id in ordered), None)
 
 
 def _apply_one(
@@ -121,7 +121,7 @@ def _apply_one(
     item: ReadItem,
     additive: bool,
 ) -> None:
-    assert result.order is not None and offer.product.id is not None and member.id is not None
+    assert result.order is not None and member.id is not None
     variant = item.variant or ""
     current = _line_qty(ctx, result.order, offer, variant)
     target = current + item.qty if additive else item.qty
@@ -143,9 +143,9 @@ def _apply_one(
     )
     result.changed.append(
         LineResult(
-            product=offer.product.name,
+            product=offer.name,
             variant=variant,
-            unit=offer.product.unit,
+            unit=offer.unit,
             qty_now=now_qty,
             qty_change=now_qty - current,
         )
@@ -155,7 +155,7 @@ def _apply_one(
 def _line_qty(ctx: Context, order: Order, offer: Offer, variant: str) -> Decimal:
     assert order.id is not None
     for line in order_rows.order_lines(session=ctx.session, order_id=order.id):
-        if line.product_id == offer.product.id and line.variant == variant:
+        if line.product_id == offer.product_id and line.variant == variant:
             return line.qty
     return Decimal(0)
 
@@ -166,28 +166,27 @@ def _check_limits(
     """Refuse an increase that would sell more than the stock or more than one person may buy."""
     if increase <= 0:
         return None
-    assert offer.product.id is not None
     if offer.limit_per_person is not None:
         mine = order_rows.ordered_quantity(
-            session=ctx.session, campaign_id=campaign_id, product_id=offer.product.id, member_id=member_id
+            session=ctx.session, campaign_id=campaign_id, product_id=offer.product_id, member_id=member_id
         )
         if mine + increase > offer.limit_per_person:
             return Refusal(
-                product=offer.product.name,
+                product=offer.name,
                 reason="over_limit",
-                unit=offer.product.unit,
+                unit=offer.unit,
                 limit=offer.limit_per_person,
                 available=max(offer.limit_per_person - mine, Decimal(0)),
             )
     if offer.stock is not None:
         taken = order_rows.ordered_quantity(
-            session=ctx.session, campaign_id=campaign_id, product_id=offer.product.id
+            session=ctx.session, campaign_id=campaign_id, product_id=offer.product_id
         )
         if taken + increase > offer.stock:
             return Refusal(
-                product=offer.product.name,
+                product=offer.name,
                 reason="sold_out",
-                unit=offer.product.unit,
+                unit=offer.unit,
                 available=max(offer.stock - taken, Decimal(0)),
             )
     return None

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
-from handlers.commands import command_named, parse_command
 from handlers.ordering import apply_items
 from handlers.orders import cancel_items
 from handlers.reading import read_chat_message
@@ -73,7 +72,7 @@ def _proxy_member(ctx: Context, target: ProxyTarget) -> Member:
 
 
 def handle_proxy(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     target = split_proxy_args(call.args)
     if target is None:
@@ -116,7 +115,5 @@ def handle_proxy(ctx: Context) -> list[Reply]:
 
 
 ROUTES = [
-    Route(
-        "proxy", lambda ctx: command_named(ctx.text, "proxy", "proxy_mention"), handle_proxy, leader_only=True
-    ),
+    Route("proxy", lambda ctx: ctx.is_command("proxy", "proxy_mention"), handle_proxy, leader_only=True),
 ]

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
-from handlers.commands import command_named, parse_command
 from handlers.reading import read_chat_message
 from handlers.reading.intents import PlaceOrder
 from models import orders as order_rows
@@ -20,14 +19,14 @@ _AMOUNT = re.compile(r"^(?:退|退款)?\s*(?P<yuan>\d+(?:\.\d{1,2})?)\s*元\s*(?
 
 
 def handle_return_request(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     name = ctx.member.display_name
     campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED, DONE))
     if campaign is None or campaign.id is None or ctx.member.id is None:
         return [Reply("return_no_order", {"name": name}, mentions=_me(ctx))]
     order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
-    offers = list_offers(session=ctx.session, campaign_id=campaign.id, active_only=False)
+    offers = list_offers(session=ctx.session, campaign=campaign, active_only=False)
     intent = read_chat_message(call.args, catalog_of(offers))
     if order is None or order.id is None:
         return [Reply("return_no_order", {"name": name}, mentions=_me(ctx))]
@@ -39,7 +38,7 @@ def handle_return_request(ctx: Context) -> list[Reply]:
     refused: list[dict[str, object]] = []
     for item in intent.items:
         offer = offer_for(item, offers)
-        line = lines.get(offer.product.id) if offer and offer.product.id is not None else None
+        line = lines.get(offer.product_id) if offer is not None else None
         if offer is None or line is None:
             refused.append({"product": item.product, "reason": "not_ordered"})
             continue
@@ -101,7 +100,7 @@ def handle_return_photo(ctx: Context) -> list[Reply]:
 
 
 def handle_decision(ctx: Context) -> list[Reply]:
-    call = parse_command(ctx.text)
+    call = ctx.command
     assert call is not None
     approve = call.name == "approve_return"
     match = _DECISION.match(call.args)
@@ -160,10 +159,10 @@ def _me(ctx: Context) -> tuple[int, ...]:
 ROUTES = [
     Route(
         "return_decision",
-        lambda ctx: command_named(ctx.text, "approve_return", "reject_return"),
+        lambda ctx: ctx.is_command("approve_return", "reject_return"),
         handle_decision,
         leader_only=True,
     ),
-    Route("return_request", lambda ctx: command_named(ctx.text, "return"), handle_return_request),
+    Route("return_request", lambda ctx: ctx.is_command("return"), handle_return_request),
     Route("return_photo", _is_photo_for_return, handle_return_photo),
 ]

@@ -15,22 +15,25 @@ OPEN, CLOSED, ARRIVED, DONE = "open", "closed", "arrived", "done"
 
 @dataclass(frozen=True)
 class Offer:
-    """A product as offered in a campaign: the catalog entry plus this campaign's price, stock, limit."""
+    """A product as offered in a campaign: catalog facts plus this campaign's price, stock and limit.
 
-    product: Product
-    listing: CampaignProduct
+    Plain values, not rows: offers are cached between messages (see `list_offers`).
+    """
 
-    @property
-    def price_fen(self) -> int:
-        return self.listing.price_fen
+    listing_id: int
+    product_id: int
+    code: str
+    name: str
+    unit: str
+    spec: str
+    aliases: tuple[str, ...]
+    price_fen: int
+    stock: Decimal | None
+    limit_per_person: Decimal | None
 
-    @property
-    def stock(self) -> Decimal | None:
-        return self.listing.stock
 
-    @property
-    def limit_per_person(self) -> Decimal | None:
-        return self.listing.limit_per_person
+# Offers by campaign id, with the campaign's offers_version they were read at.
+_offer_cache: dict[int, tuple[int, list[Offer]]] = {}
 
 
 def current_campaign(*, session: Session, group_id: int) -> Campaign | None:
@@ -76,21 +79,22 @@ def open_campaign(
     session.flush()
     assert campaign.id is not None
     for product in products:
-        add_offer(session=session, campaign_id=campaign.id, product=product)
+        add_offer(session=session, campaign=campaign, product=product)
     session.flush()
     return campaign
 
 
-def add_offer(*, session: Session, campaign_id: int, product: Product) -> CampaignProduct:
+def add_offer(*, session: Session, campaign: Campaign, product: Product) -> CampaignProduct:
     """Offer `product` in the campaign (again), with the catalog's current price, stock and limit."""
-    assert product.id is not None
+    assert product.id is not None and campaign.id is not None
     listing = session.exec(
         select(CampaignProduct).where(
-            CampaignProduct.campaign_id == campaign_id, CampaignProduct.product_id == product.id
+            CampaignProduct.campaign_id == campaign.id, CampaignProduct.product_id == product.id
         )
     ).first()
+    campaign.offers_version += 1
     if listing is None:
-        listing = CampaignProduct(campaign_id=campaign_id, product_id=product.id, price_fen=product.price_fen)
+        listing = CampaignProduct(campaign_id=campaign.id, product_id=product.id, price_fen=product.price_fen)
         session.add(listing)
     listing.price_fen = product.price_fen
     listing.stock = product.stock
@@ -100,15 +104,52 @@ def add_offer(*, session: Session, campaign_id: int, product: Product) -> Campai
     return listing
 
 
-def list_offers(*, session: Session, campaign_id: int, active_only: bool = True) -> list[Offer]:
+def list_offers(*, session: Session, campaign: Campaign, active_only: bool = True) -> list[Offer]:
+    """What a campaign offers. Read once per change: every change bumps `offers_version`."""
+    assert campaign.id is not None
+    if active_only:
+        cached = _offer_cache.get(campaign.id)
+        if cached is not None and cached[0] == campaign.offers_version:
+            return cached[1]
     query = (
         select(CampaignProduct, Product)
         .join(Product, col(Product.id) == CampaignProduct.product_id)
-        .where(CampaignProduct.campaign_id == campaign_id)
+        .where(CampaignProduct.campaign_id == campaign.id)
     )
     if active_only:
         query = query.where(col(CampaignProduct.active))
-    return [Offer(product=p, listing=cp) for cp, p in session.exec(query.order_by(col(CampaignProduct.id)))]
+    offers = [_offer(cp, p) for cp, p in session.exec(query.order_by(col(CampaignProduct.id)))]
+    if active_only:
+        _offer_cache[campaign.id] = (campaign.offers_version, offers)
+    return offers
+
+
+def _offer(listing: CampaignProduct, product: Product) -> Offer:
+    assert listing.id is not None and product.id is not None
+    return Offer(
+        listing_id=listing.id,
+        product_id=product.id,
+        code=product.code,
+        name=product.name,
+        unit=product.unit,
+        spec=product.spec,
+        aliases=tuple(a for a in product.aliases.split("|") if a),
+        price_fen=listing.price_fen,
+        stock=listing.stock,
+        limit_per_person=listing.limit_per_person,
+    )
+
+
+def withdraw_offer(*, session: Session, campaign: Campaign, product_id: int) -> None:
+    """Stop offering a product in the campaign (下架); lines already ordered stay."""
+    listing = session.exec(
+        select(CampaignProduct).where(
+            CampaignProduct.campaign_id == campaign.id, CampaignProduct.product_id == product_id
+        )
+    ).first()
+    if listing is not None:
+        listing.active = False
+        campaign.offers_version += 1
 
 
 def close_campaign(*, campaign: Campaign, now: datetime) -> None:

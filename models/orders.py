@@ -128,8 +128,8 @@ def change_quantity(
 
     A line that falls to zero or below is removed.
     """
-    assert order.id is not None and offer.product.id is not None
-    line = _find_line(session=session, order_id=order.id, product_id=offer.product.id, variant=variant)
+    assert order.id is not None
+    line = _find_line(session=session, order_id=order.id, product_id=offer.product_id, variant=variant)
     before = line.qty if line is not None else Decimal(0)
     after = before + qty if additive else qty
     order.updated_at = now
@@ -141,10 +141,10 @@ def change_quantity(
     if line is None:
         line = OrderLine(
             order_id=order.id,
-            product_id=offer.product.id,
+            product_id=offer.product_id,
             variant=variant,
             qty=after,
-            unit=offer.product.unit,
+            unit=offer.unit,
             price_fen=offer.price_fen,
             source_message_id=source_message_id,
             raw=raw[:500],

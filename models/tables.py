@@ -92,6 +92,8 @@ class Campaign(SQLModel, table=True):
     arrived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     pickup_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     pickup_place: str = Field(default="", max_length=200)
+    # Bumped on every change to what the campaign offers, so cached offers know they are stale.
+    offers_version: int = 0
 
 
 class CampaignProduct(SQLModel, table=True):

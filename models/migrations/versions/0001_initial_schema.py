@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:00:40.093151
+Create Date: 2026-11-22
 """
 
 from collections.abc import Sequence
@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("arrived_at", models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("pickup_at", models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("pickup_place", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("offers_version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],
             ["chat_group.id"],

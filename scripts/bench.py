@@ -1,0 +1,211 @@
+"""tuanbot's numbers, measured on this machine. Prints figures; asserts nothing.
+
+Run it with `./scripts/bench` (which sets up the venv and a throwaway PostgreSQL). Sections:
+- raw sqlite3: single-row inserts, one commit each, WAL + synchronous=NORMAL (the ceiling);
+- dispatcher throughput: order messages through the real dispatcher (read, route, parse, save,
+  commit, render and queue the confirmation), on SQLite and on PostgreSQL over loopback;
+- 接龙 storm: 500 members each reposting the whole list with their line added;
+- `tuanbot --help` wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlmodel import Session  # noqa: E402
+
+from bot.app import App, build_app  # noqa: E402
+from bot.catalog_file import read_catalog_file  # noqa: E402
+from bot.clock import ManualClock  # noqa: E402
+from bot.config import GroupSettings, Settings  # noqa: E402
+from bot.events import IncomingMessage  # noqa: E402
+from models.catalog import upsert_products  # noqa: E402
+from models.groups import ensure_group  # noqa: E402
+
+CATALOG = ROOT / "bot" / "demo_data" / "catalog.csv"
+ZONE = ZoneInfo("Asia/Shanghai")
+GROUP = "bench-group@chatroom"
+LEADER = "wxid_leader"
+ORDERS = ["红富士苹果2斤", "香蕉1把", "西红柿3斤", "1号x2", "青苹果两斤", "脐橙1箱", "大米1袋", "5号4斤"]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def raw_sqlite_rate(rows: int) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        connection = sqlite3.connect(Path(folder) / "raw.sqlite3", isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, member TEXT, qty INTEGER)")
+        start = time.perf_counter()
+        for i in range(rows):
+            connection.execute("BEGIN")
+            connection.execute("INSERT INTO t (member, qty) VALUES (?, ?)", (f"m{i}", i))
+            connection.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        connection.close()
+    return rows / elapsed
+
+
+def bench_app(url: str, clock: ManualClock) -> App:
+    settings = Settings(
+        database_url=url,
+        groups=(GroupSettings(name="压测群", chat_id=GROUP, leaders=(LEADER,)),),
+        data_dir=tempfile.mkdtemp(prefix="tuanbot-bench-"),
+    )
+    app = build_app(settings, clock=clock, instant_outbox=True)
+    with Session(app.engine) as session:
+        group = ensure_group(session=session, chat_id=GROUP, name="压测群", now=clock(), enabled=True)
+        assert group.id is not None
+        specs = [replace(spec, stock=None, limit_per_person=None) for spec in read_catalog_file(CATALOG)]
+        upsert_products(session=session, group_id=group.id, specs=specs)
+        session.commit()
+    return app
+
+
+def message(n: int, sender: str, text: str, clock: ManualClock) -> IncomingMessage:
+    return IncomingMessage(
+        message_id=f"bench-{n}",
+        chat_id=GROUP,
+        chat_name="压测群",
+        sender_id=sender,
+        sender_name=sender.removeprefix("wxid_"),
+        text=text,
+        sent_at=clock(),
+    )
+
+
+def dispatcher_throughput(url: str, messages: int, members: int) -> tuple[float, float, float]:
+    """Order messages per second, and the p50 / p99 time per message in ms."""
+    clock = ManualClock(datetime(2026, 11, 22, 9, 0, tzinfo=ZONE))
+    app = bench_app(url, clock)
+    app.dispatcher.handle(message(0, LEADER, "开团", clock))
+    samples: list[float] = []
+    start = time.perf_counter()
+    for n in range(1, messages + 1):
+        clock.advance(seconds=0.01)
+        sent = message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock)
+        began = time.perf_counter()
+        outcome = app.dispatcher.handle(sent)
+        samples.append(time.perf_counter() - began)
+        if outcome.status != "handled":
+            raise RuntimeError(f"message {n} was {outcome.status}")
+    elapsed = time.perf_counter() - start
+    app.engine.dispose()
+    return messages / elapsed, percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
+
+
+def chain_storm(url: str, members: int) -> tuple[float, float, float, float]:
+    """500 reposts, the list growing by one line each: total s, p50 and p99 ms per repost, full re-read ms."""
+    from handlers.catalog_view import catalog_of
+    from handlers.reading import read_chain
+    from models.campaigns import current_campaign, list_offers
+
+    clock = ManualClock(datetime(2026, 11, 22, 9, 0, tzinfo=ZONE))
+    app = bench_app(url, clock)
+    app.dispatcher.handle(message(0, LEADER, "开团", clock))
+    header = "#接龙\n幸福小区 11月22日 水果团 晚8点截单\n例 3栋502 王姐 红富士苹果2斤\n"
+    lines: list[str] = []
+    samples: list[float] = []
+    for n in range(1, members + 1):
+        lines.append(f"{n}. 邻居{n} {ORDERS[n % len(ORDERS)]}")
+        clock.advance(seconds=1)
+        text = header + "\n" + "\n".join(lines)
+        began = time.perf_counter()
+        app.dispatcher.handle(message(n, f"wxid_m{n}", text, clock))
+        samples.append(time.perf_counter() - began)
+    with Session(app.engine) as session:
+        campaign = current_campaign(session=session, group_id=1)
+        assert campaign is not None and campaign.id is not None
+        catalog = catalog_of(list_offers(session=session, campaign=campaign))
+    began = time.perf_counter()
+    read_chain(header + "\n" + "\n".join(lines), catalog)
+    full_read = time.perf_counter() - began
+    app.engine.dispose()
+    return sum(samples), percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000, full_read * 1000
+
+
+def fresh_pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server at `admin_url`, and a function that drops it."""
+    from sqlalchemy import text
+
+    from models.db import make_engine
+
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"tuanbot_bench_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin.url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def help_wall_time(runs: int) -> float:
+    tuanbot = Path(sys.executable).parent / "tuanbot"
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run([str(tuanbot), "--help"], check=True, capture_output=True)
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples)
+
+
+def timed(label: str, action: Callable[[], str]) -> None:
+    print(f"{label:<44} {action()}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--pg-url", default=os.environ.get("TUANBOT_BENCH_PG_URL", ""))
+    args = parser.parse_args()
+    print(f"tuanbot bench on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+
+    raw = raw_sqlite_rate(20_000)
+    timed("raw sqlite3 single-row commits", lambda: f"{raw:,.0f} rows/s")
+    with tempfile.TemporaryDirectory() as folder:
+        rate, p50, p99 = dispatcher_throughput(f"sqlite:///{folder}/bench.sqlite3", args.messages, args.members)
+    timed("dispatcher, SQLite", lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+    timed("  share of the raw commit rate", lambda: f"{rate / raw:.1%}")
+    if args.pg_url:
+        url, drop = fresh_pg_database(args.pg_url)
+        try:
+            rate, p50, p99 = dispatcher_throughput(url, args.messages, args.members)
+        finally:
+            drop()
+        timed("dispatcher, PostgreSQL (loopback)", lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+    else:
+        print("dispatcher, PostgreSQL: skipped (no --pg-url / TUANBOT_BENCH_PG_URL)")
+    with tempfile.TemporaryDirectory() as folder:
+        total, p50, p99, full = chain_storm(f"sqlite:///{folder}/storm.sqlite3", 500)
+    timed("接龙 storm, 500 reposts (SQLite)", lambda: f"total {total:.2f} s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+    timed("  full re-read of the final 500-line list", lambda: f"{full:.2f} ms")
+    timed("tuanbot --help (median of 5)", lambda: f"{help_wall_time(5) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""接龙 reposts as dialogs: only new or changed lines touch orders, and only their own writer's."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.events import JielongEntry
+from bot.simulation import SimulatedGroup
+from tests import dbview
+from tests.conftest import LEADER
+
+HEADER = "#接龙\n幸福小区 11月22日 水果鸡蛋团 晚8点截单\n例 3栋502 王姐 红富士苹果2斤\n"
+
+
+def chain(*lines: str) -> str:
+    return HEADER + "\n" + "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+
+
+def test_each_repost_adds_only_its_new_line(open_group: SimulatedGroup) -> None:
+    [first] = open_group.texts(open_group.say("张三", chain("张三 红富士苹果3斤")))
+    assert first.startswith("@张三 ✅ 张三 已记下")
+    [second] = open_group.texts(open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1")))
+    assert second.startswith("@李四") and "土鸡蛋 现在共1板" in second
+    open_group.say("王姐", chain("张三 红富士苹果3斤", "李四 4号x1", "3栋502 王姐 鸡蛋1板 香蕉1把"))
+    assert dbview.orders(open_group.app) == {
+        "张三": {"红富士苹果": Decimal(3)},
+        "李四": {"土鸡蛋": Decimal(1)},
+        "王姐": {"土鸡蛋": Decimal(1), "海南香蕉": Decimal(1)},
+    }
+    assert dbview.members(open_group.app)["王姐"].address == "3栋502"
+
+
+def test_the_example_line_is_not_an_order(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    assert "王姐" not in dbview.orders(open_group.app)
+
+
+def test_an_unchanged_repost_changes_nothing_and_says_nothing(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    text = chain("张三 红富士苹果3斤", "李四 4号x1")
+    open_group.say("李四", text)
+    assert open_group.say("王五", text) == []
+    assert open_group.say("李四", text + "\n") == []
+    assert dbview.orders(open_group.app) == {
+        "张三": {"红富士苹果": Decimal(3)},
+        "李四": {"土鸡蛋": Decimal(1)},
+    }
+
+
+def test_a_line_changed_by_its_writer_updates_their_order(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1"))
+    [update] = open_group.texts(open_group.say("张三", chain("张三 红富士苹果5斤", "李四 4号x1")))
+    assert "红富士苹果 现在共5斤" in update
+    assert dbview.orders(open_group.app)["张三"] == {"红富士苹果": Decimal(5)}
+    assert dbview.orders(open_group.app)["李四"] == {"土鸡蛋": Decimal(1)}
+
+
+def test_a_line_removed_by_its_writer_cancels_it(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1"))
+    open_group.say("李四", chain("张三 红富士苹果3斤"))
+    assert "李四" not in dbview.orders(open_group.app)
+    assert dbview.orders(open_group.app)["张三"] == {"红富士苹果": Decimal(3)}
+
+
+def test_a_change_to_someone_elses_line_goes_to_the_leader_and_is_not_applied(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    sent = open_group.say("李四", chain("张三 红富士苹果30斤", "李四 4号x1"))
+    to_leader = [m.text for m in sent if m.chat_id == SimulatedGroup.wechat_id(LEADER)]
+    assert len(to_leader) == 1 and "李四 改了 张三 的一行" in to_leader[0]
+    assert dbview.orders(open_group.app) == {
+        "张三": {"红富士苹果": Decimal(3)},
+        "李四": {"土鸡蛋": Decimal(1)},
+    }
+    assert [r.reason for r in dbview.open_reviews(open_group.app)] == ["others_line_changed"]
+    # The same changed copy reposted again is not reported twice.
+    assert open_group.say("王五", chain("张三 红富士苹果30斤", "李四 4号x1")) == []
+
+
+def test_reposts_that_crossed_keep_both_lines(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1"))
+    # 王五 copied the list before 李四 posted: 李四's line is missing from his repost.
+    open_group.say("王五", chain("张三 红富士苹果3斤", "王五 香蕉1把"))
+    assert dbview.orders(open_group.app) == {
+        "张三": {"红富士苹果": Decimal(3)},
+        "李四": {"土鸡蛋": Decimal(1)},
+        "王五": {"海南香蕉": Decimal(1)},
+    }
+
+
+def test_an_unclear_line_is_asked_back_to_its_writer(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    [question] = open_group.texts(open_group.say("钱大爷", chain("张三 红富士苹果3斤", "钱大爷 苹果两斤")))
+    assert question.startswith("@钱大爷") and "1. 红富士苹果" in question
+    assert "钱大爷" not in dbview.orders(open_group.app)
+    open_group.say("钱大爷", "2")
+    assert dbview.orders(open_group.app)["钱大爷"] == {"青苹果": Decimal(2)}
+
+
+def test_a_redelivered_repost_is_a_no_op(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"), message_id="wx-1")
+    assert open_group.say("张三", chain("张三 红富士苹果3斤"), message_id="wx-1") == []
+    assert dbview.orders(open_group.app) == {"张三": {"红富士苹果": Decimal(3)}}
+
+
+def test_wechat_jielong_card_entries_belong_to_their_authors(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "收到")  # 张三 and 李四 are members the bot has seen
+    open_group.say("李四", "收到")
+    entries = (
+        JielongEntry(seq=1, author_id=SimulatedGroup.wechat_id("张三"), text="张三 红富士苹果3斤"),
+        JielongEntry(seq=2, author_id=SimulatedGroup.wechat_id("李四"), text="李四 4号x1"),
+    )
+    sent = open_group.say(
+        "李四", "#接龙 水果团\n1. 张三 红富士苹果3斤\n2. 李四 4号x1", kind="jielong", jielong_entries=entries
+    )
+    [confirmations] = sent  # both confirmations, merged into one message that mentions both
+    assert confirmations.mention_ids == (SimulatedGroup.wechat_id("张三"), SimulatedGroup.wechat_id("李四"))
+    assert "✅ 张三 已记下" in confirmations.text and "✅ 李四 已记下" in confirmations.text
+    assert dbview.orders(open_group.app) == {
+        "张三": {"红富士苹果": Decimal(3)},
+        "李四": {"土鸡蛋": Decimal(1)},
+    }
+
+
+def test_a_repost_after_cutoff_is_turned_away(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    open_group.say(LEADER, "截单")
+    [late] = open_group.texts(open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1")))
+    assert "已截单" in late
+    assert "李四" not in dbview.orders(open_group.app)
