@@ -37,7 +37,7 @@ _VARIANT_GROUP = re.compile(r"[（(]([^（）()]*[/、|｜][^（）()]*)[)）]")
 _ANY_GROUP = re.compile(r"[（(][^（）()]*[)）]")
 _VARIANT_SPLIT = re.compile(r"\s*[/、|｜]\s*")
 # 一盒三个, 一盒4个, 6个装: the size of a pack inside which buyers may mix flavours.
-_PACK_SIZE = re.compile(r"[一1]\s*[盒包袋箱份组套]\s*([一二两三四五六七八九十\d]{1,3})\s*[个只粒块颗枚片]")
+_PACK_SIZE = re.compile(r"[一1][盒包袋箱份组套]([一二两三四五六七八九十\d]{1,3})[个只粒块颗枚片]")
 _PACK_SIZE_ZHUANG = re.compile(r"(\d{1,2})\s*[个只粒块颗枚片]\s*[装裝]")
 _EDGE_JUNK = re.compile(r"^[\s:：,，.。、;；\-—–~～*]+|[\s:：,，.。、;；\-—–~～*/]+$")
 _LETTER_MENU = re.compile(r"^\s*([A-Za-z])\s*[:：]\s*(\S.*)$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from handlers.reading import reasons
@@ -102,8 +102,12 @@ def _split_chain(text: str) -> ChainLayout | None:
     if header_at is None and not _looks_like_list(numbered, entries, lines):
         return None
     catalog_block, members = _catalog_and_members(numbered)
+    offer = read_offer(title, tuple(description))
     catalog = [read_catalog_entry(str(e.seq), e.text) for e in catalog_block]
     catalog += [read_catalog_entry(code, body) for code, body in menu]
+    if offer.kind == "meal":
+        # A meal relay's menu sells portions: C 牛肋条 is one 份 of it.
+        catalog = [replace(e, unit=e.unit or "份") if e is not None else None for e in catalog]
     member_ids = {id(e) for e in members}
     chain_lines = tuple(
         ChainLine(seq=e.seq, text=e.text, raw="\n".join(e.raw))
@@ -116,7 +120,7 @@ def _split_chain(text: str) -> ChainLayout | None:
         catalog=tuple(entry for entry in catalog if entry is not None),
         lines=chain_lines,
         trailer=tuple(trailer),
-        offer=read_offer(title, tuple(description)),
+        offer=offer,
         catalog_first=bool(catalog_block),
         has_header=header_at is not None,
         unread=unread,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from handlers.reading import reasons
@@ -25,7 +26,7 @@ from handlers.reading.intents import (
 from handlers.reading.lines import LineReading, ReadContext, context_for, read_line
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
-from handlers.reading.names import PRONOUNS, looks_like_person
+from handlers.reading.names import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.numbers import is_absurd, parse_number
 from handlers.reading.offer import Offer
 from handlers.reading.text import normalize_text
@@ -56,6 +57,8 @@ _PLUS = re.compile(
     + _END
 )
 _TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})" + _END)
+# `张三：2份`: a speaker named before the message.
+_SPEAKER = re.compile(r"^(?P<who>[^:：\d\s]{1,12})\s*[:：]\s*(?P<rest>\S.*)$")
 _WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
 
 
@@ -76,11 +79,23 @@ def read_chat_message(
         return ShowMyOrder()
     if _QUESTION.search(message) or _NOTICE.search(message):
         return Chatter()
+    speaker = _SPEAKER.match(message)
+    if speaker is not None and _person_and_product(speaker.group("who"), ctx)[0] is not None:
+        return _with_name(
+            read_chat_message(speaker.group("rest"), catalog, offer=offer), speaker.group("who")
+        )
     for read in (_cancel, _change, _plus_one):
         intent = read(message, ctx)
         if intent is not None:
             return intent
     return _order(message, ctx)
+
+
+def _with_name(intent: ChatIntent, name: str) -> ChatIntent:
+    """The intent of a message after `张三：`, for 张三 unless it names someone itself."""
+    if isinstance(intent, Chatter | ShowMyOrder) or getattr(intent, "name", None):
+        return intent
+    return replace(intent, name=name)
 
 
 def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
@@ -186,5 +201,5 @@ def _product(words: str, ctx: ReadContext) -> str | None:
 
 
 def _person(words: str) -> str | None:
-    words = words.strip(" ，,:：的")
+    words = without_proxy_word(words.strip(" ，,:：的"))
     return None if not words or words in PRONOUNS or words in _WHOLE_ORDER else words

@@ -21,7 +21,7 @@ from typing import Literal
 from handlers.reading import reasons
 from handlers.reading.matching import CatalogIndex, index_catalog, match_in
 from handlers.reading.model import CatalogEntry, ReadItem
-from handlers.reading.names import PRONOUNS, looks_like_person
+from handlers.reading.names import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.numbers import QTY_CAP, is_absurd, tidy
 from handlers.reading.offer import MEAL_WORDS, NO_OFFER, SET_MEAL, UNNAMED_OFFER, Offer
 from handlers.reading.tokens import Token, scan
@@ -53,6 +53,7 @@ _VERBS = (
     "来",
     "拿",
     "共",
+    "带",
 )
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 _REMARK = re.compile(
@@ -379,7 +380,7 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
         return
     name = _clean_name(" ".join(text[start:end] for start, end in runs), reading)
     if chat and name is not None:
-        name = _strip_verb(name) or None
+        name = without_proxy_word(_strip_verb(name)) or None
         if name in PRONOUNS:
             name = None
     reading.name = name
@@ -464,6 +465,10 @@ class _Pairing:
     remark_numbers: list[str] = field(default_factory=list)
     pre_flavour: tuple[str, int] | None = None
     mode: Mode = "chain"
+    # Tokens before this offset were consumed by a flavour pick.
+    skip_until: int = 0
+    # The product a `+` followed, for `苹果+1`.
+    plus_after: _Mention | None = None
 
 
 def _read_order(
@@ -472,18 +477,24 @@ def _read_order(
     state = _Pairing(mode=mode)
     meal = ctx.offer.kind == "meal"
     for i, token in enumerate(tokens):
+        if token.start < state.skip_until:
+            continue  # already read as part of a flavour pick
         kind = token.kind
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if kind in ("hard", "plus"):
             state.hard_since = True
             if kind == "plus":
+                # 苹果+1: a plus right after a product without a quantity adds to it.
+                current = state.current
+                unquantified = current is not None and current.qty is None and not current.by_code
+                state.plus_after = current if unquantified else None
                 state.current = None
         elif kind == "soft":
             continue
         elif kind == "product":
             _on_product(token, after, ctx, state, reading)
         elif kind in ("cjk", "word") or (kind == "letter" and not ctx.index.is_letter_code(token.text)):
-            _on_words(token, after, ctx, state, reading, meal=meal)
+            _on_words(text, tokens, i, ctx, state, reading, meal=meal)
         elif kind == "letter":
             entry = ctx.index.code(token.text)
             _start(state, _Mention(token.start, token.end, entry=entry, by_code=True))
@@ -588,18 +599,28 @@ def _on_product(
 
 
 def _on_words(
-    token: Token, after: Token | None, ctx: ReadContext, state: _Pairing, reading: LineReading, *, meal: bool
+    text: str,
+    tokens: list[Token],
+    i: int,
+    ctx: ReadContext,
+    state: _Pairing,
+    reading: LineReading,
+    *,
+    meal: bool,
 ) -> None:
+    token = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
     words = token.text
     current = state.current
     if _strip_verb(words) == "" or words in _VERBS:
         return
-    if current is not None and current.entry is not None and not state.hard_since:
-        pick = read_flavours(words, current.entry)
-        if pick is not None and current.pick is None:
-            current.pick = pick
-            current.end = token.end
-            return
+    if current is not None and current.entry is not None and current.pick is None and not state.hard_since:
+        # 8 抹茶黑芝麻, 玫瑰2开心果2, 柠檬x4: the flavours written after a product, counts included.
+        for end in (_glued_run_end(tokens, i), token.end):
+            pick = read_flavours(text[token.start : end], current.entry)
+            if pick is not None:
+                current.pick, current.end, state.skip_until = pick, end, end
+                return
     if after is not None and after.start == token.end and after.kind in ("num", "codeno"):
         entry = ctx.index.code(str(after.value if after.kind == "codeno" else after.text))
         if entry is not None and read_flavours(words, entry) is not None:
@@ -639,6 +660,16 @@ def _on_words(
     _start(state, _Mention(token.start, token.end, text=words))
 
 
+def _glued_run_end(tokens: list[Token], start: int) -> int:
+    """Where the words, numbers and multipliers written together from `start` end."""
+    end = tokens[start].end
+    for token in tokens[start + 1 :]:
+        if token.start != end or token.kind not in ("cjk", "num", "mult", "emoji"):
+            break
+        end = token.end
+    return end
+
+
 def _check_code_words(words: str, mention: _Mention, ctx: ReadContext, reading: LineReading) -> bool:
     """Words after a code either name a dish (that code's: fine; another's: a conflict to ask about)
     or are a remark for the note. True when they belong to the item."""
@@ -667,6 +698,10 @@ def _on_number(
         reading.notes.append(token.text)
         return
     whole = value == value.to_integral_value()
+    plus_after, state.plus_after = state.plus_after, None
+    if plus_after is not None and plus_after.qty is None and not ctx.index.has_numeric_codes:
+        plus_after.qty, plus_after.end = value, token.end  # 苹果+1
+        return
     # `4加包子`: a number glued to the words after it belongs to them, not to the product before.
     glued_ahead = after is not None and after.start == token.end and after.kind == "cjk"
     follows_product = (
@@ -749,7 +784,7 @@ def _on_quantity(
         state.scope_start = len(state.mentions)
         if targets:
             return
-    if meal and state.mentions and any(m.qty is not None for m in state.mentions):
+    if meal and (state.pending is not None or any(m.qty is not None for m in state.mentions)):
         state.remark_numbers.append(token.text)  # 真真 10份少饭 3少饭: portions already counted
         return
     if current is not None and current.qty is None and not state.hard_since and not current.implicit:

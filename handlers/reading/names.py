@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.reading.text import bare
 
 _SURNAMES = frozenset(
@@ -48,6 +50,8 @@ _GOODS = frozenset(
 _GOODS_ENDINGS = frozenset(
     "瓜果菜豆桃梨莓橙桔柑枣蕉柚柿肉蛋鱼虾蟹米面奶茶饭粥包饼糕酥卷饺丸肠鸡鸭鹅油酱醋糖盐粉薯笋菇耳"
 )
+# 帮王阿姨, 给李叔, 替老张: ordering for someone else; the person is the one after the word.
+_PROXY = re.compile(r"^(?:帮|给|替|为|代)(?=\S)")
 PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己", "我也", "我也要"})
 
 
@@ -66,3 +70,8 @@ def looks_like_person(word: str) -> bool:
     if any(word in core for word in _KINSHIP):
         return True
     return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")
+
+
+def without_proxy_word(name: str) -> str:
+    """`帮王阿姨` → `王阿姨`: the person ordered for."""
+    return _PROXY.sub("", name)

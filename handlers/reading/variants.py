@@ -21,6 +21,8 @@ from handlers.reading.text import strip_emoji
 _SEPARATORS = re.compile(r"[\s/+＋➕、,，&|｜;；]+|和|及|与|还有")
 _COUNT_BEFORE = re.compile(r"(\d{1,2}|[一二两三四五六七八九十])\s*(?:个|只|颗|粒)?")
 _COUNT_AFTER = re.compile(r"\s*(?:[*xX×✖]\ufe0f?\s*(\d{1,2})|(\d{1,2})\s*(?:个|只|颗|粒))")
+# 玫瑰2开心果2: a bare count after each flavour, when the text does not lead with counts (2玫瑰2开心果).
+_BARE_COUNT_AFTER = re.compile(r"(\d{1,2})(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ def read_flavours(text: str, entry: CatalogEntry) -> FlavourPick | None:
     text = text.strip().removesuffix("的").removeprefix("的")
     counts: list[tuple[str, int]] = []
     position = 0
+    counts_lead = text[:1].isdigit()
     while position < len(text):
         gap = _SEPARATORS.match(text, position)
         if gap is not None:
@@ -70,9 +73,11 @@ def read_flavours(text: str, entry: CatalogEntry) -> FlavourPick | None:
         if found is None:
             return None
         variant, position = found
-        after = _COUNT_AFTER.match(text, position)
+        after = _COUNT_AFTER.match(text, position) or (
+            None if counts_lead else _BARE_COUNT_AFTER.match(text, position)
+        )
         if after is not None:
-            count *= int(after.group(1) or after.group(2))
+            count *= int(after.group(1) or (after.group(2) if after.re is _COUNT_AFTER else 0) or 1)
             position = after.end()
         counts.append((variant, count))
     if not counts:
