@@ -30,8 +30,10 @@ from handlers.reading.variants import FlavourPick, mixed_box, read_flavours
 
 Mode = Literal["chain", "chat"]
 
-# The longest line worth reading; past it the rest is left to the leader.
+# The longest line worth reading, and the most continuation lines of one member (a basket of
+# products, one a line); past them the rest is left to the leader.
 MAX_LINE = 400
+MAX_CONTINUATIONS = 40
 HEADCOUNT = "人数"
 # `（备注：3栋502）`: a bracket starting with this is a note, whatever numbers it holds.
 NOTE_MARK = "备注"
@@ -185,10 +187,13 @@ class _Mention:
 def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReading:
     """Read one line (continuation lines separated by newlines) into name, items, note and issues."""
     reading = LineReading()
-    if len(text) > MAX_LINE:
-        reading.issues.append(Issue(reasons.TOO_LONG, f"太长，只读了前{MAX_LINE}个字"))
-        text = text[:MAX_LINE]
     head, *continuations = text.split("\n")
+    if len(continuations) > MAX_CONTINUATIONS or any(len(line) > MAX_LINE for line in (head, *continuations)):
+        reading.issues.append(
+            Issue(reasons.TOO_LONG, f"太长，每行只读前{MAX_LINE}个字、前{MAX_CONTINUATIONS}行")
+        )
+        head = head[:MAX_LINE]
+        continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
     tokens = scan(head, ctx.index)
     order_start = _split_name(head, tokens, ctx, mode, reading)
     _read_order(head, tokens[order_start:], ctx, reading, mode=mode)
@@ -271,7 +276,7 @@ def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, re
     if chunk_start < first:
         glued = tokens[chunk_start:first]
         glued_text = text[glued[0].start : glued[-1].end]
-        if not all(t.kind in ("cjk", "word", "letter", "emoji", "addr", "soft") for t in glued):
+        if not all(t.kind in ("cjk", "word", "letter", "emoji", "addr", "soft", "plus") for t in glued):
             start = chunk_start
         elif mode == "chain" and chunks[first] == leading_chunk:
             start = first  # 刘小西1斤: the name glued to its quantity
@@ -400,7 +405,7 @@ def _address_before_name(tokens: list[Token], index: int) -> bool:
 
 def _clean_name(name: str, reading: LineReading) -> str | None:
     # Punctuation around a name goes, unless it is the whole name (`..`, `…` are nicknames too).
-    name = name.strip(" \t-—–~～:：,，、;；/\\|.。") or name.strip()
+    name = name.strip(" \t-—–~～:：,，、;；/\\|.。+＋➕") or name.strip()
     # 陈湘—云谷: a place after a dash between Chinese words goes to the note; 洋子-Ternence stays.
     for i, ch in enumerate(name):
         if ch in _DASHES and 0 < i < len(name) - 1:

@@ -186,6 +186,8 @@ def test_doubtful_lines_go_to_review(line: str, catalog: tuple[CatalogEntry, ...
         ("郭蓓 B区5份，3少饭", "郭蓓", "review", [one("套餐", 5, "份")]),
         ("王工-D区 3份 1份少饭", "王工", "review", [one("套餐", 3, "份")]),
         ("Tony E区+1", "Tony", "ok", [one("套餐", 1, "份")]),
+        ("张三+H区", "张三", "ok", [one("套餐", 1, "份")]),
+        ("小明H3+1", "小明", "ok", [one("套餐", 1, "份")]),
     ],
 )
 def test_meal_relay_lines(line: str, name: str, status: str, expected: list[Item]) -> None:
