@@ -287,6 +287,14 @@ def _demonstration(reading: LineReading, ctx: ReadContext) -> bool:
 
 
 def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:
+    if (
+        ctx.offer.kind == "meal"
+        and reading.items
+        and all(i.product in reading.add_ons for i in reading.items)
+    ):
+        # 加一个黑凉粉 and nothing else: the add-on on top of the day's meal, or the add-on alone?
+        reading.items.insert(0, implicit_portion(ctx))
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "只写了加购，还要一份套餐吗?"))
     if reading.issues:
         return "review"
     if reading.items:

@@ -59,10 +59,11 @@ _VERBS = (
 )
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 _REMARK = re.compile(
-    r"^(?:不|免|少|多|别|去|换|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
+    r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
     r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
 )
 _WEIGHED = re.compile(r"称重|按重|过秤")
+_ADD_WORDS = frozenset({"加", "再加", "另加", "外加", "加个"})
 _ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")
 _GIFT = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
 _DASHES = frozenset("-—–~～")
@@ -156,6 +157,8 @@ class LineReading:
     order_like: bool = False
     # The name ends in a Chinese numeral quantity (王半斤): a name, or a name and a quantity?
     numeral_in_name: bool = False
+    # Products read as meal add-ons (加包子), which come on top of a portion.
+    add_ons: set[str] = field(default_factory=set)
 
     @property
     def note(self) -> str | None:
@@ -182,6 +185,8 @@ class _Mention:
     implicit: bool = False
     # An add-on in a meal relay (加包子): one of it unless a quantity is written.
     add_on: bool = False
+    # An add-on whose quantity is written before it (加一个黑凉粉): it takes that quantity.
+    counted: bool = False
 
 
 def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReading:
@@ -370,7 +375,9 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
     run: list[int] | None = None
     for i, token in enumerate(tokens):
         remark = bool(runs) and token.kind == "cjk" and _REMARK.search(token.text) is not None
-        if (token.kind in _NOTE_KINDS and not _address_before_name(tokens, i)) or remark:
+        # Ivy(Feng xiaoling), Nancy(●––●): brackets glued to a name are part of the nickname.
+        nickname = token.kind == "group" and run is not None and run[1] == token.start
+        if (token.kind in _NOTE_KINDS and not nickname and not _address_before_name(tokens, i)) or remark:
             reading.notes.append(token.text)
             run = None
         elif token.kind == "hard":
@@ -474,6 +481,8 @@ class _Pairing:
     skip_until: int = 0
     # The product a `+` followed, for `苹果+1`.
     plus_after: _Mention | None = None
+    # A meal add-on word (加) was followed by a quantity: the next words are the add-on.
+    add_on_next: bool = False
 
 
 def _read_order(
@@ -565,7 +574,7 @@ def _flush_pending(state: _Pairing) -> None:
 
 def _start(state: _Pairing, mention: _Mention) -> None:
     """Begin a new product mention; a quantity written before it (`五斤西瓜`) is its quantity."""
-    if state.pending is not None and mention.qty is None and not mention.add_on:
+    if state.pending is not None and mention.qty is None and (not mention.add_on or mention.counted):
         value, unit, start, _end = state.pending
         mention.qty, mention.unit, mention.start = value, unit, start
         state.pending = None
@@ -631,6 +640,13 @@ def _on_words(
         if entry is not None and read_flavours(words, entry) is not None:
             state.pre_flavour = (words, token.start)  # 麻薯的1: the flavour comes before its code
             return
+    if meal and words in _ADD_WORDS and after is not None and after.kind == "qty":
+        state.add_on_next = True  # 加一个黑凉粉: the quantity and the words after it are an add-on
+        return
+    if meal and state.add_on_next:
+        state.add_on_next = False
+        _start(state, _Mention(token.start, token.end, text=words, add_on=True, counted=True))
+        return
     if meal:
         add_on = _ADD_ON.match(words)
         if add_on is not None:
@@ -789,7 +805,8 @@ def _on_quantity(
         state.scope_start = len(state.mentions)
         if targets:
             return
-    if meal and (state.pending is not None or any(m.qty is not None for m in state.mentions)):
+    counted = state.pending is not None or any(m.qty is not None for m in state.mentions)
+    if meal and counted and not state.add_on_next:
         state.remark_numbers.append(token.text)  # 真真 10份少饭 3少饭: portions already counted
         return
     if current is not None and current.qty is None and not state.hard_since and not current.implicit:
@@ -928,6 +945,8 @@ def _resolve(mention: _Mention, text: str, ctx: ReadContext, reading: LineReadin
     if entry is None and (mention.implicit or product_text is None):
         _resolve_implicit(mention, raw, ctx, reading)
         return
+    if mention.add_on and product_text:
+        reading.add_ons.add(product_text)
     qty = mention.qty if mention.qty is not None else Decimal(1)
     if entry is None:
         assert product_text is not None

@@ -124,7 +124,13 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("num", "d", r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
     # Latin words, digits allowed inside (Lqz13Th, gt7, Apollo8); but 2x3 is 2 times 3, not a word.
     ("word", "d", r"\d+(?![xX]\d)[A-Za-z_][A-Za-z0-9_'’&-]*"),
-    ("word", "l", r"(?:[A-Za-z][A-Za-z0-9_'’&-]*[A-Za-z0-9]|[A-Za-z]{2,})[A-Za-z0-9_'’&-]*"),
+    # A hyphen joins Latin words (Jean-Luc) but not an area (苏su-D区, Amy-H3).
+    (
+        "word",
+        "l",
+        r"(?:[A-Za-z](?:[A-Za-z0-9_'’&]|-(?![A-Z](?:区|\d)))*[A-Za-z0-9]|[A-Za-z]{2,})"
+        r"(?:[A-Za-z0-9_'’&]|-(?![A-Z](?:区|\d)))*",
+    ),
     ("num", "d", _NUM),
     ("letter", "l", r"[A-Za-z]"),
     ("emoji", "o", f"[{EMOJI_CHARS}]+"),

@@ -188,6 +188,10 @@ def test_doubtful_lines_go_to_review(line: str, catalog: tuple[CatalogEntry, ...
         ("Tony E区+1", "Tony", "ok", [one("套餐", 1, "份")]),
         ("张三+H区", "张三", "ok", [one("套餐", 1, "份")]),
         ("小明H3+1", "小明", "ok", [one("套餐", 1, "份")]),
+        ("Ivy(Feng xiaoling) H区 不要米饭", "Ivy(Feng xiaoling)", "ok", [one("套餐", 1, "份")]),
+        ("苏su-D区 青瓜换茄盒", "苏su", "ok", [one("套餐", 1, "份")]),
+        ("许多鱼 H区 飞米饭，加一个黑凉粉", "许多鱼", "review", [one("套餐", 1, "份"), one("黑凉粉", 1, "个")]),
+        ("小芳 2份 加一个黑凉粉", "小芳", "ok", [one("套餐", 2, "份"), one("黑凉粉", 1, "个")]),
     ],
 )
 def test_meal_relay_lines(line: str, name: str, status: str, expected: list[Item]) -> None:
