@@ -5,7 +5,7 @@ Used by the dispatcher after it commits, and by scheduled jobs after they commit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
@@ -23,7 +23,9 @@ def address_replies(
     group: Group,
     replies: Sequence[Reply],
     sender_id: str = "",
+    known_ids: Mapping[int, str] | None = None,
 ) -> list[QueuedReply]:
+    """`known_ids` maps member ids to WeChat ids already at hand (the sender's), to save a lookup."""
     queued: list[QueuedReply] = []
     for reply in replies:
         text = renderer.render(reply.template, reply.data)
@@ -33,7 +35,7 @@ def address_replies(
                 QueuedReply(
                     chat_id=target,
                     text=text,
-                    mention_ids=_wechat_ids(session, reply.mentions) if in_group else (),
+                    mention_ids=_wechat_ids(session, reply.mentions, known_ids or {}) if in_group else (),
                     merge_key=reply.merge_key,
                     file_path=reply.file_path,
                 )
@@ -52,10 +54,15 @@ def _targets(session: Session, group: Group, reply: Reply, sender_id: str) -> li
     return [group.chat_id]
 
 
-def _wechat_ids(session: Session, member_ids: Sequence[int]) -> tuple[str, ...]:
+def _wechat_ids(session: Session, member_ids: Sequence[int], known: Mapping[int, str]) -> tuple[str, ...]:
     if not member_ids:
         return ()
-    rows = session.exec(select(Member.id, Member.wechat_id).where(col(Member.id).in_(list(member_ids))))
-    by_id = {member_id: wechat_id for member_id, wechat_id in rows}
+    by_id: dict[int | None, str | None] = {}
+    for member_id, wechat_id in known.items():
+        by_id[member_id] = wechat_id
+    unknown = [member_id for member_id in member_ids if member_id not in by_id]
+    if unknown:
+        rows = session.exec(select(Member.id, Member.wechat_id).where(col(Member.id).in_(unknown)))
+        by_id.update({member_id: wechat_id for member_id, wechat_id in rows})
     ordered = [by_id.get(member_id) for member_id in member_ids]
     return tuple(dict.fromkeys(w for w in ordered if w))

@@ -33,6 +33,7 @@ from models import groups as group_rows
 from models import inbound
 from models import members as member_rows
 from models.jielong import ConcurrentUpdate
+from models.rowcache import RowCache
 from models.tables import Group, Member
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 # A whole 500-member 接龙 is about 20 KB; anything far beyond that is not an order list.
 MAX_TEXT_CHARS = 60_000
 MAX_ATTEMPTS = 3
+GARBAGE_SAMPLE_CHARS = 2000
 REFUSAL_TEMPLATE = "not_a_leader"
 ERROR_TEMPLATE = "handler_error"
 PRIVATE_TEMPLATE = "private_chat"
@@ -80,6 +82,8 @@ class Dispatcher:
         self._clock = clock
         # The simulator and replay serve any group; the real bot waits for a leader to enable a room.
         self._auto_enable = auto_enable_groups
+        self._groups: RowCache[Group] = RowCache()
+        self._members: RowCache[Member] = RowCache()
 
     def handle(self, message: IncomingMessage) -> Outcome:
         """Handle one message. Never raises, except `StorageUnavailable` when the database is down."""
@@ -165,9 +169,22 @@ class Dispatcher:
             if inbound.already_received(session=session, platform_id=message.message_id):
                 return Outcome(status="duplicate")
             raise
+        self._remember_rows(session)
         if context is None:
             return Outcome(status=status, handler=handler)
         return self._queue_after_commit(status, handler, replies, context)
+
+    def _remember_rows(self, session: Session) -> None:
+        """Keep the groups and members of a committed session for the next messages.
+
+        Every instance in the session is as committed, so leaders named or addresses learnt by
+        this message are what the next one sees.
+        """
+        for row in list(session.identity_map.values()):
+            if isinstance(row, Group):
+                self._groups.keep(row.chat_id, row)
+            elif isinstance(row, Member) and row.wechat_id:
+                self._members.keep((row.group_id, row.wechat_id), row)
 
     def _queue_after_commit(
         self, status: str, handler: str, replies: Sequence[Reply], context: Context
@@ -181,13 +198,14 @@ class Dispatcher:
                     group=context.group,
                     replies=replies,
                     sender_id=context.message.sender_id,
+                    known_ids=_sender_ids(context),
                 )
             )
         except Exception:
             # The orders are saved; only the wording failed. Say so in the log, not to the group.
             log.exception("rendering replies of %s failed", handler)
             return Outcome(status=status, handler=handler)
-        self._outbox.enqueue(queued)
+        self._outbox.enqueue(queued, session=context.session)
         return Outcome(status=status, handler=handler, replies=queued)
 
     def _private_chat(self, session: Session, message: IncomingMessage, now: datetime) -> Outcome:
@@ -200,7 +218,9 @@ class Dispatcher:
         return Outcome(status="ignored", handler="private_chat", replies=(reply,))
 
     def _group_for(self, session: Session, message: IncomingMessage, now: datetime) -> Group:
-        group = group_rows.get_group_by_chat(session=session, chat_id=message.chat_id)
+        group = self._groups.attach(session, message.chat_id) or group_rows.get_group_by_chat(
+            session=session, chat_id=message.chat_id
+        )
         if group is not None:
             return group
         configured = self._configured_group(message)
@@ -224,13 +244,15 @@ class Dispatcher:
 
     def _member_for(self, session: Session, group: Group, message: IncomingMessage, now: datetime) -> Member:
         assert group.id is not None
-        member = member_rows.ensure_member(
-            session=session,
-            group_id=group.id,
-            wechat_id=message.sender_id,
-            display_name=message.sender_name,
-            now=now,
-        )
+        member = self._members.attach(session, (group.id, message.sender_id))
+        if member is None or member.display_name != message.sender_name:
+            member = member_rows.ensure_member(
+                session=session,
+                group_id=group.id,
+                wechat_id=message.sender_id,
+                display_name=message.sender_name,
+                now=now,
+            )
         if not member.is_leader and message.sender_id in self._configured_leaders(message):
             member.is_leader = True
         return member
@@ -269,6 +291,11 @@ class Dispatcher:
                 session.rollback()
 
 
+def _sender_ids(context: Context) -> dict[int, str]:
+    member = context.member
+    return {member.id: member.wechat_id} if member.id is not None and member.wechat_id else {}
+
+
 def _storable(text: str) -> str:
     # NUL cannot be stored in PostgreSQL text; nothing else of the raw text is changed.
     return text.replace("\x00", "")
@@ -285,9 +312,10 @@ def _readable_text(message: IncomingMessage) -> str | None:
         return None
     if message.kind in {"image", "file"}:
         return text
-    printable = sum(1 for ch in text if unicodedata.category(ch)[0] in "LNPSZ")
-    # Binary garbage decodes to mostly control and unassigned characters.
-    if printable < len(text) * 0.7:
+    sample = text[:GARBAGE_SAMPLE_CHARS]
+    printable = sum(1 for ch in sample if unicodedata.category(ch)[0] in "LNPSZ")
+    # Binary garbage decodes to mostly unassigned and private-use characters; a sample tells.
+    if printable < len(sample) * 0.7:
         return None
     return text
 

@@ -154,23 +154,30 @@ class Outbox:
         self._wakeup = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def enqueue(self, replies: Sequence[QueuedReply]) -> None:
-        """Store replies in their own transaction (the caller has already committed the orders)."""
+    def enqueue(self, replies: Sequence[QueuedReply], session: Session | None = None) -> None:
+        """Store replies in a transaction of their own, after the caller committed what they confirm.
+
+        A caller with a session whose work is committed may pass it, to save opening another.
+        """
         if not replies:
             return
-        now = self._clock()
-        with Session(self._engine) as session:
-            for reply in replies:
-                for row in chunk_reply(reply, self._settings):
-                    outbox_rows.enqueue(
-                        session=session,
-                        chat_id=row.chat_id,
-                        text=row.text,
-                        now=now,
-                        mention_ids=row.mention_ids,
-                        merge_key=row.merge_key,
-                        file_path=row.file_path,
-                    )
+        messages = [
+            outbox_rows.NewMessage(
+                chat_id=row.chat_id,
+                text=row.text,
+                mention_ids=row.mention_ids,
+                merge_key=row.merge_key,
+                file_path=row.file_path,
+            )
+            for reply in replies
+            for row in chunk_reply(reply, self._settings)
+        ]
+        if session is None:
+            with Session(self._engine) as own_session:
+                outbox_rows.enqueue(session=own_session, messages=messages, now=self._clock())
+                own_session.commit()
+        else:
+            outbox_rows.enqueue(session=session, messages=messages, now=self._clock())
             session.commit()
         self._wake_sender()
 

@@ -50,6 +50,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Templates are read once; a leader who rewords one restarts the bot to see it.
+            auto_reload=False,
         )
         self._env.filters["yuan"] = yuan
         self._env.filters["qty"] = qty

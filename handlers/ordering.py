@@ -15,6 +15,7 @@ from handlers.catalog_view import is_implicit, offer_for
 from handlers.reading.model import ReadItem
 from models import orders as order_rows
 from models.campaigns import OPEN, Offer
+from models.orders import OrderBook
 from models.tables import Member, Order
 
 
@@ -50,6 +51,20 @@ class ApplyResult:
     unmatched: list[ReadItem] = field(default_factory=list)
 
 
+def order_book(ctx: Context, member: Member) -> OrderBook | None:
+    """The member's order in the current campaign, read once per message and shared by handlers."""
+    campaign = ctx.campaign()
+    if campaign is None or campaign.id is None or member.id is None:
+        return None
+    key = f"order_book:{member.id}"
+    if key not in ctx.memo:
+        ctx.memo[key] = order_rows.load_order_book(
+            session=ctx.session, campaign_id=campaign.id, member_id=member.id
+        )
+    book: OrderBook = ctx.memo[key]
+    return book
+
+
 def apply_items(
     ctx: Context,
     *,
@@ -65,49 +80,29 @@ def apply_items(
     """
     campaign = ctx.campaign()
     result = ApplyResult()
-    if campaign is None or campaign.id is None or campaign.status != OPEN:
+    book = order_book(ctx, member)
+    if campaign is None or campaign.status != OPEN or book is None:
         result.unmatched.extend(items)
         return result
     offers = ctx.offers()
     for item in items:
-        offer = offer_for(item, offers) or _only_product_ordered(ctx, campaign.id, member, item, offers)
+        offer = offer_for(item, offers) or _only_product_ordered(book, item, offers)
         if offer is None:
             result.unmatched.append(item)
             continue
         if item.unit and item.unit != offer.unit:
             result.refused.append(
-                Refusal(
-                    product=offer.name,
-                    reason="unit_mismatch",
-                    unit=offer.unit,
-                    asked_unit=item.unit,
-                )
+                Refusal(product=offer.name, reason="unit_mismatch", unit=offer.unit, asked_unit=item.unit)
             )
             continue
-        if result.order is None:
-            result.order = order_rows.ensure_order(
-                session=ctx.session,
-                campaign_id=campaign.id,
-                member=member,
-                entered_by=entered_by or member,
-                now=ctx.now,
-                source_message_id=ctx.message.message_id,
-            )
-        _apply_one(ctx, result, campaign.id, member, offer, item, additive)
+        _apply_one(ctx, result, book, member, offer, item, additive, entered_by or member)
     return result
 
 
-def _only_product_ordered(
-    ctx: Context, campaign_id: int, member: Member, item: ReadItem, offers: Sequence[Offer]
-) -> Offer | None:
+def _only_product_ordered(book: OrderBook, item: ReadItem, offers: Sequence[Offer]) -> Offer | None:
     """For `改成3斤`, which names no product: the one product the member has ordered, if just one."""
-    if not is_implicit(item) or member.id is None:
-        return None
-    order = order_rows.get_order(session=ctx.session, campaign_id=campaign_id, member_id=member.id)
-    if order is None or order.id is None:
-        return None
-    ordered = {line.product_id for line in order_rows.order_lines(session=ctx.session, order_id=order.id)}
-    if len(ordered) != 1:
+    ordered = book.product_ids()
+    if not is_implicit(item) or len(ordered) != 1:
         return None
     return next((offer for offer in offers if offer.product_id in ordered), None)
 
@@ -115,29 +110,36 @@ def _only_product_ordered(
 def _apply_one(
     ctx: Context,
     result: ApplyResult,
-    campaign_id: int,
+    book: OrderBook,
     member: Member,
     offer: Offer,
     item: ReadItem,
     additive: bool,
+    entered_by: Member,
 ) -> None:
-    assert result.order is not None and member.id is not None
     variant = item.variant or ""
-    current = _line_qty(ctx, result.order, offer, variant)
+    current = book.qty(offer.product_id, variant)
     target = current + item.qty if additive else item.qty
     increase = target - current
-    refusal = _check_limits(ctx, campaign_id, member.id, offer, increase)
+    refusal = _check_limits(ctx, book, offer, increase)
     if refusal is not None:
         result.refused.append(refusal)
         return
-    now_qty = order_rows.change_quantity(
+    result.order = order_rows.open_order(
         session=ctx.session,
-        order=result.order,
+        book=book,
+        member=member,
+        entered_by=entered_by,
+        now=ctx.now,
+        source_message_id=ctx.message.message_id,
+    )
+    now_qty = order_rows.set_quantity(
+        session=ctx.session,
+        book=book,
         offer=offer,
         variant=variant,
         qty=target,
         now=ctx.now,
-        additive=False,
         source_message_id=ctx.message.message_id,
         raw=item.raw,
     )
@@ -152,24 +154,12 @@ def _apply_one(
     )
 
 
-def _line_qty(ctx: Context, order: Order, offer: Offer, variant: str) -> Decimal:
-    assert order.id is not None
-    for line in order_rows.order_lines(session=ctx.session, order_id=order.id):
-        if line.product_id == offer.product_id and line.variant == variant:
-            return line.qty
-    return Decimal(0)
-
-
-def _check_limits(
-    ctx: Context, campaign_id: int, member_id: int, offer: Offer, increase: Decimal
-) -> Refusal | None:
+def _check_limits(ctx: Context, book: OrderBook, offer: Offer, increase: Decimal) -> Refusal | None:
     """Refuse an increase that would sell more than the stock or more than one person may buy."""
     if increase <= 0:
         return None
     if offer.limit_per_person is not None:
-        mine = order_rows.ordered_quantity(
-            session=ctx.session, campaign_id=campaign_id, product_id=offer.product_id, member_id=member_id
-        )
+        mine = book.product_qty(offer.product_id)
         if mine + increase > offer.limit_per_person:
             return Refusal(
                 product=offer.name,
@@ -179,8 +169,9 @@ def _check_limits(
                 available=max(offer.limit_per_person - mine, Decimal(0)),
             )
     if offer.stock is not None:
+        # Pending changes in this session are flushed first, so the sum includes this message's.
         taken = order_rows.ordered_quantity(
-            session=ctx.session, campaign_id=campaign_id, product_id=offer.product_id
+            session=ctx.session, campaign_id=book.campaign_id, product_id=offer.product_id
         )
         if taken + increase > offer.stock:
             return Refusal(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
-from handlers.ordering import ApplyResult, apply_items
+from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address
 from handlers.questions import ask_back
 from handlers.reading import read_chat_message
@@ -18,10 +18,9 @@ from handlers.reading.intents import (
     Unclear,
 )
 from handlers.reading.model import ReadItem
-from handlers.replies import confirmation, order_snapshot
+from handlers.replies import confirmation, order_snapshot, product_names
 from models import orders as order_rows
 from models.campaigns import OPEN
-from models.catalog import list_products
 from models.tables import Member
 
 IMPLICIT = "(本团商品)"
@@ -98,27 +97,21 @@ def _ask_about_unmatched(ctx: Context, result: ApplyResult) -> Reply:
 
 def cancel_items(ctx: Context, member: Member, products: tuple[str, ...], *, proxy: bool) -> Reply:
     """Cancel the named products, or the whole order when none are named."""
-    campaign = ctx.campaign()
-    assert campaign is not None and campaign.id is not None and member.id is not None
-    order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=member.id)
-    removed: list[str] = []
-    if order is not None:
+    book = order_book(ctx, member)
+    removed_ids: list[int] = []
+    if book is not None:
         if not products:
-            lines = order_rows.order_lines(session=ctx.session, order_id=order.id or 0)
-            order_rows.clear_order(session=ctx.session, order=order, now=ctx.now)
-            removed = [line.product_name for line in lines]
+            removed_ids = order_rows.remove_lines(session=ctx.session, book=book, now=ctx.now)
         else:
-            by_name = {p.name: p for p in list_products(session=ctx.session, group_id=ctx.group_id)}
+            by_name = {offer.name: offer.product_id for offer in ctx.offers()}
             for name in products:
-                product = by_name.get(name)
-                if (
-                    product is not None
-                    and product.id is not None
-                    and order_rows.remove_product(
-                        session=ctx.session, order=order, product_id=product.id, now=ctx.now
+                product_id = by_name.get(name)
+                if product_id is not None:
+                    removed_ids += order_rows.remove_lines(
+                        session=ctx.session, book=book, now=ctx.now, product_id=product_id
                     )
-                ):
-                    removed.append(name)
+    names = product_names(ctx, set(removed_ids))
+    removed = list(dict.fromkeys(names[product_id] for product_id in removed_ids if product_id in names))
     data = {"name": member.display_name, "proxy": proxy, "removed": removed, **order_snapshot(ctx, member)}
     return Reply("order_cancelled", data, mentions=() if proxy else _me(ctx), merge_key="confirm")
 

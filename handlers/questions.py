@@ -114,6 +114,10 @@ def _open_question(ctx: Context) -> ReviewItem | None:
 
 
 def _is_answer(ctx: Context) -> bool:
+    if ctx.member.id is None or not reviews.has_pending_question(
+        session=ctx.session, group_id=ctx.group_id, member_id=ctx.member.id
+    ):
+        return False
     question = _open_question(ctx)
     return question is not None and _read_answer(ctx, question) is not None
 

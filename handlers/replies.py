@@ -5,39 +5,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlmodel import col, select
+
 from handlers.base import Context, Reply
-from handlers.ordering import ApplyResult
+from handlers.ordering import ApplyResult, order_book
 from handlers.reading.model import CatalogEntry
-from models import orders as order_rows
-from models.tables import Member
+from models.tables import Member, Product
 
 CONFIRM_MERGE_KEY = "confirm"
 
 
 def order_snapshot(ctx: Context, member: Member) -> dict[str, Any]:
     """The member's whole current order, for confirmations and 我的订单."""
-    campaign = ctx.campaign()
-    lines: list[dict[str, Any]] = []
-    pickup_code = ""
-    if campaign is not None and campaign.id is not None and member.id is not None:
-        order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=member.id)
-        if order is not None and order.id is not None:
-            pickup_code = order.pickup_code
-            lines = [
-                {
-                    "product": line.product_name,
-                    "variant": line.variant,
-                    "qty": line.qty,
-                    "unit": line.unit,
-                    "amount_fen": line.amount_fen,
-                }
-                for line in order_rows.order_lines(session=ctx.session, order_id=order.id)
-            ]
+    book = order_book(ctx, member)
+    if book is None or book.order is None:
+        return {"lines": [], "total_fen": 0, "pickup_code": ""}
+    names = product_names(ctx, {product_id for product_id, _ in book.lines})
+    lines = [
+        {
+            "product": names.get(line.product_id, ""),
+            "variant": line.variant,
+            "qty": line.qty,
+            "unit": line.unit,
+            "amount_fen": int((line.qty * line.price_fen).to_integral_value()),
+        }
+        for line in book.lines.values()
+    ]
     return {
         "lines": lines,
         "total_fen": sum(line["amount_fen"] for line in lines),
-        "pickup_code": pickup_code,
+        "pickup_code": book.order.pickup_code,
     }
+
+
+def product_names(ctx: Context, product_ids: set[int]) -> dict[int, str]:
+    """Names of products by id: from the campaign's offers, and from the catalog for any withdrawn."""
+    names = {offer.product_id: offer.name for offer in ctx.offers() if offer.product_id in product_ids}
+    missing = product_ids - names.keys()
+    if missing:
+        rows = ctx.session.exec(select(Product.id, Product.name).where(col(Product.id).in_(missing)))
+        names.update({product_id: name for product_id, name in rows if product_id is not None})
+    return names
 
 
 def applied_data(result: ApplyResult) -> dict[str, Any]:

@@ -40,44 +40,122 @@ def get_order(*, session: Session, campaign_id: int, member_id: int) -> Order | 
     ).first()
 
 
-def ensure_order(
+@dataclass
+class OrderBook:
+    """A member's order in a campaign and its lines, read once per message and changed in place."""
+
+    campaign_id: int
+    member_id: int
+    order: Order | None
+    lines: dict[tuple[int, str], OrderLine]
+
+    def qty(self, product_id: int, variant: str = "") -> Decimal:
+        line = self.lines.get((product_id, variant))
+        return line.qty if line is not None else Decimal(0)
+
+    def product_qty(self, product_id: int) -> Decimal:
+        """All variants of one product together, as a per-person limit counts them."""
+        return sum((line.qty for (pid, _), line in self.lines.items() if pid == product_id), Decimal(0))
+
+    def product_ids(self) -> set[int]:
+        return {product_id for product_id, _ in self.lines}
+
+
+def load_order_book(*, session: Session, campaign_id: int, member_id: int) -> OrderBook:
+    order = get_order(session=session, campaign_id=campaign_id, member_id=member_id)
+    lines: dict[tuple[int, str], OrderLine] = {}
+    if order is not None:
+        for line in session.exec(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.id))
+        ):
+            lines[(line.product_id, line.variant)] = line
+    return OrderBook(campaign_id=campaign_id, member_id=member_id, order=order, lines=lines)
+
+
+def open_order(
     *,
     session: Session,
-    campaign_id: int,
+    book: OrderBook,
     member: Member,
     entered_by: Member,
     now: datetime,
-    source_message_id: str = "",
+    source_message_id: str,
 ) -> Order:
-    """The member's order in the campaign, created with a fresh pickup code if there is none."""
-    assert member.id is not None and entered_by.id is not None
-    order = get_order(session=session, campaign_id=campaign_id, member_id=member.id)
-    if order is None:
-        order = Order(
-            campaign_id=campaign_id,
-            member_id=member.id,
-            entered_by_id=entered_by.id,
-            is_proxy=member.is_proxy or entered_by.id != member.id,
+    """The book's order, created with a fresh pickup code if the member has none yet."""
+    if book.order is not None:
+        return book.order
+    assert entered_by.id is not None
+    book.order = Order(
+        campaign_id=book.campaign_id,
+        member_id=book.member_id,
+        entered_by_id=entered_by.id,
+        is_proxy=member.is_proxy or entered_by.id != member.id,
+        source_message_id=source_message_id,
+        pickup_code=_new_pickup_code(session=session, campaign_id=book.campaign_id),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(book.order)
+    session.flush()
+    return book.order
+
+
+def set_quantity(
+    *,
+    session: Session,
+    book: OrderBook,
+    offer: Offer,
+    variant: str,
+    qty: Decimal,
+    now: datetime,
+    source_message_id: str = "",
+    raw: str = "",
+) -> Decimal:
+    """Set the book's line for this product and variant to `qty`; zero or less removes the line."""
+    assert book.order is not None and book.order.id is not None
+    key = (offer.product_id, variant)
+    line = book.lines.get(key)
+    book.order.updated_at = now
+    if qty <= 0:
+        if line is not None:
+            session.delete(line)
+            del book.lines[key]
+        return Decimal(0)
+    if line is None:
+        line = OrderLine(
+            order_id=book.order.id,
+            product_id=offer.product_id,
+            variant=variant,
+            qty=qty,
+            unit=offer.unit,
+            price_fen=offer.price_fen,
             source_message_id=source_message_id,
-            pickup_code=_new_pickup_code(session=session, campaign_id=campaign_id),
-            created_at=now,
-            updated_at=now,
+            raw=raw[:500],
         )
-        session.add(order)
-        session.flush()
-    return order
+        session.add(line)
+        book.lines[key] = line
+    else:
+        line.qty = qty
+        if source_message_id:
+            line.source_message_id = source_message_id
+        if raw:
+            line.raw = raw[:500]
+    return qty
 
 
 def _new_pickup_code(*, session: Session, campaign_id: int) -> str:
-    taken = set(session.exec(select(Order.pickup_code).where(Order.campaign_id == campaign_id)))
+    """A random code not yet used in the campaign; codes grow a digit once most are taken."""
     low, high = 10 ** (PICKUP_CODE_DIGITS - 1), 10**PICKUP_CODE_DIGITS
-    if len(taken) > (high - low) // 2:
-        # A campaign this large gets longer codes rather than a slow search for a free one.
-        low, high = high, high * 10
-    while True:
+    for attempt in range(100):
+        if attempt == 20:
+            low, high = high, high * 10
         code = str(secrets.randbelow(high - low) + low)
-        if code not in taken:
+        taken = session.exec(
+            select(Order.id).where(Order.campaign_id == campaign_id, Order.pickup_code == code)
+        ).first()
+        if taken is None:
             return code
+    raise RuntimeError(f"no free pickup code in campaign {campaign_id}")
 
 
 def order_lines(*, session: Session, order_id: int) -> list[LineView]:
@@ -104,86 +182,22 @@ def _view(line: OrderLine, product: Product) -> LineView:
     )
 
 
-def _find_line(*, session: Session, order_id: int, product_id: int, variant: str) -> OrderLine | None:
-    return session.exec(
-        select(OrderLine).where(
-            OrderLine.order_id == order_id, OrderLine.product_id == product_id, OrderLine.variant == variant
-        )
-    ).first()
+def remove_lines(
+    *, session: Session, book: OrderBook, now: datetime, product_id: int | None = None
+) -> list[int]:
+    """Remove the lines of one product, or every line when `product_id` is None; returns the product ids.
 
-
-def change_quantity(
-    *,
-    session: Session,
-    order: Order,
-    offer: Offer,
-    variant: str,
-    qty: Decimal,
-    now: datetime,
-    additive: bool,
-    source_message_id: str = "",
-    raw: str = "",
-) -> Decimal:
-    """Add `qty` to (or set it as) the line for this product and variant; returns the new quantity.
-
-    A line that falls to zero or below is removed.
+    The order row itself stays, with its pickup code, in case the member orders again.
     """
-    assert order.id is not None
-    line = _find_line(session=session, order_id=order.id, product_id=offer.product_id, variant=variant)
-    before = line.qty if line is not None else Decimal(0)
-    after = before + qty if additive else qty
-    order.updated_at = now
-    if after <= 0:
-        if line is not None:
+    removed = []
+    for key, line in list(book.lines.items()):
+        if product_id is None or key[0] == product_id:
             session.delete(line)
-            session.flush()
-        return Decimal(0)
-    if line is None:
-        line = OrderLine(
-            order_id=order.id,
-            product_id=offer.product_id,
-            variant=variant,
-            qty=after,
-            unit=offer.unit,
-            price_fen=offer.price_fen,
-            source_message_id=source_message_id,
-            raw=raw[:500],
-        )
-        session.add(line)
-    else:
-        line.qty = after
-        if source_message_id:
-            line.source_message_id = source_message_id
-        if raw:
-            line.raw = raw[:500]
-    session.flush()
-    return after
-
-
-def remove_product(*, session: Session, order: Order, product_id: int, now: datetime) -> int:
-    """Remove every line of the product from the order; returns how many lines went."""
-    assert order.id is not None
-    lines = list(
-        session.exec(
-            select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.product_id == product_id)
-        )
-    )
-    for line in lines:
-        session.delete(line)
-    order.updated_at = now
-    session.flush()
-    return len(lines)
-
-
-def clear_order(*, session: Session, order: Order, now: datetime) -> int:
-    """Cancel the whole order by removing its lines; the order row keeps its pickup code."""
-    assert order.id is not None
-    lines = list(session.exec(select(OrderLine).where(OrderLine.order_id == order.id)))
-    for line in lines:
-        session.delete(line)
-    order.updated_at = now
-    session.flush()
-    return len(lines)
+            del book.lines[key]
+            removed.append(key[0])
+    if book.order is not None and removed:
+        book.order.updated_at = now
+    return removed
 
 
 def ordered_quantity(

@@ -4,33 +4,45 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from models.tables import OutboxMessage
 
 
-def enqueue(
-    *,
-    session: Session,
-    chat_id: str,
-    text: str,
-    now: datetime,
-    mention_ids: Sequence[str] = (),
-    merge_key: str = "",
-    file_path: str = "",
-) -> OutboxMessage:
-    row = OutboxMessage(
-        chat_id=chat_id,
-        text=text,
-        mention_ids=json.dumps(list(mention_ids), ensure_ascii=False),
-        merge_key=merge_key,
-        file_path=file_path,
-        created_at=now,
+@dataclass(frozen=True)
+class NewMessage:
+    chat_id: str
+    text: str
+    mention_ids: Sequence[str] = ()
+    merge_key: str = ""
+    file_path: str = ""
+
+
+def enqueue(*, session: Session, messages: Sequence[NewMessage], now: datetime) -> None:
+    """Add messages to the queue in one statement; the caller commits."""
+    if not messages:
+        return
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    session.execute(
+        insert(table),
+        [
+            {
+                "chat_id": m.chat_id,
+                "text": m.text,
+                "mention_ids": json.dumps(list(m.mention_ids), ensure_ascii=False),
+                "merge_key": m.merge_key,
+                "file_path": m.file_path,
+                "created_at": now,
+                "attempts": 0,
+                "last_error": "",
+            }
+            for m in messages
+        ],
     )
-    session.add(row)
-    return row
 
 
 def pending(*, session: Session, limit: int = 500) -> list[OutboxMessage]:

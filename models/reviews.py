@@ -47,6 +47,20 @@ def open_review(
     return item
 
 
+def has_pending_question(*, session: Session, group_id: int, member_id: int) -> bool:
+    """Whether the bot waits for this member's answer; asked on every message, so kept cheap."""
+    return (
+        session.exec(
+            select(col(ReviewItem.id)).where(
+                ReviewItem.group_id == group_id,
+                ReviewItem.asked_member_id == member_id,
+                ReviewItem.status == OPEN,
+            )
+        ).first()
+        is not None
+    )
+
+
 def pending_question(*, session: Session, group_id: int, member_id: int) -> list[ReviewItem]:
     """The open review items on which the bot is waiting for this member's answer."""
     return list(

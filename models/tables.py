@@ -174,7 +174,10 @@ class ReviewItem(SQLModel, table=True):
     """
 
     __tablename__ = "review_item"
-    __table_args__ = (Index("ix_review_open", "group_id", "status"),)
+    __table_args__ = (
+        Index("ix_review_open", "group_id", "status"),
+        Index("ix_review_asked", "group_id", "asked_member_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="chat_group.id")

@@ -236,6 +236,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("review_item", schema=None) as batch_op:
+        batch_op.create_index("ix_review_asked", ["group_id", "asked_member_id", "status"], unique=False)
         batch_op.create_index("ix_review_open", ["group_id", "status"], unique=False)
 
     op.create_table(
@@ -297,6 +298,7 @@ def downgrade() -> None:
     op.drop_table("order_line")
     with op.batch_alter_table("review_item", schema=None) as batch_op:
         batch_op.drop_index("ix_review_open")
+        batch_op.drop_index("ix_review_asked")
 
     op.drop_table("review_item")
     op.drop_table("member_order")
