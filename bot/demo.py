@@ -2,14 +2,17 @@
 
 The day: the bot posts the deals; about thirty neighbours order by 接龙 and by free text (one
 changes an order, one cancels, some just chat); the leader orders for two elderly neighbours;
-the leader closes ordering and the bot posts the supplier summary.
+the leader closes ordering and the bot posts the supplier summary. The next day the goods
+arrive: the bot @mentions every buyer, people collect, one asks for a refund, the leader checks
+who has not paid or collected, the evening reminder goes out, and the day's figures close it.
 """
 
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -20,11 +23,11 @@ from bot.app import App, build_app
 from bot.catalog_file import read_catalog_file
 from bot.clock import ManualClock
 from bot.config import GroupSettings, Settings
-from bot.jobs import daily_deals, run_group_job
+from bot.jobs import daily_deals, pickup_reminder, run_group_job
 from bot.rendering import qty, yuan
 from bot.simulation import SimulatedGroup
 from bot.transcript import print_transcript
-from models.campaigns import current_campaign
+from models.campaigns import ARRIVED, CLOSED, DONE, OPEN, latest_campaign
 from models.catalog import upsert_products
 from models.groups import ensure_group
 from models.orders import campaign_buyers, product_totals
@@ -97,6 +100,20 @@ FREE_TEXT = [
     Step("20:00", LEADER, "截单"),
 ]
 
+# The next day: the goods arrive, people collect, one return, the money, the day's figures.
+NEXT_DAY = [
+    Step("10:00", LEADER, "到货"),
+    Step("10:20", "张三", "取了"),
+    Step("10:25", "李四", "取了"),
+    Step("10:40", LEADER, "已取 王姐 吴婶 小美"),
+    Step("11:00", "刘姐", "退货 西红柿1斤 烂了"),
+    Step("11:05", LEADER, "同意退货 1"),
+    Step("12:00", LEADER, "已付 张三 李四 王姐 赵六 小美 陈阿姨 老周 孙叔 阿强 林林 周周 钱大爷 吴婶"),
+    Step("12:01", LEADER, "未付"),
+    Step("18:00", LEADER, "未取"),
+    Step("21:00", LEADER, "统计"),
+]
+
 
 def run_demo(settings: Settings, *, db_file: str | None, out: TextIO) -> App:
     path = Path(db_file) if db_file else Path(tempfile.mkdtemp(prefix="tuanbot-demo-")) / "demo.sqlite3"
@@ -117,9 +134,9 @@ def run_demo(settings: Settings, *, db_file: str | None, out: TextIO) -> App:
     group = SimulatedGroup(app, chat_id=GROUP_ID, name=GROUP_NAME)
     group_id = _stock_group(app)
 
-    def at(hhmm: str) -> None:
+    def at(hhmm: str, *, days_later: int = 0) -> None:
         hours, minutes = (int(x) for x in hhmm.split(":"))
-        clock.set(datetime.combine(day, time(hours, minutes), tzinfo=zone))
+        clock.set(datetime.combine(day + timedelta(days=days_later), time(hours, minutes), tzinfo=zone))
 
     at("08:00")
     run_group_job(app, group_id, daily_deals)
@@ -127,6 +144,14 @@ def run_demo(settings: Settings, *, db_file: str | None, out: TextIO) -> App:
     for step in [*chain_steps(), *FREE_TEXT]:
         at(step.at)
         group.say(step.speaker, step.text)
+    for step in NEXT_DAY[:-1]:
+        at(step.at, days_later=1)
+        group.say(step.speaker, step.text)
+    at("19:00", days_later=1)
+    run_group_job(app, group_id, pickup_reminder)
+    group.flush()
+    at(NEXT_DAY[-1].at, days_later=1)
+    group.say(NEXT_DAY[-1].speaker, NEXT_DAY[-1].text)
     print_transcript(group.transcript, out, shorten_reposts=True, spaced=True)
     _print_summary(app, group_id, out)
     return app
@@ -150,21 +175,35 @@ def _stock_group(app: App) -> int:
 
 def _print_summary(app: App, group_id: int, out: TextIO) -> None:
     with Session(app.engine) as session:
-        campaign = current_campaign(session=session, group_id=group_id)
+        campaign = latest_campaign(session=session, group_id=group_id, statuses=(OPEN, CLOSED, ARRIVED, DONE))
         if campaign is None or campaign.id is None:
             return
         totals = product_totals(session=session, campaign_id=campaign.id)
         buyers = campaign_buyers(session=session, campaign_id=campaign.id)
     out.write("=" * 60 + "\n")
     out.write(f"汇总：{campaign.title}（{campaign.status}）\n\n")
-    out.write(f"{'商品':<14}{'数量':>8}  {'金额':>10}  人数\n")
+    out.write(f"{pad('商品', 14)}{pad('数量', 8, right=True)}  {pad('金额', 10, right=True)}  人数\n")
     for total in totals:
         name = total.name + (f"（{total.variant}）" if total.variant else "")
+        amount = f"¥{yuan(total.amount_fen)}"
         out.write(
-            f"{name:<14}{qty(total.qty) + total.unit:>8}  ¥{yuan(total.amount_fen):>9}  {total.buyers}\n"
+            f"{pad(name, 14)}{pad(qty(total.qty) + total.unit, 8, right=True)}  {pad(amount, 10, right=True)}"
+            f"  {total.buyers}\n"
         )
     out.write(f"\n{len(buyers)} 户下单，合计 ¥{yuan(sum(t.amount_fen for t in totals))}\n\n")
     for buyer in buyers:
         items = "、".join(f"{line.product_name}{qty(line.qty)}{line.unit}" for line in buyer.lines)
         proxy = "(代)" if buyer.order.is_proxy else ""
-        out.write(f"  {buyer.member.display_name}{proxy}: {items}  ¥{yuan(buyer.amount_fen)}\n")
+        marks = ("已取 " if buyer.order.picked_up_at else "未取 ") + (
+            "已付" if buyer.order.paid_at else "未付"
+        )
+        out.write(
+            f"  {pad(buyer.member.display_name + proxy, 16)}{pad(items, 34)} ¥{yuan(buyer.amount_fen):<6} {marks}\n"
+        )
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """Pad to a terminal width, counting a Chinese character as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(width - used, 0)
+    return fill + text if right else text + fill

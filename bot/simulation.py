@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import App
@@ -28,6 +29,7 @@ class Line:
     chat: str
     from_bot: bool
     at: str = ""
+    day: str = ""
 
 
 class SimulatedGroup:
@@ -96,7 +98,9 @@ class SimulatedGroup:
         """Hand a ready-made message to the dispatcher, then flush the outbox."""
         self._names[message.sender_id] = message.sender_name
         chat = self.name if message.is_group else "私聊"
-        self.transcript.append(Line(message.sender_name, message.text, chat, from_bot=False, at=self._now()))
+        self.transcript.append(
+            Line(message.sender_name, message.text, chat, from_bot=False, at=self._now(), day=self._today())
+        )
         self.last_outcome = self.app.dispatcher.handle(message)
         return self.flush()
 
@@ -106,12 +110,26 @@ class SimulatedGroup:
         sent = self.transport.take()
         for message in sent:
             self.transcript.append(
-                Line(BOT_NAME, self.render(message), self._chat_label(message), from_bot=True, at=self._now())
+                Line(
+                    BOT_NAME,
+                    self.render(message),
+                    self._chat_label(message),
+                    from_bot=True,
+                    at=self._now(),
+                    day=self._today(),
+                )
             )
         return sent
 
+    def _local(self) -> datetime:
+        return self.app.clock().astimezone(ZoneInfo(self.app.settings.timezone))
+
     def _now(self) -> str:
-        return self.app.clock().astimezone(ZoneInfo(self.app.settings.timezone)).strftime("%H:%M")
+        return self._local().strftime("%H:%M")
+
+    def _today(self) -> str:
+        local = self._local()
+        return f"{local.month}月{local.day}日"
 
     def render(self, message: OutgoingMessage) -> str:
         """The text as WeChat shows it: the @mentions in front, then the message."""

@@ -40,7 +40,11 @@ def print_transcript(
     spaced: bool = False,
 ) -> None:
     previous_chain: str | None = None
+    previous_day = ""
     for line in lines:
+        if line.day and previous_day and line.day != previous_day:
+            out.write(f"—— {line.day} ——\n\n" if spaced else f"—— {line.day} ——\n")
+        previous_day = line.day or previous_day
         if only_bot and not line.from_bot:
             continue
         shown = None
