@@ -194,12 +194,10 @@ def _print_summary(app: App, group_id: int, out: TextIO) -> None:
     for buyer in buyers:
         items = "、".join(f"{line.product_name}{qty(line.qty)}{line.unit}" for line in buyer.lines)
         proxy = "(代)" if buyer.order.is_proxy else ""
-        marks = ("已取 " if buyer.order.picked_up_at else "未取 ") + (
-            "已付" if buyer.order.paid_at else "未付"
-        )
-        out.write(
-            f"  {pad(buyer.member.display_name + proxy, 16)}{pad(items, 34)} ¥{yuan(buyer.amount_fen):<6} {marks}\n"
-        )
+        picked = "已取" if buyer.order.picked_up_at else "未取"
+        paid = "已付" if buyer.order.paid_at else "未付"
+        name = pad(buyer.member.display_name + proxy, 16)
+        out.write(f"  {name}{pad(items, 34)} ¥{yuan(buyer.amount_fen):<6} {picked} {paid}\n")
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:
