@@ -295,6 +295,9 @@ def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:
         # 加一个黑凉粉 and nothing else: the add-on on top of the day's meal, or the add-on alone?
         reading.items.insert(0, implicit_portion(ctx))
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "只写了加购，还要一份套餐吗?"))
+    if not reading.items and reading.unmatched and ctx.catalog and reading.name:
+        # 冰saya 麦辣鸡腿堡 + 麦辣鸡翅: an order, but of nothing on the menu. Ask, don't drop it.
+        reading.issues.append(Issue(reasons.UNKNOWN_PRODUCT, f"菜单上没有 {'、'.join(reading.unmatched)}"))
     if reading.issues:
         return "review"
     if reading.items:

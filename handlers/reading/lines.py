@@ -125,10 +125,9 @@ def _context(catalog: tuple[CatalogEntry, ...], offer: Offer) -> ReadContext:
     implicit: CatalogEntry | None = None
     if len(catalog) == 1:
         implicit = catalog[0]
-    elif offer.product:
+    elif offer.product and not (offer.kind == "meal" and _menu_of_choices(catalog)):
+        # A meal relay sells its one meal, unless its menu makes members choose (A 便当, B 意面).
         implicit = next((e for e in (*catalog, *extra) if e.name == offer.product), None)
-    elif offer.kind == "meal":
-        implicit = CatalogEntry(name=SET_MEAL, unit="份")
     return ReadContext(
         catalog=catalog,
         index=index_catalog((*catalog, *extra)),
@@ -136,6 +135,12 @@ def _context(catalog: tuple[CatalogEntry, ...], offer: Offer) -> ReadContext:
         implicit=implicit,
         offer_words=frozenset(words),
     )
+
+
+def _menu_of_choices(catalog: tuple[CatalogEntry, ...]) -> bool:
+    """A menu members pick from has letter codes or prices; a numbered dish list without prices
+    (凉拌牛肉, 客家酿豆腐 …) describes the one set meal instead."""
+    return any(entry.price_fen is not None or (entry.code or "").isalpha() for entry in catalog)
 
 
 @dataclass(slots=True)
@@ -159,6 +164,8 @@ class LineReading:
     numeral_in_name: bool = False
     # Products read as meal add-ons (加包子), which come on top of a portion.
     add_ons: set[str] = field(default_factory=set)
+    # Words in the order's place that name nothing in the catalog (麦辣鸡腿堡 + 麦辣鸡翅).
+    unmatched: list[str] = field(default_factory=list)
 
     @property
     def note(self) -> str | None:
@@ -260,7 +267,7 @@ def _split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, re
     if mode == "chain" and first_is_name and _too_big_to_order(tokens[candidates[0]]):
         candidates = candidates[1:]  # `10000 2份`: a number in the name's place is the name
     if not candidates:
-        return _name_without_order(text, tokens, chunks, reading)
+        return _name_without_order(text, tokens, chunks, reading, ctx)
     first = candidates[0]
     if tokens[first].kind == "each":
         first = _each_scope_start(tokens, first)
@@ -425,9 +432,14 @@ def _clean_name(name: str, reading: LineReading) -> str | None:
     return name or None
 
 
-def _name_without_order(text: str, tokens: list[Token], chunks: list[int], reading: LineReading) -> int:
+def _name_without_order(
+    text: str, tokens: list[Token], chunks: list[int], reading: LineReading, ctx: ReadContext
+) -> int:
     """A line with nothing to order: the name is its first word (with an English name or emoji after
-    it, `陈洋平 Carl`, `冰✡️saya 🫧`); everything else is the note. Returns len(tokens)."""
+    it, `陈洋平 Carl`, `冰✡️saya 🫧`); everything else is the note. Returns len(tokens).
+
+    Under a catalog, words after the name that are not remarks may be an order of something the
+    catalog lacks; they are kept as `unmatched` for the row's verdict."""
     significant = [i for i, t in enumerate(tokens) if t.kind not in ("soft", "hard")]
     leading = [i for i in significant if tokens[i].kind in _NOTE_KINDS]
     while significant and significant[0] in leading:
@@ -449,6 +461,12 @@ def _name_without_order(text: str, tokens: list[Token], chunks: list[int], readi
     rest = text[tokens[name_end].end :].strip(" \t,，、;；-—–")
     if rest:
         reading.notes.append(rest)
+    if ctx.catalog:
+        reading.unmatched.extend(
+            t.text
+            for t in tokens[name_end + 1 :]
+            if t.kind == "cjk" and len(t.text) >= 2 and not _REMARK.search(t.text)
+        )
     return len(tokens)
 
 
@@ -934,13 +952,17 @@ def _resolve(mention: _Mention, text: str, ctx: ReadContext, reading: LineReadin
                 return
             mention.implicit = True
         else:
+            doubts = len(reading.issues)
             entry = _match_words(product_text, mention, ctx, reading)
+            found_doubt = len(reading.issues) > doubts
             if (
                 entry is None
                 and mention.qty is None
                 and not (mention.priced or mention.add_on or mention.label)
             ):
                 reading.notes.append(mention.text or "")
+                if not found_doubt:
+                    reading.unmatched.append(product_text)
                 return
     if entry is None and (mention.implicit or product_text is None):
         _resolve_implicit(mention, raw, ctx, reading)

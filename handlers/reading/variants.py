@@ -56,6 +56,9 @@ def read_flavours(text: str, entry: CatalogEntry) -> FlavourPick | None:
         return None
     forms = _forms(entry.variants)
     text = text.strip().removesuffix("的").removeprefix("的")
+    partial = [variant for form, variant in forms if len(text) >= 2 and text in form]
+    if len(set(partial)) == 1 and not any(text == form for form, _ in forms):
+        return FlavourPick(counts=((partial[0], 1),))  # 鸡胸 for 鸡胸球: the one flavour it can be
     counts: list[tuple[str, int]] = []
     position = 0
     counts_lead = text[:1].isdigit()

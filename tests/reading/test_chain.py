@@ -218,3 +218,28 @@ def test_raw_keeps_the_printed_line() -> None:
     reading = read_chain("#接龙\n1. 张三 2份\n2、李四\n🍎苹果 2斤")
     assert reading is not None
     assert [row.raw for row in reading.rows] == ["1. 张三 2份", "2、李四\n🍎苹果 2斤"]
+
+
+LUNCH_MENU = """#接龙 周五轻食
+A：特色便当（双拼/金枪鱼/鸡胸）
+B：意面（奶油培根/番茄肉酱）
+C：沙拉（三文鱼🥑/鸡胸球）
+
+1. 小周
+2. 小吴 B 番茄肉酱
+3. 小郑 麦辣鸡腿堡 + 薯条
+4. 小王 C 鸡胸
+5. 小陈 凤梨板烧四件套
+"""
+
+
+def test_a_meal_menu_makes_members_choose() -> None:
+    reading = read_chain(LUNCH_MENU)
+    assert reading is not None
+    assert [(r.name, r.status, r.reason, [(i.product, i.variant) for i in r.items]) for r in reading.rows] == [
+        ("小周", "chatter", None, []),  # a name alone picks nothing from a menu of choices
+        ("小吴", "ok", None, [("意面", "番茄肉酱")]),
+        ("小郑", "review", "unknown_product", []),  # an order, but not of anything on the menu
+        ("小王", "ok", None, [("沙拉", "鸡胸球")]),  # 鸡胸 can only be 鸡胸球
+        ("小陈", "review", "unknown_product", []),
+    ]
