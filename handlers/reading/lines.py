@@ -324,7 +324,7 @@ def _names_a_product(token: Token, ctx: ReadContext) -> bool:
     if token.kind != "cjk" or len(token.text) < 2 or not ctx.catalog or _REMARK.search(token.text):
         return False
     found = match_in(token.text, ctx.index)
-    return found.kind in ("exact", "alias", "synonym", "partial", "variant", "ambiguous")
+    return found.kind in ("exact", "alias", "synonym", "partial", "variant", "fuzzy", "ambiguous")
 
 
 def _product_before_quantity(
@@ -396,6 +396,9 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
             else:
                 run[1] = token.end
     if not runs:
+        written = text[tokens[0].start : tokens[-1].end].strip() if tokens else ""
+        if written and not any(t.kind in _NOTE_KINDS for t in tokens):
+            reading.name = written  # `…`, `..`: punctuation can be a whole nickname
         return
     name = _clean_name(" ".join(text[start:end] for start, end in runs), reading)
     if chat and name is not None:
@@ -419,7 +422,7 @@ def _address_before_name(tokens: list[Token], index: int) -> bool:
 
 def _clean_name(name: str, reading: LineReading) -> str | None:
     # Punctuation around a name goes, unless it is the whole name (`..`, `…` are nicknames too).
-    name = name.strip(" \t-—–~～:：,，、;；/\\|.。+＋➕") or name.strip()
+    name = name.strip(" \t-—–~～:：,，、;；/\\|+＋➕") or name.strip()
     # 陈湘—云谷: a place after a dash between Chinese words goes to the note; 洋子-Ternence stays.
     for i, ch in enumerate(name):
         if ch in _DASHES and 0 < i < len(name) - 1:
@@ -531,7 +534,7 @@ def _read_order(
             entry = ctx.index.code(token.text)
             _start(state, _Mention(token.start, token.end, entry=entry, by_code=True))
         elif kind == "num":
-            _on_number(token, after, ctx, state, reading)
+            _on_number(token, _significant_before(tokens, i), after, ctx, state, reading)
         elif kind == "codeno":
             entry = ctx.index.code(str(token.value))
             if entry is not None:
@@ -653,10 +656,14 @@ def _on_words(
             if pick is not None:
                 current.pick, current.end, state.skip_until = pick, end, end
                 return
-    if after is not None and after.start == token.end and after.kind in ("num", "codeno"):
-        entry = ctx.index.code(str(after.value if after.kind == "codeno" else after.text))
+    if after is not None and after.start == token.end and after.kind in ("num", "codeno", "product"):
+        if after.kind == "product":
+            entry = after.entries[0] if len(after.entries) == 1 else None
+        else:
+            entry = ctx.index.code(str(after.value if after.kind == "codeno" else after.text))
         if entry is not None and read_flavours(words, entry) is not None:
-            state.pre_flavour = (words, token.start)  # 麻薯的1: the flavour comes before its code
+            # 麻薯的1, 原味肉松小贝: the flavour comes before its code or name
+            state.pre_flavour = (words, token.start)
             return
     if meal and words in _ADD_WORDS and after is not None and after.kind == "qty":
         state.add_on_next = True  # 加一个黑凉粉: the quantity and the words after it are an add-on
@@ -699,6 +706,13 @@ def _on_words(
     _start(state, _Mention(token.start, token.end, text=words))
 
 
+def _significant_before(tokens: list[Token], index: int) -> Token | None:
+    for token in reversed(tokens[:index]):
+        if token.kind != "soft":
+            return token
+    return None
+
+
 def _glued_run_end(tokens: list[Token], start: int) -> int:
     """Where the words, numbers and multipliers written together from `start` end."""
     end = tokens[start].end
@@ -729,7 +743,12 @@ def _check_code_words(words: str, mention: _Mention, ctx: ReadContext, reading: 
 
 
 def _on_number(
-    token: Token, after: Token | None, ctx: ReadContext, state: _Pairing, reading: LineReading
+    token: Token,
+    before: Token | None,
+    after: Token | None,
+    ctx: ReadContext,
+    state: _Pairing,
+    reading: LineReading,
 ) -> None:
     value = token.value
     current = state.current
@@ -755,6 +774,9 @@ def _on_number(
         current.qty, current.end = value, token.end  # 苹果 2
         return
     entry = ctx.index.code(token.text) if whole and ctx.index.has_numeric_codes else None
+    if entry is not None and state.mentions and before is not None and before.kind == "word":
+        reading.notes.append(token.text)  # 4+5 fig 8: a number after an English word is an address
+        return
     if entry is not None:
         _start(state, _Mention(token.start, token.end, entry=entry, by_code=True))
         return

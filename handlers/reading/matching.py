@@ -161,6 +161,9 @@ def _match(query: str, index: CatalogIndex) -> ProductMatch:
     contained = _containing(key, index)
     if variant is not None and not contained:
         return variant
+    flavoured = _flavour_and_name(query, index)
+    if flavoured is not None and flavoured.entry is not None and flavoured.entry in [e for e, _ in contained]:
+        return flavoured  # 抹茶蛋黄酥: the product, and which flavour of it
     if contained:
         return _decide(contained, "partial")
     for candidate_key, _how in _query_forms(key):
@@ -168,7 +171,10 @@ def _match(query: str, index: CatalogIndex) -> ProductMatch:
             contained = _containing(candidate_key, index)
             if contained:
                 return _decide(contained, "synonym")
-    return _fuzzy(key, index)
+    if flavoured is not None:
+        return flavoured
+    fuzzy = _fuzzy(key, index)
+    return fuzzy if fuzzy.kind != "none" else _abbreviation(key, index)
 
 
 _GROUP_OF = {word: group for group in _SYNONYM_GROUPS for word in group}
@@ -234,6 +240,47 @@ def _variant_match(query: str, index: CatalogIndex) -> ProductMatch | None:
     if len({id(entry) for entry, _ in owners}) > 1:
         return ProductMatch(entry=None, kind="ambiguous", candidates=_unique(entry for entry, _ in owners))
     return ProductMatch(entry=owners[0][0], kind="variant", variant=owners[0][1])
+
+
+def _flavour_and_name(query: str, index: CatalogIndex) -> ProductMatch | None:
+    """`原味小贝`, `肉松小贝原味`: a flavour written onto (part of) the name of the product it is of."""
+    key = bare(query)
+    found: list[tuple[CatalogEntry, str]] = []
+    for entry in index.entries:
+        for variant in entry.variants:
+            flavour = bare(variant)
+            if not flavour or flavour == key:
+                continue
+            rest = key.removeprefix(flavour) if key.startswith(flavour) else key.removesuffix(flavour)
+            if rest != key and len(rest) >= 2 and any(rest in bare(n) for n in (entry.name, *entry.aliases)):
+                found.append((entry, variant))
+    entries = _unique(entry for entry, _ in found)
+    if len(entries) == 1:
+        return ProductMatch(entry=entries[0], kind="variant", variant=found[0][1])
+    if entries:
+        return ProductMatch(entry=None, kind="ambiguous", candidates=entries)
+    return None
+
+
+def _abbreviation(key: str, index: CatalogIndex) -> ProductMatch:
+    """`焦糖小泡芙` for 焦糖脆壳香草小泡芙: the name with words left out, in order, most of it kept."""
+    if len(key) < 4:
+        return NO_MATCH
+    close = _unique(
+        entry
+        for name_key, entry, _ in index.names
+        if len(key) * 2 >= len(name_key) and _is_subsequence(key, name_key)
+    )
+    if len(close) == 1:
+        return ProductMatch(entry=close[0], kind="fuzzy")
+    if close:
+        return ProductMatch(entry=None, kind="ambiguous", candidates=close)
+    return NO_MATCH
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    remaining = iter(long)
+    return all(ch in remaining for ch in short)
 
 
 def _fuzzy(key: str, index: CatalogIndex) -> ProductMatch:

@@ -236,7 +236,9 @@ C：沙拉（三文鱼🥑/鸡胸球）
 def test_a_meal_menu_makes_members_choose() -> None:
     reading = read_chain(LUNCH_MENU)
     assert reading is not None
-    assert [(r.name, r.status, r.reason, [(i.product, i.variant) for i in r.items]) for r in reading.rows] == [
+    assert [
+        (r.name, r.status, r.reason, [(i.product, i.variant) for i in r.items]) for r in reading.rows
+    ] == [
         ("小周", "chatter", None, []),  # a name alone picks nothing from a menu of choices
         ("小吴", "ok", None, [("意面", "番茄肉酱")]),
         ("小郑", "review", "unknown_product", []),  # an order, but not of anything on the menu

@@ -36,6 +36,8 @@ VEG = (
         ("宫保鸡丁", MENU, "宫保鸡丁饭", "partial"),
         ("红烧牛脯饭", MENU, "红烧牛腩饭", "fuzzy"),
         ("抹茶", DESSERTS, "蛋黄酥一盒六个", "variant"),
+        ("抹茶蛋黄酥", DESSERTS, "蛋黄酥一盒六个", "variant"),
+        ("红烧牛饭", MENU, "红烧牛腩饭", "fuzzy"),
     ],
 )
 def test_match(query: str, catalog: tuple[CatalogEntry, ...], name: str, kind: str) -> None:
@@ -69,3 +71,12 @@ def test_no_match(query: str, catalog: tuple[CatalogEntry, ...]) -> None:
 def test_typos_only_on_names_of_three_or_more() -> None:
     assert match_product("香焦", FRUIT).entry is None  # 2 characters: too short to forgive
     assert match_product("青平果", FRUIT).kind == "fuzzy"
+
+
+def test_abbreviated_names() -> None:
+    catalog = (
+        CatalogEntry(name="焦糖脆壳香草小泡芙", code="1"),
+        CatalogEntry(name="百香果榛子泡芙", code="2"),
+    )
+    assert match_product("焦糖小泡芙", catalog).entry == catalog[0]
+    assert match_product("泡芙", catalog).ambiguous
