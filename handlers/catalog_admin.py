@@ -16,9 +16,11 @@ from models.campaigns import OPEN, add_offer, withdraw_offer
 from models.catalog import ProductSpec, list_products, next_free_code, upsert_products
 from models.tables import Product
 
+# 上架 麒麟西瓜 2.5/斤 库存100 限购2: the price is the number right before the unit and the
+# optional stock and limit, so digits inside the name (8424西瓜) stay part of the name.
 _NEW_PRODUCT = re.compile(
-    r"^(?P<name>[^\d¥￥\s][^¥￥]*?)\s*[¥￥]?\s*(?P<price>\d+(?:\.\d{1,2})?)\s*元?\s*(?:/\s*(?P<unit>[^\s\d]{1,3}))?"
-    r"(?P<rest>.*)$"
+    r"^(?P<name>.+?[^\d\s.¥￥])\s*[¥￥]?(?P<price>\d+(?:\.\d{1,2})?)\s*元?\s*(?:/\s*(?P<unit>[^\s\d/]{1,3}))?"
+    r"(?P<rest>(?:\s+(?:库存|限购).*)?)$"
 )
 _STOCK_IN_TEXT = re.compile(r"库存\s*(\d+(?:\.\d+)?)")
 _LIMIT_IN_TEXT = re.compile(r"限购\s*(\d+(?:\.\d+)?)")
