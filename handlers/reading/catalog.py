@@ -26,8 +26,10 @@ _YUAN_PRICE = re.compile(
 )
 # A price list at the end of the line: 16.9/21.9/19.9, 24.9/盒, 5/个, 22.9, 10.
 _TRAILING_PRICES = re.compile(
-    rf"(?<![\d.\w])({_NUM}(?:\s*/\s*{_NUM})*)\s*(?:/\s*({UNIT_PATTERN})(?![A-Za-z]))?\s*$"
+    rf"(?<![\d.A-Za-z])({_NUM}(?:\s*/\s*{_NUM})*)\s*(?:/\s*({UNIT_PATTERN})(?![A-Za-z]))?\s*$"
 )
+# 24.9 （限量7块）: a remark after the price about how many there are.
+_TRAILING_REMARK = re.compile(r"\s*[（(][^（）()]*(?:限|仅|剩|约|每|预定|预订)[^（）()]*[)）]\s*$")
 _DECIMAL_OR_PER_UNIT = re.compile(rf"\d\.\d{{1,2}}\s*(?:/\s*\S+)?\s*$|\d\s*/\s*(?:{UNIT_PATTERN})\s*$")
 # 一盒三个 / 一包 / 一組2條: the unit a product is sold in, as its name or price line says.
 _SALE_UNIT = re.compile(rf"[一1]\s*({UNIT_PATTERN})")
@@ -61,7 +63,7 @@ def letter_menu_line(line: str) -> tuple[str, str] | None:
 
 def read_catalog_entry(code: str | None, text: str) -> CatalogEntry | None:
     """Read one printed catalog line (continuation lines joined by newlines) into an entry."""
-    text = " ".join(text.split())
+    text = _TRAILING_REMARK.sub("", " ".join(text.split()))
     name_part, prices, unit = _split_price(text)
     variants: tuple[str, ...] = ()
     group = _VARIANT_GROUP.search(name_part)

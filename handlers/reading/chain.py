@@ -220,9 +220,11 @@ def _catalog_and_members(numbered: list[_Entry]) -> tuple[list[_Entry], list[_En
         return [], []
     if len(blocks) == 1:
         return (blocks[0], []) if _catalog_like(blocks[0]) else ([], blocks[0])
-    if _repost(blocks[0], blocks[-1]):
-        return [], blocks[-1]
-    return blocks[0], blocks[-1]
+    members = blocks[-1]
+    # Everything numbered before the member list is catalog (a menu may restart its numbering, or
+    # print lunch and dinner apart), except earlier copies of the member list itself.
+    catalog = [entry for block in blocks[:-1] if not _repost(block, members) for entry in block]
+    return catalog, members
 
 
 def _catalog_like(block: list[_Entry]) -> bool:

@@ -159,7 +159,8 @@ def _match(query: str, index: CatalogIndex) -> ProductMatch:
             return _decide(found, "synonym" if how == "synonym" else None)
     variant = _variant_match(query, index)
     contained = _containing(key, index)
-    if variant is not None and not contained:
+    if variant is not None and (not contained or variant.entry is not None):
+        # 咸蛋黄 is a flavour of 肉松小贝 by name; 咸蛋黄巴斯克 only has the word in it.
         return variant
     flavoured = _flavour_and_name(query, index)
     if flavoured is not None and flavoured.entry is not None and flavoured.entry in [e for e, _ in contained]:
@@ -263,13 +264,14 @@ def _flavour_and_name(query: str, index: CatalogIndex) -> ProductMatch | None:
 
 
 def _abbreviation(key: str, index: CatalogIndex) -> ProductMatch:
-    """`焦糖小泡芙` for 焦糖脆壳香草小泡芙: the name with words left out, in order, most of it kept."""
+    """`焦糖小泡芙` for 焦糖脆壳香草小泡芙: the name with words left out, in order; it starts like the
+    name or keeps at least half of it."""
     if len(key) < 4:
         return NO_MATCH
     close = _unique(
         entry
         for name_key, entry, _ in index.names
-        if len(key) * 2 >= len(name_key) and _is_subsequence(key, name_key)
+        if (len(key) * 2 >= len(name_key) or name_key.startswith(key[:2])) and _is_subsequence(key, name_key)
     )
     if len(close) == 1:
         return ProductMatch(entry=close[0], kind="fuzzy")

@@ -98,7 +98,8 @@ def _flavour_at(text: str, position: int, forms: tuple[tuple[str, str], ...]) ->
 def mixed_box(entry: CatalogEntry, pick: FlavourPick) -> tuple[str, bool] | None:
     """The variant string of one mixed box, and whether the flavours fill it; None if not a mixed box.
 
-    Four flavours for a box of four → `抹茶/黑芝麻/巧克力/焙茶`; one flavour → `黑芝麻x4`.
+    Four flavours for a box of four → `抹茶/黑芝麻/巧克力/焙茶`; one flavour → `黑芝麻x4`;
+    two → two of each; three for a box of four does not fill it and is doubted.
     """
     size = pack_size(entry)
     if size is None:
@@ -106,4 +107,8 @@ def mixed_box(entry: CatalogEntry, pick: FlavourPick) -> tuple[str, bool] | None
     flavours = pick.expanded()
     if len(set(flavours)) == 1 and (len(flavours) in (1, size)):
         return f"{flavours[0]}x{size}", True
+    if all(count == 1 for _, count in pick.counts) and size % len(flavours) == 0:
+        # 8（原味/抹茶） for a box of four: two of each, the way a leader packs it.
+        share = size // len(flavours)
+        return "/".join(f for f in flavours for _ in range(share)), True
     return "/".join(flavours), pick.pieces == size

@@ -29,6 +29,9 @@ from handlers.reading.catalog import has_price, letter_menu_line, pack_size, rea
         ("C", "牛肋条", "牛肋条", None, None, ()),
         ("A", "便当🍚（双拼/金枪鱼/豆腐）", "便当", None, None, ("双拼", "金枪鱼", "豆腐")),
         ("I", "自选 50 元内项目", "自选 50 元内项目", None, None, ()),
+        ("2", "椰椰菠萝切块 24.9 （限量7块）", "椰椰菠萝切块", None, 2490, ()),
+        ("5", "黑松露流心巴斯克19.9", "黑松露流心巴斯克", None, 1990, ()),
+        ("1", "桃子夏洛特 26.9/块（限量6块）", "桃子夏洛特", "块", 2690, ()),
     ],
 )
 def test_read_catalog_entry(

@@ -245,3 +245,16 @@ def test_a_meal_menu_makes_members_choose() -> None:
         ("小王", "ok", None, [("沙拉", "鸡胸球")]),  # 鸡胸 can only be 鸡胸球
         ("小陈", "review", "unknown_product", []),
     ]
+
+
+def test_a_catalog_numbered_out_of_order() -> None:
+    reading = read_chain(
+        "#接龙\n9. 小泡芙（乌龙茶/香草）20.9/盒\n4. 布蕾切块 24.9\n12. 榛子泡芙 12.9\n2. 菠萝切块 24.9\n"
+        "1. 示例 1\n2. 小丽 9香草+4\n3. 小强 2"
+    )
+    assert reading is not None
+    assert [e.code for e in reading.catalog] == ["9", "4", "12", "2"]
+    assert [(r.name, [(i.product, i.variant) for i in r.items]) for r in reading.rows[1:]] == [
+        ("小丽", [("小泡芙", "香草"), ("布蕾切块", None)]),
+        ("小强", [("菠萝切块", None)]),
+    ]

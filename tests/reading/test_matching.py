@@ -73,6 +73,15 @@ def test_typos_only_on_names_of_three_or_more() -> None:
     assert match_product("青平果", FRUIT).kind == "fuzzy"
 
 
+def test_a_flavour_name_beats_a_name_that_contains_it() -> None:
+    catalog = (
+        CatalogEntry(name="肉松小贝", code="1", variants=("原味", "咸蛋黄")),
+        CatalogEntry(name="咸蛋黄巴斯克", code="2"),
+    )
+    found = match_product("咸蛋黄", catalog)
+    assert (found.entry, found.variant) == (catalog[0], "咸蛋黄")
+
+
 def test_abbreviated_names() -> None:
     catalog = (
         CatalogEntry(name="焦糖脆壳香草小泡芙", code="1"),
