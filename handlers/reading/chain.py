@@ -31,6 +31,8 @@ _NUMBERED = re.compile(
 # `3. ` inside a line: the next member of a list that arrived on one line.
 _INLINE_NUMBER = re.compile(r"(?:^|\s)(\d{1,4})\s*[.、](?=\s|$)")
 _DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
+# `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
+_LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
 _TRAILER = re.compile(
     r"截单|截止|截团|结束|快点|大家|谢谢|感谢|团长|统计|付款|自提|提货|到货|送达|发货|群里|通知|接龙|抓紧|为止|之前"
 )
@@ -158,7 +160,7 @@ def _parse_lines(
             letter = letter_menu_line(stripped)
             if letter is not None:
                 menu.append(letter)
-            elif title is None:
+            elif title is None and not _LABELLED.match(stripped):
                 title = stripped
             else:
                 description.append(stripped)
