@@ -944,6 +944,9 @@ def _settle_bare_numbers(
             reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是数量还是门牌号?"))
             reading.notes.append(token.text)
             continue
+        if reading.name is None and not reading.notes and state.mode == "chain":
+            # `7. 66` and nothing else: a member called 66, or 66 of the day's offer?
+            reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是名字还是数量?"))
         state.mentions.append(_Mention(token.start, token.end, qty=value, implicit=True))
         has_quantity = True
 

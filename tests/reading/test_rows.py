@@ -173,6 +173,7 @@ def test_flavour_picks(line: str, expected: list[Item]) -> None:
         ("李四 苹果99999斤", (), "absurd_quantity"),
         ("王五 苹果0斤", (), "absurd_quantity"),
         ("赵六 2份", FRUIT, "ambiguous_product"),
+        ("66", (), "ambiguous_quantity"),
     ],
 )
 def test_doubtful_lines_go_to_review(line: str, catalog: tuple[CatalogEntry, ...], reason: str) -> None:
