@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.config import OutboxSettings
@@ -303,9 +304,16 @@ class Outbox:
     async def run(self, transport: Transport, stop: asyncio.Event) -> None:
         """Send queued messages until `stop` is set. Errors are logged; the loop keeps going."""
         self._loop = asyncio.get_running_loop()
+        database_down = False
         while not stop.is_set():
             try:
                 await self.send_due_async(transport)
+                database_down = False
+            except OperationalError as exc:
+                # Said once per outage: the runtime's spool is what deals with it.
+                if not database_down:
+                    log.warning("outbox: database unreachable, sending paused: %s", exc)
+                database_down = True
             except Exception:
                 log.exception("outbox: sending loop failed; retrying")
             self._wakeup.clear()

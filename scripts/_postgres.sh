@@ -34,9 +34,15 @@ start_throwaway_postgres() {
     fi
     "${run_as[@]}" "$bindir/initdb" -D "$datadir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
         --no-sync >/dev/null
-    "${run_as[@]}" "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$datadir -c fsync=off -c max_connections=200" \
-        start >/dev/null
+    # Settings go in the config file, so a plain `pg_ctl start` (the outage test) brings it back alike.
+    cat >> "$datadir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$datadir'
+fsync = off
+max_connections = 200
+CONF
+    "${run_as[@]}" "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w -t 60 start >/dev/null
     PG_RUN_AS="${run_as[*]}"
     PG_DATADIR="$datadir"
     PG_BINDIR="$bindir"
