@@ -33,6 +33,8 @@ _INLINE_NUMBER = re.compile(r"(?:^|\s)(\d{1,4})\s*[.、](?=\s|$)")
 _DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
 # `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
 _LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
+# `小明：#1`: a chat message after a posted menu, not more of the menu's last line.
+_CHAT_LINE = re.compile(r"^[^\s:：#\d()（）]{1,12}[:：]\s*\S")
 _TRAILER = re.compile(
     r"截单|截止|截团|结束|快点|大家|谢谢|感谢|团长|统计|付款|自提|提货|到货|送达|发货|群里|通知|接龙|抓紧|为止|之前"
 )
@@ -165,7 +167,7 @@ def _parse_lines(
             else:
                 description.append(stripped)
             continue
-        if last is not None and not gap and not _TRAILER.search(stripped):
+        if last is not None and not gap and not _TRAILER.search(stripped) and not _CHAT_LINE.match(stripped):
             last.lines.append(stripped)
             last.raw.append(stripped)
             continue

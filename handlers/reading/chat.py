@@ -50,7 +50,7 @@ _CANCEL_TAIL = re.compile(
     r"^(?P<who>.*?)\s*(?:的订单|的单|订单)?\s*(?:不要了|不要啦|不买了|不订了|不定了|取消了?|退了|算了|撤了|删了|删掉|退掉)"
     + _END
 )
-_CANCEL_HEAD = re.compile(r"^(?:取消|退掉|删掉|删除|撤销|不要)\s*(?P<what>.+?)了?" + _END)
+_CANCEL_HEAD = re.compile(r"^(?:取消|退出|退掉|删掉|删除|撤销|不要)\s*(?P<what>.+?)了?" + _END)
 _CHANGE = re.compile(r"^(?P<who>.*?)\s*(?:改成|改为|改到|换成|修改为|修改成|更改为|更改成)\s*(?P<what>.+)$")
 _PLUS = re.compile(
     r"^(?P<who>[^+＋➕]*?)\s*(?:[+＋➕]\ufe0f?\s*(?P<n>\d{1,3})|加\s*(?P<cn>[一二两三四五六七八九十]))\s*(?:份|个)?"
@@ -147,7 +147,10 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
     if reading.issues:
         return _unclear(reading, items, reading.name)
     if items:
-        return PlaceOrder(items=items, name=reading.name, note=reading.note)
+        name, note = reading.name, reading.note
+        if name is None and note is not None and looks_like_person(note) and " " not in note:
+            name, note = note, None  # `#2 小美`: ordering for the person named after the order
+        return PlaceOrder(items=items, name=name, note=note)
     return Chatter()
 
 

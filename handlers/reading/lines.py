@@ -194,6 +194,8 @@ class _Mention:
     add_on: bool = False
     # An add-on whose quantity is written before it (加一个黑凉粉): it takes that quantity.
     counted: bool = False
+    # A code written as one (#2, 2号): a bare number after it is its quantity, not another code.
+    explicit: bool = False
 
 
 def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReading:
@@ -538,7 +540,7 @@ def _read_order(
         elif kind == "codeno":
             entry = ctx.index.code(str(token.value))
             if entry is not None:
-                _start(state, _Mention(token.start, token.end, entry=entry, by_code=True))
+                _start(state, _Mention(token.start, token.end, entry=entry, by_code=True, explicit=True))
             else:
                 reading.notes.append(token.text)
         elif kind == "range":
@@ -773,16 +775,18 @@ def _on_number(
     if follows_product and current is not None and not current.implicit:
         current.qty, current.end = value, token.end  # 苹果 2
         return
+    plain_count = (
+        current is not None and current.by_code and (current.explicit or not ctx.index.has_numeric_codes)
+    )
+    if plain_count and current is not None and current.qty is None and not state.hard_since:
+        current.qty, current.end = value, token.end  # C 2
+        return
     entry = ctx.index.code(token.text) if whole and ctx.index.has_numeric_codes else None
     if entry is not None and state.mentions and before is not None and before.kind == "word":
         reading.notes.append(token.text)  # 4+5 fig 8: a number after an English word is an address
         return
     if entry is not None:
         _start(state, _Mention(token.start, token.end, entry=entry, by_code=True))
-        return
-    by_letter = current is not None and current.by_code and not ctx.index.has_numeric_codes
-    if by_letter and current is not None and current.qty is None and not state.hard_since:
-        current.qty, current.end = value, token.end  # C 2
         return
     _flush_pending(state)
     state.bare.append(token)

@@ -50,9 +50,10 @@ _SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}
 _SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
-    r"|团购|通知|接龙|今天|明天|今日|菜单|价格|公告|到货|截单"
+    r"|团购|通知|接龙|今天|明天|今日|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
 )
 _WXID = re.compile(r"^wxid_\w+$")
+_BOTS = re.compile(r"^bot$|机器人|小助手|助理", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,11 @@ def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
     """Tally a pasted 接龙 or chat log. Never raises."""
     text = normalize_text(text)[:MAX_TEXT]
     layout = split_chain(text)
+    if layout is not None and layout.catalog and not layout.lines and layout.trailer:
+        # A menu posted in the chat, then orders as messages (`小明：#1`): read them against it.
+        chosen = tuple(catalog) or layout.catalog
+        rows = _read_chat_log("\n".join(layout.trailer), chosen)
+        return Tally(chosen, tuple(rows), totals(rows), layout.title, "chat")
     if layout is not None and (layout.has_header or layout.lines):
         reading = read_layout(layout, catalog)
         return Tally(reading.catalog, reading.rows, totals(reading.rows), reading.title, "chain")
@@ -120,6 +126,8 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
             name = prefix.group("name").strip()
             sender = None if _WXID.match(name) else name
             message = prefix.group("msg").strip()
+        if sender is not None and _BOTS.search(sender):
+            continue  # the bot's own confirmations repeat orders; they are not new ones
         numbered = _NUMBERED.match(message)
         if numbered is not None and numbered.group("body").strip():
             seq = int(numbered.group("n") or numbered.group("n2") or 1) if not numbered.group("c") else None

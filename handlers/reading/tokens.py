@@ -111,6 +111,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         r"|(?<![A-Za-z])[A-Z]\s*区"
         r"|(?<![A-Za-z0-9])[A-WYZ]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",  # H3, J1 (X2 is times two)
     ),
+    ("codeno", "o", r"#\s*\d{1,3}(?![\d\-#A-Za-z])"),  # #2: product 2, as LINE group buys write it
     ("addr", "o", r"#\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"),
     ("kind", "h", rf"(?:{_PEOPLE}|大|小)\s*\d+"),
     ("kind", "d", rf"\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
@@ -161,6 +162,7 @@ def _class_of(ch: str) -> str:
     return "h" if chinese or ch in "々〇" else "o"
 
 
+_DIGITS = re.compile(r"\d+")
 _QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
 _MULT_PARTS = re.compile(rf"({_NUM})\s*({_U})?$")
 _KIND_PARTS = re.compile(rf"(?:({_PEOPLE}|大|小)\s*(\d+)|(\d+)\s*({_PEOPLE}|大|小))")
@@ -243,7 +245,8 @@ def _typed(kind: str, written: str, start: int, end: int) -> Token:
         unit = _RANGE_UNIT.search(written)
         return Token("range", written, start, end, unit=canonical_unit(unit.group(1)) if unit else None)
     if kind == "codeno":
-        return Token("codeno", written, start, end, parse_number(written.rstrip("号 ")))
+        digits = _DIGITS.search(written)
+        return Token("codeno", written, start, end, parse_number(digits.group() if digits else ""))
     if kind == "group":
         return Token("group", written, start, end, label=written[1:-1])
     if kind == "price":

@@ -139,3 +139,18 @@ def test_a_huge_paste_is_read_in_part() -> None:
     tally = tally_text(text)
     assert tally.rows[-1].reason == "too_long"
     assert tally.totals[0].qty == 5000
+
+
+def test_a_menu_posted_in_the_chat_then_orders_as_messages() -> None:
+    log = (
+        "老陈：#开团\n  春节预购\n  1) 水饺（50个装）120元\n  2) 鱼头火锅 98元\n"
+        "小明：#1\n机器人：✅ 小明【1】水饺 +1份\n小华：#1 2\n小明：#2 小美\n"
+        "机器人：已登记\n   小计：3 份\n老陈：结团"
+    )
+    tally = tally_text(log)
+    assert tally.source == "chat" and tally.title == "春节预购"
+    assert [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows if r.items] == [
+        ("小明", "ok", [("水饺（50个装）", d(1))]),
+        ("小华", "ok", [("水饺（50个装）", d(2))]),
+        ("小美", "ok", [("鱼头火锅", d(1))]),  # 小明 ordering for 小美
+    ]
