@@ -30,6 +30,7 @@ _NUMBERED = re.compile(
 )
 # `3. ` inside a line: the next member of a list that arrived on one line.
 _INLINE_NUMBER = re.compile(r"(?:^|\s)(\d{1,4})\s*[.、](?=\s|$)")
+_INLINE_LIST_START = re.compile(r"(?:^|\s)1\s*[.、]\s+\S.*?\s2\s*[.、](?:\s|$)")
 _DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
 # `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
 _LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
@@ -99,6 +100,11 @@ def _split_chain(text: str) -> ChainLayout | None:
         assert header is not None
         title = lines[header_at][header.end() :].strip() or None
         lines = lines[header_at + 1 :]
+        listed = _INLINE_LIST_START.search(title or "")
+        if title and listed is not None:
+            # `#接龙 3. 周年庆 1. 门店+型号 2. 倪彩霞`: the whole list came on the header line.
+            lines.insert(0, title[listed.start() :].strip())
+            title = title[: listed.start()].strip() or None
     unread = max(0, len(lines) - MAX_LINES)
     parsed = _parse_lines(lines[:MAX_LINES], title)
     entries, title, description, menu, trailer = parsed

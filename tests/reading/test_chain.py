@@ -258,3 +258,14 @@ def test_a_catalog_numbered_out_of_order() -> None:
         ("小丽", [("小泡芙", "香草"), ("布蕾切块", None)]),
         ("小强", [("菠萝切块", None)]),
     ]
+
+
+def test_a_whole_list_on_the_header_line() -> None:
+    layout = split_chain("#接龙 3. 周年庆 1. 门店+型号 2. 南京东路 周芳 3. 中山路 吴磊")
+    assert layout is not None
+    assert layout.title == "3. 周年庆"
+    assert [(line.seq, line.text) for line in layout.lines] == [
+        (1, "门店+型号"),
+        (2, "南京东路 周芳"),
+        (3, "中山路 吴磊"),
+    ]
