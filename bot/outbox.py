@@ -154,6 +154,7 @@ class Outbox:
         self._state: PacingState | None = None
         self._wakeup = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._sending: asyncio.Lock | None = None
 
     def enqueue(self, replies: Sequence[QueuedReply], session: Session | None = None) -> None:
         """Store replies in a transaction of their own, after the caller committed what they confirm.
@@ -249,7 +250,17 @@ class Outbox:
         return sent
 
     async def send_due_async(self, transport: Transport) -> int:
-        """Like `send_due`, for an asynchronous transport. A failed send stays queued for a retry."""
+        """Like `send_due`, for an asynchronous transport. A failed send stays queued for a retry.
+
+        The sending loop and the message handler both call this; one at a time, or both would
+        read the same pending rows while a send is awaited and send them twice.
+        """
+        if self._sending is None:
+            self._sending = asyncio.Lock()
+        async with self._sending:
+            return await self._send_due_async(transport)
+
+    async def _send_due_async(self, transport: Transport) -> int:
         sent = 0
         now = self._clock()
         failed: set[str] = set()
