@@ -119,6 +119,8 @@ def _change(message: str, ctx: ReadContext) -> ChatIntent | None:
     if not reading.items:
         return None
     items = tuple(_with_product(item, product, ctx) for item in reading.items)
+    # 改成3斤 names no product on purpose: the change is to what the person already ordered.
+    reading.issues = [issue for issue in reading.issues if not issue.which_product]
     if reading.issues and product is None:
         return _unclear(reading, items, name)
     return ChangeOrder(items=items, name=name)

@@ -148,6 +148,8 @@ class Issue:
     code: str
     detail: str
     candidates: tuple[CatalogEntry, ...] = ()
+    # Only "which product?" for a quantity that names none: an edit (改成3斤) answers it itself.
+    which_product: bool = False
 
 
 @dataclass(slots=True)
@@ -1038,7 +1040,9 @@ def _resolve_implicit(mention: _Mention, raw: str, ctx: ReadContext, reading: Li
     implicit = ctx.implicit
     if implicit is None:
         if len(ctx.catalog) > 1:
-            reading.issues.append(Issue(reasons.AMBIGUOUS_PRODUCT, "没写要哪个商品", tuple(ctx.catalog)))
+            reading.issues.append(
+                Issue(reasons.AMBIGUOUS_PRODUCT, "没写要哪个商品", tuple(ctx.catalog), which_product=True)
+            )
         # With nothing to say what it is of, a bare count is a count of portions.
         _add(reading, ReadItem(UNNAMED_OFFER, tidy(qty), unit or ctx.offer.unit or "份", raw, implicit=True))
         return

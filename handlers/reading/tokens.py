@@ -117,7 +117,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("kind", "d", rf"\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
     ("range", "d", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
     ("codeno", "d", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
-    ("qty", "d", rf"{_NUM}\s*(?:{_U})半?"),
+    # 1e309斤 is a quantity too (an absurd one, to be asked about), not a number beside a word.
+    ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?\s*(?:{_U})半?"),
     ("qty", "h", _CN_QTY),
     ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
@@ -163,7 +164,7 @@ def _class_of(ch: str) -> str:
 
 
 _DIGITS = re.compile(r"\d+")
-_QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
+_QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}(?:[eE][+-]?\d+)?|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
 _MULT_PARTS = re.compile(rf"({_NUM})\s*({_U})?$")
 _KIND_PARTS = re.compile(rf"(?:({_PEOPLE}|大|小)\s*(\d+)|(\d+)\s*({_PEOPLE}|大|小))")
 _RANGE_UNIT = re.compile(rf"({_U})$")

@@ -79,6 +79,7 @@ def test_plus_one(message: str, qty: int, name: str | None) -> None:
         ("改成3斤", (), [("(本团商品)", None, d(3), "斤")], None),
         ("苹果改成3斤", APPLES, [("苹果", None, d(3), "斤")], None),
         ("香蕉改为2把", EGGS, [("香蕉", None, d(2), "把")], None),
+        ("改成3斤", FRUIT, [("(本团商品)", None, d(3), "斤")], None),  # the product already ordered
     ],
 )
 def test_change(

@@ -171,6 +171,7 @@ def test_flavour_picks(line: str, expected: list[Item]) -> None:
         ("王燕燕 512 白色", (), "ambiguous_quantity"),
         ("张三 苹果2-3斤", (), "ambiguous_quantity"),
         ("李四 苹果99999斤", (), "absurd_quantity"),
+        ("李四 香蕉1e309把", FRUIT, "absurd_quantity"),
         ("王五 苹果0斤", (), "absurd_quantity"),
         ("赵六 2份", FRUIT, "ambiguous_product"),
         ("66", (), "ambiguous_quantity"),
