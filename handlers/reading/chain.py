@@ -14,7 +14,9 @@ from functools import lru_cache
 
 from handlers.reading import reasons
 from handlers.reading.catalog import has_price, letter_menu_line, read_catalog_entry
-from handlers.reading.lines import Issue, LineReading, ReadContext, context_for, implicit_portion, read_line
+from handlers.reading.context import ReadContext, context_for, implicit_portion
+from handlers.reading.findings import Issue, LineReading
+from handlers.reading.lines import read_line
 from handlers.reading.model import CatalogEntry, ChainReading, ReadRow, RowStatus
 from handlers.reading.offer import NO_OFFER, Offer, read_offer
 from handlers.reading.text import normalize_text

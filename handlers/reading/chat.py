@@ -13,6 +13,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from handlers.reading import reasons
+from handlers.reading.context import ReadContext, context_for
+from handlers.reading.findings import LineReading
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
@@ -23,12 +25,12 @@ from handlers.reading.intents import (
     ShowMyOrder,
     Unclear,
 )
-from handlers.reading.lines import LineReading, ReadContext, context_for, read_line
+from handlers.reading.lines import read_line
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
-from handlers.reading.names import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.numbers import is_absurd, parse_number
 from handlers.reading.offer import Offer
+from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.text import normalize_text
 
 MAX_MESSAGE = 500

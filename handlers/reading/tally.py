@@ -33,12 +33,12 @@ from handlers.reading.intents import (
     ShowMyOrder,
     Unclear,
 )
-from handlers.reading.lines import NOTE_MARK
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.reading.numbers import plain, tidy
 from handlers.reading.offer import UNNAMED_OFFER
 from handlers.reading.text import bare, normalize_text
 from handlers.reading.units import convert
+from handlers.reading.words import NOTE_MARK
 
 MAX_TEXT = 200_000
 MAX_MESSAGES = 5_000

@@ -1,0 +1,289 @@
+"""Pass 1 of reading a line: who wrote it. The name is the words before the first thing that
+orders (a code, a product, a quantity), without the addresses, times and remarks around it."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.reading.context import Mode, ReadContext
+from handlers.reading.findings import LineReading
+from handlers.reading.matching import match_in
+from handlers.reading.numbers import QTY_CAP
+from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
+from handlers.reading.tokens import Token
+from handlers.reading.words import REMARK, VERBS, strip_verb
+
+_DASHES = frozenset("-—–~～")
+_BRACKETS = frozenset("【】[]「」『』《》<>")
+# Tokens that are never part of a name or an order: they go to the note.
+_NOTE_KINDS = ("addr", "phone", "time", "date", "range", "price", "group", "spec", "codeno")
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'’._&-]*$")
+_RANGE_PART = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _chunks(tokens: list[Token]) -> list[int]:
+    """The chunk number of each token: chunks are what spaces and commas separate."""
+    chunk, numbers = 0, []
+    for token in tokens:
+        numbers.append(chunk)  # a separator closes the chunk before it
+        if token.kind == "hard" or (
+            token.kind == "soft" and any(ch.isspace() or ch in _BRACKETS for ch in token.text)
+        ):
+            chunk += 1
+    return numbers
+
+
+def _is_order_atom(token: Token, ctx: ReadContext) -> bool:
+    kind = token.kind
+    if kind in ("product", "qty", "mult", "kind", "each"):
+        return True
+    if kind == "letter":
+        return ctx.index.is_letter_code(token.text)
+    if kind == "num":
+        value = token.value
+        if value is None:
+            return False
+        if value != value.to_integral_value() and value <= QTY_CAP:
+            return False  # 1.5 in `Mobile 1.5`, 7.35 in `7.35起床`: never a bare quantity
+        if ctx.index.has_numeric_codes:
+            return ctx.index.code(token.text) is not None
+        return True
+    if kind == "codeno":
+        return ctx.index.code(str(token.value)) is not None
+    if kind == "range":
+        return token.unit is not None or codes_in_range(token, ctx) is not None
+    return False
+
+
+def codes_in_range(token: Token, ctx: ReadContext) -> list[tuple[str, tuple[int, int]]] | None:
+    """`4-7` between product codes means items 4 and 7, not a range; anything else is not codes."""
+    if token.unit is not None or not ctx.index.has_numeric_codes:
+        return None
+    parts = [
+        (m.group(0), (token.start + m.start(), token.start + m.end()))
+        for m in _RANGE_PART.finditer(token.text)
+    ]
+    if len(parts) != 2 or any("." in p or ctx.index.code(p) is None for p, _ in parts):
+        return None
+    return parts
+
+
+def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, reading: LineReading) -> int:
+    """Find the person's name; return the index of the first token of the order."""
+    chunks = _chunks(tokens)
+    leading_chunk = next(
+        (chunks[i] for i, t in enumerate(tokens) if t.kind not in ("soft", "hard", *_NOTE_KINDS)), 0
+    )
+    candidates = [
+        i
+        for i, t in enumerate(tokens)
+        if _is_order_atom(t, ctx) or (chunks[i] != leading_chunk and _names_a_product(t, ctx))
+    ]
+    first_is_name = len(candidates) > 1 and chunks[candidates[0]] == leading_chunk
+    if mode == "chain" and first_is_name and _too_big_to_order(tokens[candidates[0]]):
+        candidates = candidates[1:]  # `10000 2份`: a number in the name's place is the name
+    if not candidates:
+        return _name_without_order(text, tokens, chunks, reading, ctx)
+    first = candidates[0]
+    if tokens[first].kind == "each":
+        first = _each_scope_start(tokens, first)
+    chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
+    glued_in_name = mode == "chain" and chunk_start < first and chunks[first] == leading_chunk
+    if glued_in_name and _numeral_ends_name(tokens, first, chunks):
+        # 王半斤: a Chinese numeral quantity ending the leading word belongs to the name.
+        name_end = max(i for i, c in enumerate(chunks) if c == leading_chunk) + 1
+        later = [i for i in candidates if i >= name_end and not _flag(tokens, i)]
+        if not later:
+            reading.numeral_in_name = True
+            reading.order_like = True
+            _take_name(text, tokens[:name_end], reading)
+            return name_end
+        first = later[0]
+        chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
+    start = first
+    if chunk_start < first:
+        glued = tokens[chunk_start:first]
+        glued_text = text[glued[0].start : glued[-1].end]
+        if not all(t.kind in ("cjk", "word", "letter", "emoji", "addr", "soft", "plus") for t in glued):
+            start = chunk_start
+        elif mode == "chain" and chunks[first] == leading_chunk:
+            start = first  # 刘小西1斤: the name glued to its quantity
+        elif mode == "chat" and strip_verb(glued_text) != glued_text:
+            start = first  # 李雷要3份
+        else:
+            start = chunk_start  # 苹果2斤: the words glued to a quantity are the product
+    start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx, mode)
+    _take_name(text, tokens[:start], reading, chat=mode == "chat")
+    return start
+
+
+def _too_big_to_order(token: Token) -> bool:
+    return token.kind == "num" and token.value is not None and token.value > QTY_CAP
+
+
+def _flag(tokens: list[Token], index: int) -> bool:
+    """`王半斤,0`, `张新,1`: a 0 or 1 after a comma in a sign-up list is a flag, not an order."""
+    token = tokens[index]
+    before = tokens[index - 1] if index > 0 else None
+    return (
+        token.kind == "num"
+        and token.value is not None
+        and token.value <= 1
+        and before is not None
+        and before.kind == "hard"
+        and before.text.strip() in (",", "，")
+    )
+
+
+def _names_a_product(token: Token, ctx: ReadContext) -> bool:
+    """Words after the name that name a catalog product in part (苹果 for 红富士苹果) start the order."""
+    if token.kind != "cjk" or len(token.text) < 2 or not ctx.catalog or REMARK.search(token.text):
+        return False
+    found = match_in(token.text, ctx.index)
+    return found.kind in ("exact", "alias", "synonym", "partial", "variant", "fuzzy", "ambiguous")
+
+
+def _product_before_quantity(
+    tokens: list[Token], chunks: list[int], start: int, leading_chunk: int, ctx: ReadContext, mode: Mode
+) -> int:
+    """`张三 苹果 2斤`: Chinese words set apart by a space just before the quantity are the product,
+    not more of the name. Not in sign-up lists, where `Mvtm 张璐 4人` is a team and a person.
+    A chat message has no name slot, so there `香蕉 1把` is a product unless it reads as a person."""
+    if ctx.offer.kind == "signup" or start >= len(tokens) or tokens[start].kind not in ("qty", "mult", "num"):
+        return start
+    before = start - 1
+    while before >= 0 and tokens[before].kind == "soft":
+        before -= 1
+    if before < 0 or before == start - 1:
+        return start  # glued to the quantity (`刘小西1斤`) or nothing before: not this shape
+    words = tokens[before]
+    if words.kind != "cjk" or REMARK.search(words.text):
+        return start
+    if chunks[before] == leading_chunk and (mode == "chain" or looks_like_person(words.text)):
+        return start
+    if strip_verb(words.text) in PRONOUNS or words.text in VERBS:
+        return start
+    if not ctx.catalog and looks_like_person(words.text):
+        return start  # `apollo7 李雷 3份`: a team and a person, not a product
+    return next(i for i, c in enumerate(chunks) if c == chunks[before])
+
+
+def _each_scope_start(tokens: list[Token], each: int) -> int:
+    """`红和黄 各一斤`, `苹果、香蕉各2斤`: the products 各 spreads over start the order."""
+    i = each - 1
+    while i >= 0 and tokens[i].kind == "soft":
+        i -= 1
+    start = each
+    while i >= 0 and (tokens[i].kind in ("cjk", "word", "product", "hard") or tokens[i].kind == "soft"):
+        if tokens[i].kind == "soft" and any(ch.isspace() for ch in tokens[i].text):
+            break
+        if tokens[i].kind != "hard":
+            start = i
+        i -= 1
+    return start
+
+
+def _numeral_ends_name(tokens: list[Token], index: int, chunks: list[int]) -> bool:
+    """`王半斤`: a Chinese-numeral quantity glued to the end of the leading word is part of a name."""
+    token = tokens[index]
+    if token.kind != "qty" or any(ch.isdigit() for ch in token.text):
+        return False
+    after = index + 1
+    return after >= len(tokens) or chunks[after] != chunks[index] or tokens[after].kind in ("soft", "hard")
+
+
+def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bool = False) -> None:
+    """Split the words before the order into the person's name and notes (address, remark, time)."""
+    runs: list[list[int]] = []
+    run: list[int] | None = None
+    for i, token in enumerate(tokens):
+        remark = bool(runs) and token.kind == "cjk" and REMARK.search(token.text) is not None
+        # Ivy(Feng xiaoling), Nancy(●––●): brackets glued to a name are part of the nickname.
+        nickname = token.kind == "group" and run is not None and run[1] == token.start
+        if (token.kind in _NOTE_KINDS and not nickname and not _address_before_name(tokens, i)) or remark:
+            reading.notes.append(token.text)
+            run = None
+        elif token.kind == "hard":
+            run = None
+        elif token.kind != "soft":
+            if run is None:
+                run = [token.start, token.end]
+                runs.append(run)
+            else:
+                run[1] = token.end
+    if not runs:
+        written = text[tokens[0].start : tokens[-1].end].strip() if tokens else ""
+        if written and not any(t.kind in _NOTE_KINDS for t in tokens):
+            reading.name = written  # `…`, `..`: punctuation can be a whole nickname
+        return
+    name = _clean_name(" ".join(text[start:end] for start, end in runs), reading)
+    if chat and name is not None:
+        name = without_proxy_word(strip_verb(name)) or None
+        if name in PRONOUNS:
+            name = None
+    reading.name = name
+
+
+def _address_before_name(tokens: list[Token], index: int) -> bool:
+    """`3栋王姐`: a building glued in front of a name is part of how the person is known."""
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (
+        token.kind == "addr"
+        and following is not None
+        and following.start == token.end
+        and following.kind in ("cjk", "word")
+    )
+
+
+def _clean_name(name: str, reading: LineReading) -> str | None:
+    # Punctuation around a name goes, unless it is the whole name (`..`, `…` are nicknames too).
+    name = name.strip(" \t-—–~～:：,，、;；/\\|+＋➕") or name.strip()
+    # 陈湘—云谷: a place after a dash between Chinese words goes to the note; 洋子-Ternence stays.
+    for i, ch in enumerate(name):
+        if ch in _DASHES and 0 < i < len(name) - 1:
+            left, right = name[:i].strip(), name[i + 1 :].strip()
+            if right and "\u4e00" <= right[0] <= "\u9fff" and left and "\u4e00" <= left[-1] <= "\u9fff":
+                reading.notes.append(right)
+                name = left
+            break
+    name = " ".join(name.split())
+    return name or None
+
+
+def _name_without_order(
+    text: str, tokens: list[Token], chunks: list[int], reading: LineReading, ctx: ReadContext
+) -> int:
+    """A line with nothing to order: the name is its first word (with an English name or emoji after
+    it, `陈洋平 Carl`, `冰✡️saya 🫧`); everything else is the note. Returns len(tokens).
+
+    Under a catalog, words after the name that are not remarks may be an order of something the
+    catalog lacks; they are kept as `unmatched` for the row's verdict."""
+    significant = [i for i, t in enumerate(tokens) if t.kind not in ("soft", "hard")]
+    leading = [i for i in significant if tokens[i].kind in _NOTE_KINDS]
+    while significant and significant[0] in leading:
+        reading.notes.append(tokens[significant.pop(0)].text)
+    if not significant:
+        return len(tokens)
+    first_chunk = chunks[significant[0]]
+    name_end = max(i for i in significant if chunks[i] == first_chunk)
+    for chunk in range(first_chunk + 1, chunks[-1] + 1):
+        members = [i for i in significant if chunks[i] == chunk]
+        if not members:
+            continue
+        words = "".join(tokens[i].text for i in members)
+        if all(tokens[i].kind == "emoji" for i in members) or _LATIN_NAME.match(words):
+            name_end = members[-1]
+        else:
+            break
+    _take_name(text, tokens[significant[0] : name_end + 1], reading)
+    rest = text[tokens[name_end].end :].strip(" \t,，、;；-—–")
+    if rest:
+        reading.notes.append(rest)
+    if ctx.catalog:
+        reading.unmatched.extend(
+            t.text
+            for t in tokens[name_end + 1 :]
+            if t.kind == "cjk" and len(t.text) >= 2 and not REMARK.search(t.text)
+        )
+    return len(tokens)

@@ -1,0 +1,520 @@
+"""Pass 2 of reading a line: products and quantities paired up.
+
+Products, codes and free product words are paired with the quantities around them (`苹果2斤`,
+`五斤西瓜`, `1+2+3`, `11x2`, `红和黄 各一斤`), flavours attached to their code or name. What pairs
+with nothing is a note, or a doubt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from handlers.reading import reasons
+from handlers.reading.context import Mode, ReadContext
+from handlers.reading.findings import Issue, LineReading
+from handlers.reading.matching import match_in
+from handlers.reading.model import CatalogEntry
+from handlers.reading.naming import codes_in_range
+from handlers.reading.numbers import QTY_CAP, is_absurd
+from handlers.reading.tokens import Token
+from handlers.reading.units import is_weight
+from handlers.reading.variants import FlavourPick, read_flavours
+from handlers.reading.words import (
+    ADD_ON,
+    ADD_WORDS,
+    GIFT_WORDS,
+    NOTE_MARK,
+    REMARK,
+    VERBS,
+    WEIGHED,
+    strip_verb,
+)
+
+_NUMERAL_PORTION = re.compile(r"[一两二三四五六七八九十]份")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A product named in the line (by code, name or free words), with its quantity so far."""
+
+    start: int
+    end: int
+    entry: CatalogEntry | None = None
+    text: str | None = None
+    by_code: bool = False
+    qty: Decimal | None = None
+    unit: str | None = None
+    pick: FlavourPick | None = None
+    priced: bool = False
+    price_unit: str | None = None
+    label: str | None = None
+    implicit: bool = False
+    # An add-on in a meal relay (加包子): one of it unless a quantity is written.
+    add_on: bool = False
+    # An add-on whose quantity is written before it (加一个黑凉粉): it takes that quantity.
+    counted: bool = False
+    # A code written as one (#2, 2号): a bare number after it is its quantity, not another code.
+    explicit: bool = False
+
+
+@dataclass(slots=True)
+class _Pairing:
+    """The state of pairing products with quantities while walking the tokens of one line."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    current: Mention | None = None
+    pending: tuple[Decimal | None, str | None, int, int] | None = None
+    hard_since: bool = False
+    each: bool = False
+    # Index into mentions where the current 各 scope starts (after the last quantity).
+    scope_start: int = 0
+    bare: list[Token] = field(default_factory=list)
+    remark_numbers: list[str] = field(default_factory=list)
+    pre_flavour: tuple[str, int] | None = None
+    mode: Mode = "chain"
+    # Tokens before this offset were consumed by a flavour pick.
+    skip_until: int = 0
+    # The product a `+` followed, for `苹果+1`.
+    plus_after: Mention | None = None
+    # A meal add-on word (加) was followed by a quantity: the next words are the add-on.
+    add_on_next: bool = False
+
+
+def read_order(
+    text: str, tokens: list[Token], ctx: ReadContext, reading: LineReading, *, mode: Mode
+) -> list[Mention]:
+    state = _Pairing(mode=mode)
+    meal = ctx.offer.kind == "meal"
+    for i, token in enumerate(tokens):
+        if token.start < state.skip_until:
+            continue  # already read as part of a flavour pick
+        kind = token.kind
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if kind in ("hard", "plus"):
+            state.hard_since = True
+            if kind == "plus":
+                # 苹果+1: a plus right after a product without a quantity adds to it.
+                current = state.current
+                unquantified = current is not None and current.qty is None and not current.by_code
+                state.plus_after = current if unquantified else None
+                state.current = None
+        elif kind == "soft":
+            continue
+        elif kind == "product":
+            _on_product(token, after, ctx, state, reading)
+        elif kind in ("cjk", "word") or (kind == "letter" and not ctx.index.is_letter_code(token.text)):
+            _on_words(text, tokens, i, ctx, state, reading, meal=meal)
+        elif kind == "letter":
+            entry = ctx.index.code(token.text)
+            _start(state, Mention(token.start, token.end, entry=entry, by_code=True))
+        elif kind == "num":
+            _on_number(token, _significant_before(tokens, i), after, ctx, state, reading)
+        elif kind == "codeno":
+            entry = ctx.index.code(str(token.value))
+            if entry is not None:
+                _start(state, Mention(token.start, token.end, entry=entry, by_code=True, explicit=True))
+            else:
+                reading.notes.append(token.text)
+        elif kind == "range":
+            _on_range(token, ctx, state, reading)
+        elif kind == "qty":
+            _on_quantity(token, after, state, reading, meal=meal)
+        elif kind == "mult":
+            _on_multiplier(token, state)
+        elif kind == "each":
+            state.each = True
+        elif kind == "kind":
+            _start(
+                state, Mention(token.start, token.end, text=token.label, qty=token.value, label=token.label)
+            )
+        elif kind == "group":
+            _on_group(token, ctx, state, reading, meal=meal)
+        elif kind == "price":
+            # A product with its price on a member's line is one of it (`🐟金目鲈 $9.9`); in a chat
+            # message a price is the leader announcing, not anyone ordering.
+            if state.current is not None and state.mode == "chain":
+                state.current.priced = True
+                # $19/包 says the item comes in 包; $18/kg says only how it is priced.
+                state.current.price_unit = None if is_weight(token.unit) else token.unit
+                state.current.end = token.end
+            else:
+                reading.notes.append(token.text)
+        elif kind == "spec":
+            if state.current is not None and state.current.text is not None and not state.current.qty:
+                state.current.text += token.text
+                state.current.end = token.end
+            else:
+                reading.notes.append(token.text)
+        elif kind in ("addr", "phone", "time", "date", "other"):
+            reading.notes.append(token.text)
+    _flush_pending(state)
+    if state.mentions or state.bare:
+        reading.order_like = True
+    _settle_bare_numbers(state, text, ctx, reading, meal=meal)
+    if state.remark_numbers:
+        reading.issues.append(
+            Issue(reasons.REMARK_NUMBERS, f"备注里的数字 {'、'.join(state.remark_numbers)} 是份数还是第几份?")
+        )
+    return state.mentions
+
+
+def _flush_pending(state: _Pairing) -> None:
+    """A quantity that found no product is a quantity of the day's offer (`2份`)."""
+    if state.pending is not None:
+        value, unit, start, end = state.pending
+        state.mentions.append(Mention(start, end, qty=value, unit=unit, implicit=True))
+        state.pending = None
+
+
+def _start(state: _Pairing, mention: Mention) -> None:
+    """Begin a new product mention; a quantity written before it (`五斤西瓜`) is its quantity."""
+    if state.pending is not None and mention.qty is None and (not mention.add_on or mention.counted):
+        value, unit, start, _end = state.pending
+        mention.qty, mention.unit, mention.start = value, unit, start
+        state.pending = None
+    if state.pre_flavour is not None and mention.entry is not None:
+        words, start = state.pre_flavour
+        mention.pick = read_flavours(words, mention.entry)
+        mention.start = start
+        state.pre_flavour = None
+    state.mentions.append(mention)
+    state.current = mention
+    state.hard_since = False
+
+
+def _on_product(
+    token: Token, after: Token | None, ctx: ReadContext, state: _Pairing, reading: LineReading
+) -> None:
+    entries = token.entries
+    current = state.current
+    if current is not None and current.by_code and not state.hard_since and current.entry is not None:
+        if current.entry in entries:
+            current.end = token.end  # `C 牛肋条`, `h三鲜`: the code and its own name
+            return
+        if after is None or after.kind not in ("qty", "mult"):
+            names = "、".join(e.name for e in entries)
+            reading.issues.append(
+                Issue(
+                    reasons.CONFLICTING_CODE, f"{current.entry.code} 是 {current.entry.name}，但写着 {names}"
+                )
+            )
+            current.end = token.end
+            return
+    if len(entries) == 1:
+        _start(state, Mention(token.start, token.end, entry=entries[0]))
+    else:
+        _start(state, Mention(token.start, token.end, text=token.text))
+
+
+def _on_words(
+    text: str,
+    tokens: list[Token],
+    i: int,
+    ctx: ReadContext,
+    state: _Pairing,
+    reading: LineReading,
+    *,
+    meal: bool,
+) -> None:
+    token = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    words = token.text
+    current = state.current
+    if strip_verb(words) == "" or words in VERBS:
+        return
+    if current is not None and current.entry is not None and current.pick is None and not state.hard_since:
+        # 8 抹茶黑芝麻, 玫瑰2开心果2, 柠檬x4: the flavours written after a product, counts included.
+        for end in (_glued_run_end(tokens, i), token.end):
+            pick = read_flavours(text[token.start : end], current.entry)
+            if pick is not None:
+                current.pick, current.end, state.skip_until = pick, end, end
+                return
+    if after is not None and after.start == token.end and after.kind in ("num", "codeno", "product"):
+        if after.kind == "product":
+            entry = after.entries[0] if len(after.entries) == 1 else None
+        else:
+            entry = ctx.index.code(str(after.value if after.kind == "codeno" else after.text))
+        if entry is not None and read_flavours(words, entry) is not None:
+            # 麻薯的1, 原味肉松小贝: the flavour comes before its code or name
+            state.pre_flavour = (words, token.start)
+            return
+    if meal and words in ADD_WORDS and after is not None and after.kind == "qty":
+        state.add_on_next = True  # 加一个黑凉粉: the quantity and the words after it are an add-on
+        return
+    if meal and state.add_on_next:
+        state.add_on_next = False
+        _start(state, Mention(token.start, token.end, text=words, add_on=True, counted=True))
+        return
+    if meal:
+        add_on = ADD_ON.match(words)
+        if add_on is not None:
+            _flush_pending(state)
+            _start(state, Mention(token.start, token.end, text=add_on.group(1), add_on=True))
+            return
+    if REMARK.search(words) and not GIFT_WORDS.match(words):
+        if WEIGHED.search(words):
+            reading.issues.append(Issue(reasons.WEIGHED, "称重商品，到货称重后才知道数量"))
+        # 10份少饭: the remark takes no quantity; the portions stand on their own.
+        _flush_pending(state)
+        state.current = None
+        reading.notes.append(words)
+        return
+    if current is not None and current.by_code and current.entry is not None and not state.hard_since:
+        if _check_code_words(words, current, ctx, reading):
+            current.end = token.end
+        return
+    if meal:
+        reading.notes.append(words)  # a meal relay sells one meal: other words are remarks
+        return
+    if (
+        current is not None
+        and current.text is not None
+        and current.entry is None
+        and current.qty is None
+        and current.end == token.start
+    ):
+        current.text += words
+        current.end = token.end
+        return
+    _start(state, Mention(token.start, token.end, text=words))
+
+
+def _significant_before(tokens: list[Token], index: int) -> Token | None:
+    for token in reversed(tokens[:index]):
+        if token.kind != "soft":
+            return token
+    return None
+
+
+def _glued_run_end(tokens: list[Token], start: int) -> int:
+    """Where the words, numbers and multipliers written together from `start` end."""
+    end = tokens[start].end
+    for token in tokens[start + 1 :]:
+        if token.start != end or token.kind not in ("cjk", "num", "mult", "emoji"):
+            break
+        end = token.end
+    return end
+
+
+def _check_code_words(words: str, mention: Mention, ctx: ReadContext, reading: LineReading) -> bool:
+    """Words after a code either name a dish (that code's: fine; another's: a conflict to ask about)
+    or are a remark for the note. True when they belong to the item."""
+    assert mention.entry is not None
+    found = match_in(words, ctx.index)
+    if found.entry is None:
+        reading.notes.append(words)
+        return False
+    if found.entry is not mention.entry and found.entry.name not in ctx.offer_words:
+        reading.issues.append(
+            Issue(
+                reasons.CONFLICTING_CODE,
+                f"{mention.entry.code} 是 {mention.entry.name}，但写着 {words}",
+                (mention.entry, found.entry),
+            )
+        )
+    return True
+
+
+def _on_number(
+    token: Token,
+    before: Token | None,
+    after: Token | None,
+    ctx: ReadContext,
+    state: _Pairing,
+    reading: LineReading,
+) -> None:
+    value = token.value
+    current = state.current
+    if value is None:
+        reading.notes.append(token.text)
+        return
+    whole = value == value.to_integral_value()
+    plus_after, state.plus_after = state.plus_after, None
+    if plus_after is not None and plus_after.qty is None and not ctx.index.has_numeric_codes:
+        plus_after.qty, plus_after.end = value, token.end  # 苹果+1
+        return
+    # `4加包子`: a number glued to the words after it belongs to them, not to the product before.
+    glued_ahead = after is not None and after.start == token.end and after.kind == "cjk"
+    follows_product = (
+        current is not None
+        and not current.by_code
+        and current.qty is None
+        and not state.hard_since
+        and not glued_ahead
+        and not current.add_on
+    )
+    if follows_product and current is not None and not current.implicit:
+        current.qty, current.end = value, token.end  # 苹果 2
+        return
+    plain_count = (
+        current is not None and current.by_code and (current.explicit or not ctx.index.has_numeric_codes)
+    )
+    if plain_count and current is not None and current.qty is None and not state.hard_since:
+        current.qty, current.end = value, token.end  # C 2
+        return
+    entry = ctx.index.code(token.text) if whole and ctx.index.has_numeric_codes else None
+    if entry is not None and state.mentions and before is not None and before.kind == "word":
+        reading.notes.append(token.text)  # 4+5 fig 8: a number after an English word is an address
+        return
+    if entry is not None:
+        _start(state, Mention(token.start, token.end, entry=entry, by_code=True))
+        return
+    _flush_pending(state)
+    state.bare.append(token)
+
+
+def _on_range(token: Token, ctx: ReadContext, state: _Pairing, reading: LineReading) -> None:
+    codes = codes_in_range(token, ctx)
+    if codes is not None:
+        for code, (start, end) in codes:
+            entry = ctx.index.code(code)
+            _start(state, Mention(start, end, entry=entry, by_code=True))
+        return
+    if token.unit is not None:
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是一个范围，到底要多少?"))
+    reading.notes.append(token.text)
+
+
+def _on_quantity(
+    token: Token, after: Token | None, state: _Pairing, reading: LineReading, *, meal: bool
+) -> None:
+    current = state.current
+    if token.value is None:
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是多少?"))
+        reading.notes.append(token.text)
+        return
+    if (
+        is_weight(token.unit)
+        and after is not None
+        and after.kind == "qty"
+        and after.unit is not None
+        and not is_weight(after.unit)
+    ):
+        # 牛肉饼 500g 2盒: a weight followed by a count is the size of each pack.
+        if current is not None and current.text is not None:
+            current.text += token.text
+        else:
+            reading.notes.append(token.text)
+        return
+    if state.each:
+        targets = _split_each(state, [m for m in state.mentions[state.scope_start :] if m.qty is None])
+        for mention in targets:
+            mention.qty, mention.unit = token.value, token.unit
+        state.each = False
+        state.scope_start = len(state.mentions)
+        if targets:
+            return
+    counted = state.pending is not None or any(m.qty is not None for m in state.mentions)
+    if meal and counted and not state.add_on_next:
+        state.remark_numbers.append(token.text)  # 真真 10份少饭 3少饭: portions already counted
+        return
+    if current is not None and current.qty is None and not state.hard_since and not current.implicit:
+        current.qty, current.unit, current.end = token.value, token.unit, token.end
+        state.scope_start = len(state.mentions)
+        return
+    _flush_pending(state)
+    state.pending = (token.value, token.unit, token.start, token.end)
+    state.current = None
+
+
+_AND = re.compile(r"[和与跟及&]")
+
+
+def _split_each(state: _Pairing, targets: list[Mention]) -> list[Mention]:
+    """`红和黄 各一斤`: free words joined by 和 are several products, each getting the quantity."""
+    result: list[Mention] = []
+    for mention in targets:
+        words = mention.text
+        if mention.entry is None and words and _AND.search(words):
+            parts = [p for p in _AND.split(words) if p.strip()]
+            at = state.mentions.index(mention)
+            split = [Mention(mention.start, mention.end, text=p) for p in parts]
+            state.mentions[at : at + 1] = split
+            result.extend(split)
+        else:
+            result.append(mention)
+    return result
+
+
+def _on_multiplier(token: Token, state: _Pairing) -> None:
+    current = state.current
+    value = token.value or Decimal(1)
+    if current is not None and not state.hard_since:
+        current.qty = value if current.qty is None else current.qty * value
+        current.unit = current.unit or token.unit
+        current.end = token.end
+    elif state.pending is not None:
+        pending_value, unit, start, _end = state.pending
+        state.pending = ((pending_value or Decimal(1)) * value, unit, start, token.end)
+    else:
+        state.pending = (value, token.unit, token.start, token.end)
+
+
+def _on_group(token: Token, ctx: ReadContext, state: _Pairing, reading: LineReading, *, meal: bool) -> None:
+    inner = token.label or ""
+    current = state.current
+    if inner.startswith(NOTE_MARK):
+        reading.notes.append(inner.removeprefix(NOTE_MARK).strip())
+        return
+    if current is not None and current.entry is not None and current.pick is None:
+        pick = read_flavours(inner, current.entry)
+        if pick is not None:
+            current.pick = pick
+            current.end = token.end
+            return
+    if meal and (any(ch.isdigit() for ch in inner) or _NUMERAL_PORTION.search(inner)):
+        state.remark_numbers.append(inner)
+    reading.notes.append(inner)
+
+
+def _settle_bare_numbers(
+    state: _Pairing, text: str, ctx: ReadContext, reading: LineReading, *, meal: bool
+) -> None:
+    """Numbers with no unit and no product: a quantity only when nothing else in the line is one.
+
+    `3栋王姐 1` → 1 份 of the day's offer; `王燕燕 512 白色` → 512 is probably a room: ask;
+    `张新,1` in a sign-up list is a flag; `888` after an order is a delivery note.
+    """
+    if not state.bare:
+        return
+    has_quantity = any(m.qty is not None or m.entry is not None for m in state.mentions)
+    signup = ctx.offer.kind == "signup"
+    for token in state.bare:
+        value = token.value
+        assert value is not None
+        bracketed = _is_bracketed(token, text)
+        if has_quantity:
+            if meal:
+                state.remark_numbers.append(token.text)
+            reading.notes.append(token.text)
+            continue
+        if value != value.to_integral_value() and not is_absurd(value):
+            reading.notes.append(token.text)
+            continue
+        if signup:
+            if bracketed and 0 < value <= QTY_CAP:
+                state.mentions.append(Mention(token.start, token.end, qty=value, unit="人", implicit=True))
+                reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"【{token.text}】是人数吗?"))
+                has_quantity = True
+            else:
+                reading.notes.append(token.text)
+            continue
+        if value >= 100 and not is_absurd(value):
+            reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是数量还是门牌号?"))
+            reading.notes.append(token.text)
+            continue
+        if reading.name is None and not reading.notes and state.mode == "chain":
+            # `7. 66` and nothing else: a member called 66, or 66 of the day's offer?
+            reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是名字还是数量?"))
+        state.mentions.append(Mention(token.start, token.end, qty=value, implicit=True))
+        has_quantity = True
+
+
+def _is_bracketed(token: Token, text: str) -> bool:
+    """`【12】`: a number alone in brackets, the way check-in lists write a headcount."""
+    return text[token.start - 1 : token.start] in ("【", "[") and text[token.end : token.end + 1] in (
+        "】",
+        "]",
+    )

@@ -1,0 +1,55 @@
+"""The words of order text that are not products: verbs, remarks, add-ons, gifts.
+
+`要3份` orders, `少饭` and `菜心换西红柿` are remarks, `加包子` adds one, `送小零食` is a gift; the readers
+of names and orders both need to tell these apart from product words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# `（备注：3栋502）`: a bracket starting with this is a note, whatever numbers it holds.
+NOTE_MARK = "备注"
+VERBS = (
+    "我要",
+    "还要",
+    "再要",
+    "再来",
+    "预定",
+    "预订",
+    "一共",
+    "总共",
+    "要",
+    "买",
+    "订",
+    "定",
+    "来",
+    "拿",
+    "共",
+    "带",
+)
+_TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
+REMARK = re.compile(
+    r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
+    r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
+)
+WEIGHED = re.compile(r"称重|按重|过秤")
+ADD_WORDS = frozenset({"加", "再加", "另加", "外加", "加个"})
+ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")
+GIFT_WORDS = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
+
+
+def strip_verb(text: str) -> str:
+    for verb in VERBS:
+        if text.endswith(verb) and len(text) > len(verb):
+            return text[: -len(verb)].strip()
+    return text
+
+
+def clean_product(words: str) -> str:
+    words = words.strip(" \t-—–~～:：,，、;；/\\|.。")
+    for verb in VERBS:
+        if words.startswith(verb) and len(words) > len(verb):
+            words = words[len(verb) :]
+            break
+    return _TRAILING_PARTICLES.sub("", words).strip()
