@@ -108,8 +108,7 @@ def _split_chain(text: str) -> ChainLayout | None:
             lines.insert(0, title[listed.start() :].strip())
             title = title[: listed.start()].strip() or None
     unread = max(0, len(lines) - MAX_LINES)
-    parsed = _parse_lines(lines[:MAX_LINES], title)
-    entries, title, description, menu, trailer = parsed
+    entries, title, description, menu, trailer = _parse_lines(lines[:MAX_LINES], title)
     numbered = [e for e in entries if not e.example]
     if header_at is None and not _looks_like_list(numbered, entries, lines):
         return None

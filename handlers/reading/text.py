@@ -55,7 +55,6 @@ _NEEDS_CLEANING = re.compile(
     "\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff0-\ufff8]"
 )
 
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Pictographs, dingbats, flags, variation selectors and skin tones: decoration, not words.
 EMOJI_CHARS = (
     "\U0001f000-\U0001faff\U0001fc00-\U0001ffff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff"
@@ -79,10 +78,6 @@ def normalize_text(text: str) -> str:
     return _TRAILING_SPACE.sub("\n", text)
 
 
-def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
-
-
 def strip_emoji(text: str) -> str:
     return _EMOJI.sub("", text)
 
@@ -90,7 +85,3 @@ def strip_emoji(text: str) -> str:
 def bare(text: str) -> str:
     """The comparable core of a name: no emoji, spaces or punctuation, Latin letters lower-cased."""
     return _DECORATION.sub("", text).lower()
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit]
