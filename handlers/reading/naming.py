@@ -11,7 +11,7 @@ from handlers.reading.matching import match_in
 from handlers.reading.numbers import QTY_CAP
 from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.tokens import Token
-from handlers.reading.words import REMARK, VERBS, strip_verb
+from handlers.reading.words import REMARK, is_verb_phrase, strip_verb
 
 _DASHES = frozenset("-—–~～")
 _BRACKETS = frozenset("【】[]「」『』《》<>")
@@ -161,7 +161,7 @@ def _product_before_quantity(
         return start
     if chunks[before] == leading_chunk and (mode == "chain" or looks_like_person(words.text)):
         return start
-    if strip_verb(words.text) in PRONOUNS or words.text in VERBS:
+    if strip_verb(words.text) in PRONOUNS or is_verb_phrase(words.text):
         return start
     if not ctx.catalog and looks_like_person(words.text):
         return start  # `apollo7 李雷 3份`: a team and a person, not a product
@@ -218,7 +218,8 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
         return
     name = _clean_name(" ".join(text[start:end] for start, end in runs), reading)
     if chat and name is not None:
-        name = without_proxy_word(strip_verb(name)) or None
+        # 李雷要3份 names 李雷; 我要3份, 麻烦给我来两斤 name no one but the sender.
+        name = None if is_verb_phrase(name) else without_proxy_word(strip_verb(name)) or None
         if name in PRONOUNS:
             name = None
     reading.name = name

@@ -27,9 +27,8 @@ from handlers.reading.words import (
     GIFT_WORDS,
     NOTE_MARK,
     REMARK,
-    VERBS,
     WEIGHED,
-    strip_verb,
+    is_verb_phrase,
 )
 
 _NUMERAL_PORTION = re.compile(r"[一两二三四五六七八九十]份")
@@ -222,7 +221,7 @@ def _on_words(
     after = tokens[i + 1] if i + 1 < len(tokens) else None
     words = token.text
     current = state.current
-    if strip_verb(words) == "" or words in VERBS:
+    if is_verb_phrase(words):
         return
     if current is not None and current.entry is not None and current.pick is None and not state.hard_since:
         # 8 抹茶黑芝麻, 玫瑰2开心果2, 柠檬x4: the flavours written after a product, counts included.

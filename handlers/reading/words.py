@@ -27,7 +27,10 @@ VERBS = (
     "拿",
     "共",
     "带",
+    "留",
 )
+# Who an order is for, in front of its verb: 帮我(留), 给我(来), 麻烦帮我(订), 我也(要).
+_FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|我|帮|给)?$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 REMARK = re.compile(
     r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
@@ -44,6 +47,12 @@ def strip_verb(text: str) -> str:
         if text.endswith(verb) and len(text) > len(verb):
             return text[: -len(verb)].strip()
     return text
+
+
+def is_verb_phrase(words: str) -> bool:
+    """`要`, `帮我留`, `给我来`, `我也要`: words that order without naming anything."""
+    stripped = strip_verb(words)
+    return words in VERBS or (stripped != words and _FOR_WHOM.match(stripped) is not None)
 
 
 def clean_product(words: str) -> str:

@@ -39,6 +39,8 @@ EGGS = (CatalogEntry(name="土鸡蛋", code="1", unit="板"), CatalogEntry(name=
         ("@团长 香蕉x2", EGGS, [("香蕉", None, d(2), "把")], None, None),
         ("鸡蛋✖️2", EGGS, [("土鸡蛋", None, d(2), "板")], None, None),
         ("苹果+1", (), [("苹果", None, d(1), None)], None, None),
+        ("帮我留一份西瓜", (), [("西瓜", None, d(1), "份")], None, None),
+        ("麻烦给我来两斤苹果", (), [("苹果", None, d(2), "斤")], None, None),
         ("香蕉 1把", (), [("香蕉", None, d(1), "把")], None, None),
         ("帮王阿姨订一份", (), [("(本团商品)", None, d(1), "份")], "王阿姨", None),
         ("给李叔来2斤苹果", (), [("苹果", None, d(2), "斤")], "李叔", None),
