@@ -17,7 +17,7 @@ from handlers.reading.findings import Issue, LineReading
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry
 from handlers.reading.naming import codes_in_range
-from handlers.reading.numbers import QTY_CAP, is_absurd
+from handlers.reading.numbers import QTY_CAP, is_absurd, parse_number
 from handlers.reading.tokens import Token
 from handlers.reading.units import is_weight
 from handlers.reading.variants import FlavourPick, read_flavours
@@ -31,7 +31,21 @@ from handlers.reading.words import (
     is_verb_phrase,
 )
 
-_NUMERAL_PORTION = re.compile(r"[一两二三四五六七八九十]份")
+# A count in a meal remark: 2少饭, 其中一份, 1份换南瓜.
+_REMARK_NUMBER = re.compile(r"(\d+|[一两二三四五六七八九十])\s*份?")
+# What a meal remark number may count without adding anything: less rice, no chili, a box, a swap.
+_MEAL_MODIFIER = re.compile(r"饭|辣|盒|袋|换|汤|少|多|免|不要|已付|主食|菜")
+
+
+def _counts_add_on(following: str) -> bool:
+    """Whether the words after a remark number count something extra (加包子, 2黑凉粉)."""
+    word = following.lstrip(" 份个")[:8]
+    if not word:
+        return False
+    added = word.find("加")
+    if added >= 0 and ADD_ON.match(word[added:]):
+        return True  # 加包子, 饭盒加黑凉粉
+    return not (_MEAL_MODIFIER.search(word) or REMARK.search(word))
 
 
 @dataclass(slots=True)
@@ -70,7 +84,8 @@ class _Pairing:
     # Index into mentions where the current 各 scope starts (after the last quantity).
     scope_start: int = 0
     bare: list[Token] = field(default_factory=list)
-    remark_numbers: list[str] = field(default_factory=list)
+    # Numbers inside a meal line's remarks: (as written, value, whether it counts an add-on).
+    remark_numbers: list[tuple[str, Decimal | None, bool]] = field(default_factory=list)
     pre_flavour: tuple[str, int] | None = None
     mode: Mode = "chain"
     # Tokens before this offset were consumed by a flavour pick.
@@ -79,12 +94,14 @@ class _Pairing:
     plus_after: Mention | None = None
     # A meal add-on word (加) was followed by a quantity: the next words are the add-on.
     add_on_next: bool = False
+    # The line being read, for looking at the words after a token.
+    text: str = ""
 
 
 def read_order(
     text: str, tokens: list[Token], ctx: ReadContext, reading: LineReading, *, mode: Mode
 ) -> list[Mention]:
-    state = _Pairing(mode=mode)
+    state = _Pairing(mode=mode, text=text)
     meal = ctx.offer.kind == "meal"
     for i, token in enumerate(tokens):
         if token.start < state.skip_until:
@@ -152,11 +169,26 @@ def read_order(
     if state.mentions or state.bare:
         reading.order_like = True
     _settle_bare_numbers(state, text, ctx, reading, meal=meal)
-    if state.remark_numbers:
+    doubtful = _doubtful_remark_numbers(state)
+    if doubtful:
         reading.issues.append(
-            Issue(reasons.REMARK_NUMBERS, f"备注里的数字 {'、'.join(state.remark_numbers)} 是份数还是第几份?")
+            Issue(reasons.REMARK_NUMBERS, f"备注里的数字 {'、'.join(doubtful)} 是份数还是第几份?")
         )
     return state.mentions
+
+
+def _doubtful_remark_numbers(state: _Pairing) -> list[str]:
+    """`11份 2少饭 2免辣 1饭盒`: remark numbers that say how many of the portions get the remark
+    leave the count alone. Doubtful are add-ons (`3加包子`: each of portion 3, or 3 buns?), numbers
+    above the portion count, and any remark number where no portion count is written."""
+    portions = sum(
+        (m.qty for m in state.mentions if m.implicit and m.qty is not None and not m.add_on), Decimal(0)
+    )
+    return [
+        written
+        for written, value, add_on in state.remark_numbers
+        if add_on or value is None or portions == 0 or value > portions
+    ]
 
 
 def _flush_pending(state: _Pairing) -> None:
@@ -407,7 +439,8 @@ def _on_quantity(
             return
     counted = state.pending is not None or any(m.qty is not None for m in state.mentions)
     if meal and counted and not state.add_on_next:
-        state.remark_numbers.append(token.text)  # 真真 10份少饭 3少饭: portions already counted
+        # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
+        state.remark_numbers.append((token.text, token.value, _counts_add_on(state.text[token.end :])))
         return
     if current is not None and current.qty is None and not state.hard_since and not current.implicit:
         current.qty, current.unit, current.end = token.value, token.unit, token.end
@@ -463,8 +496,10 @@ def _on_group(token: Token, ctx: ReadContext, state: _Pairing, reading: LineRead
             current.pick = pick
             current.end = token.end
             return
-    if meal and (any(ch.isdigit() for ch in inner) or _NUMERAL_PORTION.search(inner)):
-        state.remark_numbers.append(inner)
+    if meal:
+        for number in _REMARK_NUMBER.finditer(inner):
+            value = parse_number(number.group(1))
+            state.remark_numbers.append((number.group(0), value, _counts_add_on(inner[number.end() :])))
     reading.notes.append(inner)
 
 
@@ -486,7 +521,7 @@ def _settle_bare_numbers(
         bracketed = _is_bracketed(token, text)
         if has_quantity:
             if meal:
-                state.remark_numbers.append(token.text)
+                state.remark_numbers.append((token.text, value, _counts_add_on(text[token.end :])))
             reading.notes.append(token.text)
             continue
         if value != value.to_integral_value() and not is_absurd(value):
@@ -507,6 +542,9 @@ def _settle_bare_numbers(
         if reading.name is None and not reading.notes and state.mode == "chain":
             # `7. 66` and nothing else: a member called 66, or 66 of the day's offer?
             reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是名字还是数量?"))
+        if meal and text[token.end : token.end + 1] > "\u3400":
+            # 李四 3少饭: three portions with less rice, or one portion and a note? Ask.
+            state.remark_numbers.append((token.text, value, True))
         state.mentions.append(Mention(token.start, token.end, qty=value, implicit=True))
         has_quantity = True
 
