@@ -85,17 +85,20 @@ def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
         # A menu posted in the chat, then orders as messages (`小明：#1`): read them against it.
         chosen = tuple(catalog) or layout.catalog
         rows = _read_chat_log("\n".join(layout.trailer), chosen)
-        return Tally(chosen, tuple(rows), totals(rows), layout.title, "chat")
+        return Tally(chosen, tuple(rows), totals(rows, chosen), layout.title, "chat")
     if layout is not None and (layout.has_header or layout.lines):
         reading = read_layout(layout, catalog)
-        return Tally(reading.catalog, reading.rows, totals(reading.rows), reading.title, "chain")
+        return Tally(
+            reading.catalog, reading.rows, totals(reading.rows, reading.catalog), reading.title, "chain"
+        )
     chosen = tuple(catalog)
     rows = _read_chat_log(text, chosen)
-    return Tally(chosen, tuple(rows), totals(rows), None, "chat")
+    return Tally(chosen, tuple(rows), totals(rows, chosen), None, "chat")
 
 
-def totals(rows: Sequence[ReadRow]) -> tuple[Total, ...]:
-    """Per product (and variant and unit), the sum over `ok` rows; products totalling 0 are left out."""
+def totals(rows: Sequence[ReadRow], catalog: Sequence[CatalogEntry] = ()) -> tuple[Total, ...]:
+    """Per product (and variant and unit), the sum over `ok` rows, in catalog order (then in order of
+    appearance), the way a supplier reads the list; products totalling 0 are left out."""
     sums: dict[tuple[str, str | None, str | None], Decimal] = {}
     for row in rows:
         if row.status != "ok":
@@ -103,7 +106,9 @@ def totals(rows: Sequence[ReadRow]) -> tuple[Total, ...]:
         for item in row.items:
             key = (item.product, item.variant, item.unit)
             sums[key] = sums.get(key, Decimal(0)) + item.qty
-    return tuple(Total(p, v, tidy(q), u) for (p, v, u), q in sums.items() if q != 0)
+    position = {entry.name: i for i, entry in reversed(list(enumerate(catalog)))}
+    ordered = sorted(sums.items(), key=lambda kv: position.get(kv[0][0], len(position)))
+    return tuple(Total(p, v, tidy(q), u) for (p, v, u), q in ordered if q != 0)
 
 
 # --- chat logs ---------------------------------------------------------------------------------
@@ -329,9 +334,7 @@ def format_tally_text(tally: Tally) -> str:
     review = [row for row in tally.rows if row.status == "review"]
     if review:
         lines += ["", f"【待确认】{len(review)} 行"]
-        lines += [
-            f"  {_seq(row)}{row.raw.splitlines()[0]}  ← {row.reason_detail or row.reason}" for row in review
-        ]
+        lines += [f"  {row.raw.splitlines()[0]}  ← {row.reason_detail or row.reason}" for row in review]
     skipped = sum(1 for row in tally.rows if row.status in ("chatter", "example"))
     if skipped:
         lines += ["", f"（另有 {skipped} 行是示例、报名或闲聊，未计入）"]
