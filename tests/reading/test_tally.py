@@ -154,3 +154,16 @@ def test_a_menu_posted_in_the_chat_then_orders_as_messages() -> None:
         ("小华", "ok", [("水饺（50个装）", d(2))]),
         ("小美", "ok", [("鱼头火锅", d(1))]),  # 小明 ordering for 小美
     ]
+
+
+def test_flavours_and_mixed_boxes_survive_a_round_trip() -> None:
+    post = (
+        "#接龙\n1. 蛋黄酥一盒六个（原味/抹茶/紫薯）38/42/40\n"
+        "2. 马卡龙一盒四个（玫瑰/开心果/柠檬）26\n3. 提拉米苏 28/盒\n\n"
+        "1. 小周 3+1\n2. 小吴 1抹茶x2+2（玫瑰/柠檬*3）\n"
+        "3. 小郑 2（开心果）+1（原味+紫薯）\n4. 小王 紫薯的1 2 玫瑰开心果"
+    )
+    tally = tally_text(post)
+    assert [r.status for r in tally.rows] == ["ok", "ok", "ok", "ok"]
+    again = tally_text(render_rows_as_chain(tally.rows), tally.catalog)
+    assert again.totals == tally.totals
