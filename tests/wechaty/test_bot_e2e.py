@@ -127,14 +127,6 @@ class Chats:
             raise RepliedTwice(f"{len(self.repeats)} message(s) were sent twice, e.g. {self.repeats[0]}")
 
 
-# The outbox's sending loop and BotRuntime.on_message both call Outbox.send_due_async; each sends
-# a due row before either marks it sent, so every reply leaves twice. Remove this marker when
-# send_due_async is serialised (the report of issue 5 has the change): the tests then pass.
-sends_twice = pytest.mark.xfail(
-    raises=RepliedTwice, strict=True, reason="concurrent Outbox.send_due_async sends each reply twice"
-)
-
-
 def bot_settings(
     gateway: Gateway,
     tmp_path: Path,
@@ -210,7 +202,6 @@ def mentioned(name: str, text: str) -> str:
     return f"@{name}\u2005{text}"
 
 
-@sends_twice
 def test_a_group_day_over_wechaty(gateway: Gateway, tmp_path: Path) -> None:
     members = ["李团长", "张三", "李四", "王姐", "赵六", "钱大爷", "许阿姨", "阿强"]
     room = open_room(gateway, "幸福小区水果团", members)
@@ -320,7 +311,6 @@ def test_a_group_day_over_wechaty(gateway: Gateway, tmp_path: Path) -> None:
     run(scenario())
 
 
-@sends_twice
 def test_a_restart_mid_stream_and_a_redelivery_of_everything_keep_each_order_once(
     gateway: Gateway, tmp_path: Path
 ) -> None:
@@ -385,7 +375,6 @@ def test_a_restart_mid_stream_and_a_redelivery_of_everything_keep_each_order_onc
     run(scenario())
 
 
-@sends_twice
 def test_an_unconfigured_room_is_ignored_until_an_admin_enables_it(gateway: Gateway, tmp_path: Path) -> None:
     room = open_room(gateway, "新小区团购", ["管理员", "张三"])
     app = start_app(bot_settings(gateway, tmp_path, admins=(room["管理员"],)), ManualClock(MORNING))
@@ -453,7 +442,6 @@ def test_a_room_enabled_while_running_gets_its_scheduled_jobs(gateway: Gateway, 
         app.engine.dispose()
 
 
-@sends_twice
 def test_a_leader_running_the_bot_on_their_own_account_leads_from_its_phone(
     gateway: Gateway, tmp_path: Path
 ) -> None:
@@ -528,7 +516,7 @@ class TuanbotRun:
     def stderr(self) -> str:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -538,7 +526,7 @@ class TuanbotRun:
     def stop(self, signum: int) -> int:
         """Sends the signal; returns the exit code (the wait only guards against a hang)."""
         self.process.send_signal(signum)
-        return self.process.wait(timeout=30)
+        return self.process.wait(timeout=60)
 
 
 @contextlib.contextmanager
@@ -587,7 +575,8 @@ def test_tuanbot_run_shows_the_login_qr_serves_its_groups_and_stops_on_sigterm(
         bot.wait_for(lambda: "logged in to WeChat as tuanbot-bot" in bot.stderr(), "the login")
         seq = gateway.last_sent_seq()
         gateway.call("POST", "/say", {"talkerId": room["李团长"], "text": "开团", "roomId": room.id})
-        [deals] = gateway.call("GET", f"/sent?after={seq}&wait_ms=20000")["sent"]
+        bot.wait_for(lambda: gateway.last_sent_seq() > seq, "a reply to 开团")
+        deals = gateway.call("GET", f"/sent?after={seq}")["sent"][0]
         exit_code = bot.stop(signal.SIGTERM)
 
     assert deals["conversationId"] == room.id and deals["text"].startswith("🛒 ")
@@ -599,14 +588,14 @@ def test_tuanbot_run_shows_the_login_qr_serves_its_groups_and_stops_on_sigterm(
 
 
 def test_tuanbot_run_says_when_the_service_is_unreachable_and_keeps_trying(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        endpoint = f"127.0.0.1:{probe.getsockname()[1]}"  # nothing listens there once closed
-    config = write_config(tmp_path, {"endpoint": endpoint, "token": "secret"})
-
-    with tuanbot_run(tmp_path, config) as bot:
-        bot.wait_for(lambda: "retrying in 2s" in bot.stderr(), "a second retry")
-        exit_code = bot.stop(signal.SIGINT)
+    # Bound but not listening: connections are refused, and no other process can take the port.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        endpoint = f"127.0.0.1:{taken.getsockname()[1]}"
+        config = write_config(tmp_path, {"endpoint": endpoint, "token": "secret"})
+        with tuanbot_run(tmp_path, config) as bot:
+            bot.wait_for(lambda: "retrying in 2s" in bot.stderr(), "a second retry")
+            exit_code = bot.stop(signal.SIGINT)
 
     assert f"cannot reach the Wechaty puppet service at {endpoint}; retrying in 1s" in bot.stderr()
     assert exit_code == 0
@@ -617,7 +606,7 @@ def test_tuanbot_run_refuses_to_start_without_an_endpoint(tmp_path: Path) -> Non
     config = write_config(tmp_path, {"token": "secret"})
 
     with tuanbot_run(tmp_path, config) as bot:
-        exit_code = bot.process.wait(timeout=30)
+        exit_code = bot.process.wait(timeout=60)
 
     assert exit_code == 1
     assert "no Wechaty puppet service endpoint" in bot.stderr()
