@@ -255,6 +255,11 @@ def _on_words(
     current = state.current
     if is_verb_phrase(words):
         return
+    if current is not None and current.entry is not None and current.qty is None and current.end == token.start:
+        written = text[current.start : token.end]
+        if written in current.entry.name or any(written in alias for alias in current.entry.aliases):
+            current.end = token.end  # 富士 + 苹果: still one name, a part of 红富士苹果
+            return
     if current is not None and current.entry is not None and current.pick is None and not state.hard_since:
         # 8 抹茶黑芝麻, 玫瑰2开心果2, 柠檬x4: the flavours written after a product, counts included.
         for end in (_glued_run_end(tokens, i), token.end):

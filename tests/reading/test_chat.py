@@ -22,6 +22,10 @@ from .helpers import FRUIT, d, items
 
 APPLES = (CatalogEntry(name="苹果", code="1", unit="斤"),)
 EGGS = (CatalogEntry(name="土鸡蛋", code="1", unit="板"), CatalogEntry(name="香蕉", code="2", unit="把"))
+TWO_APPLES = (
+    CatalogEntry(name="红富士苹果", code="1", unit="斤", aliases=("富士",)),
+    CatalogEntry(name="青苹果", code="2", unit="斤"),
+)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +49,8 @@ EGGS = (CatalogEntry(name="土鸡蛋", code="1", unit="板"), CatalogEntry(name=
         ("帮王阿姨订一份", (), [("(本团商品)", None, d(1), "份")], "王阿姨", None),
         ("给李叔来2斤苹果", (), [("苹果", None, d(2), "斤")], "李叔", None),
         ("张三：2份", (), [("(本团商品)", None, d(2), "份")], "张三", None),
+        # An alias and the rest of the name written together are still one name.
+        ("富士苹果4斤", TWO_APPLES, [("红富士苹果", None, d(4), "斤")], None, None),
     ],
 )
 def test_orders(
