@@ -255,7 +255,8 @@ def _on_words(
     current = state.current
     if is_verb_phrase(words):
         return
-    if current is not None and current.entry is not None and current.qty is None and current.end == token.start:
+    glued = current is not None and current.end == token.start and current.qty is None
+    if glued and current is not None and current.entry is not None:
         written = text[current.start : token.end]
         if written in current.entry.name or any(written in alias for alias in current.entry.aliases):
             current.end = token.end  # 富士 + 苹果: still one name, a part of 红富士苹果
