@@ -21,7 +21,7 @@ from handlers.catalog_view import catalog_of, offer_for
 from handlers.ordering import ApplyResult, apply_items
 from handlers.people import remember_address, same_person
 from handlers.questions import ask_back
-from handlers.reading import ChainLayout, ChainLine, read_chain_row, split_chain
+from handlers.reading import ChainLayout, ChainLine, Offer, read_chain_row, split_chain
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.replies import confirmation
 from models import members as member_rows
@@ -106,7 +106,10 @@ def handle_chain(ctx: Context) -> list[Reply]:
                 mentions=_me(ctx),
             )
         ]
-    apply = _ChainApplier(ctx, catalog_of(ctx.offers()), first_version=not state)
+    layout = _layout(ctx) if ctx.message.kind != "jielong" else None
+    apply = _ChainApplier(
+        ctx, catalog_of(ctx.offers()), first_version=not state, offer=layout.offer if layout else None
+    )
     new_state = apply.merge(state, seen)
     save_state(
         session=ctx.session,
@@ -126,9 +129,13 @@ def _me(ctx: Context) -> tuple[int, ...]:
 class _ChainApplier:
     """Works out one repost: which lines are new, changed or gone, and applies them."""
 
-    def __init__(self, ctx: Context, catalog: tuple[CatalogEntry, ...], *, first_version: bool) -> None:
+    def __init__(
+        self, ctx: Context, catalog: tuple[CatalogEntry, ...], *, first_version: bool, offer: Offer | None
+    ) -> None:
         self.ctx = ctx
         self.catalog = catalog
+        # What the list's title sells, for lines that name only a quantity (a meal relay, say).
+        self.offer = offer
         self.first_version = first_version
         self.results: dict[int, tuple[Member, ApplyResult, bool]] = {}
         self.questions: list[Reply] = []
@@ -149,7 +156,9 @@ class _ChainApplier:
                 merged.append(old)
                 first_member_line = False
                 continue
-            row = read_chain_row(item.line, self.catalog, first_row=self.first_version and first_member_line)
+            row = read_chain_row(
+                item.line, self.catalog, first_row=self.first_version and first_member_line, offer=self.offer
+            )
             first_member_line = False
             edited = self._edited_line(row, item, missing)
             if edited is not None:
@@ -259,7 +268,7 @@ class _ChainApplier:
         return None
 
     def _reread(self, text: str) -> ReadRow:
-        return read_chain_row(ChainLine(seq=None, text=text), self.catalog)
+        return read_chain_row(ChainLine(seq=None, text=text), self.catalog, offer=self.offer)
 
     def _apply(self, owner: Member, items: Sequence[ReadItem], *, on_behalf: bool) -> None:
         """Put items in the owner's order; `on_behalf` when the poster wrote someone else's line."""

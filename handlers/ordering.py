@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from handlers.base import Context
-from handlers.catalog_view import is_implicit, offer_for
+from handlers.catalog_view import catalog_of, is_implicit, offer_for
+from handlers.reading import match_product
 from handlers.reading.model import ReadItem
 from models import orders as order_rows
 from models.campaigns import OPEN, Offer
@@ -100,11 +101,15 @@ def apply_items(
 
 
 def _only_product_ordered(book: OrderBook, item: ReadItem, offers: Sequence[Offer]) -> Offer | None:
-    """For `改成3斤`, which names no product: the one product the member has ordered, if just one."""
-    ordered = book.product_ids()
-    if not is_implicit(item) or len(ordered) != 1:
+    """What `改成3斤` or `苹果改成3斤` means when the words alone do not say: the one product the
+    member has ordered, or the one of their products the words fit."""
+    ordered = [offer for offer in offers if offer.product_id in book.product_ids()]
+    if is_implicit(item):
+        return ordered[0] if len(ordered) == 1 else None
+    match = match_product(item.product, catalog_of(ordered))
+    if match.entry is None:
         return None
-    return next((offer for offer in offers if offer.product_id in ordered), None)
+    return next((offer for offer in ordered if offer.code == match.entry.code), None)
 
 
 def _apply_one(

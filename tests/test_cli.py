@@ -48,7 +48,7 @@ def test_demo_plays_the_day_and_prints_the_summary(tmp_path: Path) -> None:
     assert f"数据库: {db_file}" in result.output
     for expected in ("🛒", "接龙", "已代王奶奶下单", "已截单", "订货汇总", "到货啦", "退款¥", "统计"):
         assert expected in result.output
-    assert "22 户下单" in result.output
+    assert "23 户下单" in result.output
     assert db_file.exists()
 
 

@@ -80,6 +80,13 @@ def test_change_and_cancel(open_group: SimulatedGroup) -> None:
     assert dbview.orders(open_group.app) == {}
 
 
+def test_a_change_naming_a_shared_word_means_the_product_ordered(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "青苹果2斤")
+    [changed] = open_group.texts(open_group.say("王五", "苹果改成3斤"))
+    assert "青苹果 现在共3斤" in changed
+    assert dbview.orders(open_group.app) == {"王五": {"青苹果": Decimal(3)}}
+
+
 def test_my_order_lists_the_order_with_its_pickup_code(open_group: SimulatedGroup) -> None:
     open_group.say("杨杨", "西红柿5斤")
     [mine] = open_group.texts(open_group.say("杨杨", "我的订单"))
