@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 # A whole 500-member 接龙 is about 20 KB; anything far beyond that is not an order list.
 MAX_TEXT_CHARS = 60_000
 MAX_ATTEMPTS = 3
-GARBAGE_SAMPLE_CHARS = 2000
+GARBAGE_SAMPLE_CHARS = 300
 REFUSAL_TEMPLATE = "not_a_leader"
 ERROR_TEMPLATE = "handler_error"
 PRIVATE_TEMPLATE = "private_chat"

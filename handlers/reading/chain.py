@@ -183,29 +183,32 @@ def _parse_lines(
     return entries, title, description, menu, trailer
 
 
-def _numbered(line: str, previous_seq: int | None) -> list[tuple[int, str]]:
-    """`1. 张三 2份` → [(1, "张三 2份")]; a whole list on one line (`1. 2. 倪彩霞 3. 莓心`) → one per
-    number; `6.8号星期一…` or `4.17健康打卡` (a date) → []."""
+# A repost repeats every earlier line; reading each distinct line once keeps a repost's cost close
+# to the lines it adds.
+@lru_cache(maxsize=16_384)
+def _numbered(line: str, previous_seq: int | None) -> tuple[tuple[int, str], ...]:
+    """`1. 张三 2份` → ((1, "张三 2份"),); a whole list on one line (`1. 2. 倪彩霞 3. 莓心`) → one per
+    number; `6.8号星期一…` or `4.17健康打卡` (a date) → ()."""
     match = _NUMBERED.match(line)
     if match is None:
-        return []
+        return ()
     circled = match.group("c")
     seq = ord(circled) - 0x2460 + 1 if circled else int(match.group("n") or match.group("n2"))
     body = match.group("body")
     if match.group("p") == "." and body[:1].isdigit():
         expected = 1 if previous_seq is None else previous_seq + 1
         if seq != expected or _DATE_AFTER_DOT.match(body):
-            return []
+            return ()
     parts = [(seq, body.strip())]
     if "." not in body and "、" not in body:
-        return parts  # the usual case: one member, no inline numbers to look for
+        return tuple(parts)  # the usual case: one member, no inline numbers to look for
     while True:
         current_seq, current_body = parts[-1]
         following = next(
             (m for m in _INLINE_NUMBER.finditer(current_body) if int(m.group(1)) == current_seq + 1), None
         )
         if following is None:
-            return parts
+            return tuple(parts)
         parts[-1] = (current_seq, current_body[: following.start()].strip())
         parts.append((current_seq + 1, current_body[following.end() :].strip()))
 
