@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -178,7 +178,9 @@ def timed(label: str, action: Callable[[], str]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--pg-url", default=os.environ.get("TUANBOT_BENCH_PG_URL", ""))
@@ -188,7 +190,9 @@ def main() -> None:
     raw = raw_sqlite_rate(20_000)
     timed("raw sqlite3 single-row commits", lambda: f"{raw:,.0f} rows/s")
     with tempfile.TemporaryDirectory() as folder:
-        rate, p50, p99 = dispatcher_throughput(f"sqlite:///{folder}/bench.sqlite3", args.messages, args.members)
+        rate, p50, p99 = dispatcher_throughput(
+            f"sqlite:///{folder}/bench.sqlite3", args.messages, args.members
+        )
     timed("dispatcher, SQLite", lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
     timed("  share of the raw commit rate", lambda: f"{rate / raw:.1%}")
     if args.pg_url:
@@ -197,12 +201,17 @@ def main() -> None:
             rate, p50, p99 = dispatcher_throughput(url, args.messages, args.members)
         finally:
             drop()
-        timed("dispatcher, PostgreSQL (loopback)", lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+        timed(
+            "dispatcher, PostgreSQL (loopback)",
+            lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms",
+        )
     else:
         print("dispatcher, PostgreSQL: skipped (no --pg-url / TUANBOT_BENCH_PG_URL)")
     with tempfile.TemporaryDirectory() as folder:
         total, p50, p99, full = chain_storm(f"sqlite:///{folder}/storm.sqlite3", 500)
-    timed("接龙 storm, 500 reposts (SQLite)", lambda: f"total {total:.2f} s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+    timed(
+        "接龙 storm, 500 reposts (SQLite)", lambda: f"total {total:.2f} s  p50 {p50:.2f} ms  p99 {p99:.2f} ms"
+    )
     timed("  full re-read of the final 500-line list", lambda: f"{full:.2f} ms")
     timed("tuanbot --help (median of 5)", lambda: f"{help_wall_time(5) * 1000:.0f} ms")
 
