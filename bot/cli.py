@@ -114,12 +114,18 @@ def tally(file: str, catalog: str | None, as_json: bool, xlsx: str | None) -> No
 
 @main.command()
 @click.option("--qr-png", type=click.Path(dir_okay=False), help="Where to save the login QR code (PNG).")
+@click.option(
+    "--own-account",
+    is_flag=True,
+    default=None,
+    help="The bot runs on the leader's own WeChat: what they type on its phone counts as the leader's.",
+)
 @click.pass_context
-def run(ctx: click.Context, qr_png: str | None) -> None:
+def run(ctx: click.Context, qr_png: str | None, own_account: bool | None) -> None:
     """Run the bot in real WeChat groups through a Wechaty puppet service."""
     from bot.run_command import run_bot
 
-    run_bot(_settings(ctx), qr_png=qr_png)
+    run_bot(_settings(ctx), qr_png=qr_png, handle_own_messages=own_account)
 
 
 @main.group()

@@ -41,6 +41,10 @@ class WechatySettings:
     qr_png: str = "var/login-qr.png"
     # Seconds to wait for the puppet service before saying it is unreachable.
     connect_timeout_seconds: float = 30.0
+    # The leader runs the bot on their own WeChat account: what they type on its phone in a room
+    # is handled as the leader's (the bot's own sends still are not). No environment variable:
+    # a string "false" would read as true.
+    handle_own_messages: bool = False
 
 
 @dataclass(frozen=True)

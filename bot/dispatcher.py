@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -84,6 +84,12 @@ class Dispatcher:
         self._auto_enable = auto_enable_groups
         self._groups: RowCache[Group] = RowCache()
         self._members: RowCache[Member] = RowCache()
+
+    def add_admin(self, wechat_id: str) -> None:
+        """Treat `wechat_id` as an admin from now on (an account known only at login)."""
+        if wechat_id not in self._settings.admins:
+            self._settings = replace(self._settings, admins=(*self._settings.admins, wechat_id))
+            self._members.clear()
 
     def handle(self, message: IncomingMessage) -> Outcome:
         """Handle one message. Never raises, except `StorageUnavailable` when the database is down."""
@@ -224,7 +230,7 @@ class Dispatcher:
         if group is not None:
             return group
         configured = self._configured_group(message)
-        return group_rows.ensure_group(
+        group = group_rows.ensure_group(
             session=session,
             chat_id=message.chat_id,
             name=(configured.name if configured else "") or message.chat_name,
@@ -233,6 +239,15 @@ class Dispatcher:
             pickup_place=configured.pickup_place if configured else "",
             instance=self._settings.instance,
         )
+        if configured is not None:
+            group_rows.apply_times(
+                group=group,
+                deal_post_time=configured.deal_post_time,
+                cutoff_time=configured.cutoff_time,
+                pickup_reminder_time=configured.pickup_reminder_time,
+                pickup_place=configured.pickup_place,
+            )
+        return group
 
     def _configured_group(self, message: IncomingMessage) -> GroupSettings | None:
         for group in self._settings.groups:

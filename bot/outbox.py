@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 MINUTE = timedelta(seconds=60)
 MERGED_SEPARATOR = "\n\n"
+MAX_SEND_ATTEMPTS = 6
+MAX_BACKOFF_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -274,9 +276,7 @@ class Outbox:
                         try:
                             await transport.send(message)
                         except Exception as exc:  # the platform failed; keep the message and retry later
-                            log.warning("outbox: sending to %s failed: %s", message.chat_id, exc)
-                            outbox_rows.mark_failed(session=session, ids=message.outbox_ids, error=str(exc))
-                            session.commit()
+                            self._failed(session, message, exc, now)
                             failed.add(message.chat_id)
                             continue
                         sent += 1
@@ -284,6 +284,20 @@ class Outbox:
                     # Commit per message: a crash after a send must not resend everything before it.
                     session.commit()
         return sent
+
+    def _failed(self, session: Session, message: OutgoingMessage, exc: Exception, now: datetime) -> None:
+        """Retry later, waiting longer each time; after MAX_SEND_ATTEMPTS, give the message up so
+        it stops holding back everything queued behind it for that chat."""
+        attempts = outbox_rows.mark_failed(session=session, ids=message.outbox_ids, error=str(exc))
+        if attempts >= MAX_SEND_ATTEMPTS:
+            log.error("outbox: gave up a message to %s after %d attempts: %s", message.chat_id, attempts, exc)
+            outbox_rows.mark_sent(session=session, ids=message.outbox_ids, now=now)
+        else:
+            log.warning("outbox: sending to %s failed (attempt %d): %s", message.chat_id, attempts, exc)
+            backoff = timedelta(seconds=min(2**attempts, MAX_BACKOFF_SECONDS))
+            assert self._state is not None
+            self._state.next_allowed_at[message.chat_id] = now + backoff
+        session.commit()
 
     def _outgoing(self, rows: list[OutboxMessage], text: str, mentions: list[str]) -> OutgoingMessage:
         return OutgoingMessage(

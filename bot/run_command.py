@@ -27,13 +27,11 @@ from bot import scheduler as bot_scheduler
 from bot.app import App, build_app
 from bot.catalog_file import CatalogFileError, read_catalog_file
 from bot.config import GroupSettings, Settings
-from bot.dispatcher import Dispatcher
 from bot.runtime import BotRuntime
 from bot.transports.wechaty import WechatyConnectError, WechatyTransport
 from bot.transports.wechaty_compat import split_endpoint
-from handlers import all_routes
 from models.catalog import list_products, upsert_products
-from models.groups import ensure_group
+from models.groups import apply_times, ensure_group
 from models.tables import Group
 
 log = logging.getLogger(__name__)
@@ -51,7 +49,7 @@ def run_bot(
     settings: Settings,
     *,
     qr_png: str | None,
-    handle_own_messages: bool = False,
+    handle_own_messages: bool | None = None,
     status: TextIO | None = None,
 ) -> None:
     """Run the bot until Ctrl-C or SIGTERM; raises click.ClickException when it cannot start.
@@ -60,6 +58,8 @@ def run_bot(
     on that phone in a room is handled as the leader's, while the bot's own sends are not.
     """
     out = status or sys.stderr
+    if handle_own_messages is None:
+        handle_own_messages = settings.wechaty.handle_own_messages
     _check_settings(settings)
     app = build_app(settings, auto_enable_groups=False)
     keep_groups_in_line(app)
@@ -220,25 +220,35 @@ async def _upkeep(app: App, scheduler: BaseScheduler, stop: asyncio.Event) -> No
 
 
 def keep_groups_in_line(app: App, scheduler: BaseScheduler | None = None) -> None:
-    """Load the catalog of each configured group that has none yet, then bring the scheduled jobs
-    in line with the enabled groups (rooms enabled with 启用 while running included).
+    """Give each configured group its configured times and, if it has none yet, its catalog; then
+    bring the scheduled jobs in line with the enabled groups (rooms enabled with 启用 included).
 
     A catalog is loaded only into a group with no products, so the leader's own changes (上架,
-    改价, ...) survive restarts. A group configured by topic gets its catalog once its room has
-    spoken; one configured by room id is created, enabled, at once.
+    改价, ...) survive restarts. A group configured by topic is found once its room has spoken;
+    one configured by room id is created, enabled, at once.
     """
     with Session(app.engine) as session:
         for configured in app.settings.groups:
+            group = _configured_group(app, session, configured)
+            if group is None or group.id is None:
+                continue
+            apply_times(
+                group=group,
+                deal_post_time=configured.deal_post_time,
+                cutoff_time=configured.cutoff_time,
+                pickup_reminder_time=configured.pickup_reminder_time,
+                pickup_place=configured.pickup_place,
+            )
             if configured.catalog:
-                _stock_catalog(app, session, configured)
+                _stock_catalog(session, group.id, configured)
         session.commit()
     if scheduler is not None:
         bot_scheduler.sync_group_jobs(scheduler, app)
 
 
-def _stock_catalog(app: App, session: Session, configured: GroupSettings) -> None:
+def _configured_group(app: App, session: Session, configured: GroupSettings) -> Group | None:
     if configured.chat_id:
-        group: Group | None = ensure_group(
+        return ensure_group(
             session=session,
             chat_id=configured.chat_id,
             name=configured.name,
@@ -247,20 +257,20 @@ def _stock_catalog(app: App, session: Session, configured: GroupSettings) -> Non
             pickup_place=configured.pickup_place,
             instance=app.settings.instance,
         )
-    else:
-        group = session.exec(
-            select(Group).where(Group.name == configured.name, Group.instance == app.settings.instance)
-        ).first()
-    if group is None or group.id is None:
-        return
-    if list_products(session=session, group_id=group.id, active_only=False):
+    return session.exec(
+        select(Group).where(Group.name == configured.name, Group.instance == app.settings.instance)
+    ).first()
+
+
+def _stock_catalog(session: Session, group_id: int, configured: GroupSettings) -> None:
+    if list_products(session=session, group_id=group_id, active_only=False):
         return
     try:
         specs = read_catalog_file(configured.catalog)
     except CatalogFileError as exc:
         log.error("the catalog of group %s cannot be loaded: %s", configured.name, exc)
         return
-    upsert_products(session=session, group_id=group.id, specs=specs)
+    upsert_products(session=session, group_id=group_id, specs=specs)
     log.warning("loaded %d products from %s into group %s", len(specs), configured.catalog, configured.name)
 
 
@@ -268,26 +278,15 @@ def own_account_leader(app: App) -> Callable[[str], None]:
     """What to do at login when the leader runs the bot on their own account: that account
     becomes an admin, so what is typed on its phone counts as the leader's in every room.
 
-    The account's id is known only at login, after the app is built, so the dispatcher is rebuilt
-    with the same parts and the settings that name it (the transport calls this before delivering
-    any message that follows the login).
+    The account's id is known only at login, after the app is built (the transport calls this
+    before delivering any message that follows the login).
     """
-    configured_admins = app.settings.admins
 
     def lead(account_id: str) -> None:
         if account_id in app.settings.admins:
             return
-        settings = replace(app.settings, admins=(*configured_admins, account_id))
-        app.settings = settings
-        app.dispatcher = Dispatcher(
-            engine=app.engine,
-            settings=settings,
-            routes=all_routes(),
-            renderer=app.renderer,
-            outbox=app.outbox,
-            clock=app.clock,
-            auto_enable_groups=False,
-        )
+        app.settings = replace(app.settings, admins=(*app.settings.admins, account_id))
+        app.dispatcher.add_admin(account_id)
         log.warning("messages typed on the phone of %s are handled as the leader's", account_id)
 
     return lead

@@ -37,3 +37,21 @@ def ensure_group(
         session.add(group)
         session.flush()
     return group
+
+
+def apply_times(
+    *, group: Group, deal_post_time: str, cutoff_time: str, pickup_reminder_time: str, pickup_place: str
+) -> bool:
+    """Take the group's daily times (and pickup place) from its configuration; True if any changed."""
+    wanted = {
+        "deal_post_time": deal_post_time,
+        "cutoff_time": cutoff_time,
+        "pickup_reminder_time": pickup_reminder_time,
+        "pickup_place": pickup_place or group.pickup_place,
+    }
+    changed = False
+    for field, value in wanted.items():
+        if getattr(group, field) != value:
+            setattr(group, field, value)
+            changed = True
+    return changed

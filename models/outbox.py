@@ -73,10 +73,14 @@ def mark_sent(*, session: Session, ids: Sequence[int], now: datetime) -> None:
         row.sent_at = now
 
 
-def mark_failed(*, session: Session, ids: Sequence[int], error: str) -> None:
+def mark_failed(*, session: Session, ids: Sequence[int], error: str) -> int:
+    """Count a failed attempt on each row; returns the most attempts any of them has had."""
+    attempts = 0
     for row in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(list(ids)))):
         row.attempts += 1
         row.last_error = error[:500]
+        attempts = max(attempts, row.attempts)
+    return attempts
 
 
 def purge_sent(*, session: Session, before: datetime) -> int:

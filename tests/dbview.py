@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from bot.app import App
-from models.tables import Campaign, InboundMessage, Member, Order, OrderLine, Product, ReviewItem
+from models.tables import Campaign, Group, InboundMessage, Member, Order, OrderLine, Product, ReviewItem
 
 
 def orders(app: App) -> dict[str, dict[str, Decimal]]:
@@ -35,6 +35,11 @@ def order_rows(app: App) -> list[Order]:
 def members(app: App) -> dict[str, Member]:
     with Session(app.engine) as session:
         return {m.display_name: m for m in session.exec(select(Member))}
+
+
+def groups(app: App) -> list[Group]:
+    with Session(app.engine) as session:
+        return list(session.exec(select(Group).order_by(col(Group.id))))
 
 
 def campaigns(app: App) -> list[Campaign]:

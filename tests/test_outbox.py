@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 from sqlalchemy import Engine
@@ -9,7 +10,7 @@ from sqlalchemy import Engine
 from bot.clock import ManualClock
 from bot.config import OutboxSettings
 from bot.events import OutgoingMessage
-from bot.outbox import Outbox, QueuedReply, split_text
+from bot.outbox import MAX_BACKOFF_SECONDS, MAX_SEND_ATTEMPTS, Outbox, QueuedReply, split_text
 
 PACED = OutboxSettings(
     per_minute=40,
@@ -111,3 +112,59 @@ def test_queued_messages_and_pacing_survive_a_restart(engine: Engine, clock: Man
     assert drain(restarted) == []  # the restarted outbox remembers the group was just messaged
     clock.advance(seconds=3)
     assert [m.text for m in drain(restarted)] == ["第二条"]
+
+
+class FlakyTransport:
+    """A platform that fails the first `failures` sends."""
+
+    name = "flaky"
+    can_send_files = False
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.attempts = 0
+        self.sent: list[OutgoingMessage] = []
+
+    async def start(self, sink: object) -> None:
+        """Nothing to receive."""
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        self.attempts += 1
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("the puppet service dropped the call")
+        self.sent.append(message)
+        return f"sent-{len(self.sent)}"
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+
+def test_a_failed_send_waits_longer_each_time_then_goes_out(engine: Engine, clock: ManualClock) -> None:
+    outbox = make_outbox(engine, clock)
+    transport = FlakyTransport(failures=2)
+    outbox.enqueue([QueuedReply("g1", "第一条")])
+    asyncio.run(outbox.send_due_async(transport))
+    asyncio.run(outbox.send_due_async(transport))
+    assert transport.attempts == 1  # backing off, not hammering the platform
+    clock.advance(seconds=2)
+    asyncio.run(outbox.send_due_async(transport))
+    assert transport.attempts == 2
+    clock.advance(seconds=4)
+    asyncio.run(outbox.send_due_async(transport))
+    assert [m.text for m in transport.sent] == ["第一条"]
+    assert outbox.pending_count() == 0
+
+
+def test_a_message_that_never_goes_out_is_given_up_and_stops_blocking_the_rest(
+    engine: Engine, clock: ManualClock
+) -> None:
+    outbox = make_outbox(engine, clock)
+    transport = FlakyTransport(failures=MAX_SEND_ATTEMPTS)
+    outbox.enqueue([QueuedReply("g1", "发不出去的"), QueuedReply("g1", "后面的")])
+    for _ in range(MAX_SEND_ATTEMPTS + 2):
+        asyncio.run(outbox.send_due_async(transport))
+        clock.advance(seconds=MAX_BACKOFF_SECONDS)
+    assert transport.attempts == MAX_SEND_ATTEMPTS + 1
+    assert [m.text for m in transport.sent] == ["后面的"]
+    assert outbox.pending_count() == 0
