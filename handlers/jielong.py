@@ -116,7 +116,8 @@ def handle_chain(ctx: Context) -> list[Reply]:
         read=read,
         campaign_id=campaign.id,
         chain_key=chain_key,
-        lines=new_state,
+        before=state,
+        after=new_state,
         now=ctx.now,
     )
     return apply.replies()

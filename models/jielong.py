@@ -1,22 +1,24 @@
 """The stored state of a 接龙 list: what each line said when its items went into an order.
 
-A repost is compared with this state line by line, so it is read on every repost of a list that
-may be hundreds of lines long. The parsed lines are kept in memory by row id and version; the
-database is asked only for the version, and the JSON is parsed again only when it changed.
+A repost is compared with this state line by line. The lines are rows of their own, so saving a
+repost writes only the lines that changed; the lines are also kept in memory by list and version,
+so reading the state costs one small query unless another process saved the list meanwhile.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, update
+from sqlalchemy import CursorResult, delete, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from models.tables import JielongState
+from models.tables import JielongLine, JielongState
 
 
 class ConcurrentUpdate(RuntimeError):
@@ -38,9 +40,6 @@ class StateLine:
     applied: str | None
     status: str
 
-    def as_json(self) -> list[object]:
-        return [self.key, self.name, self.owner, self.applied, self.status]
-
 
 @dataclass(frozen=True)
 class StateVersion:
@@ -51,6 +50,12 @@ class StateVersion:
 
 
 _parsed: dict[int, tuple[int, tuple[StateLine, ...]]] = {}
+_STATES = cast(Any, JielongState).__table__
+_LINES = cast(Any, JielongLine).__table__
+
+
+def key_hash(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 def load_state(
@@ -68,8 +73,9 @@ def load_state(
     cached = _parsed.get(row_id)
     if cached is not None and cached[0] == version:
         return StateVersion(row_id, version), cached[1]
-    text = session.exec(select(col(JielongState.lines)).where(JielongState.id == row_id)).one()
-    lines = tuple(StateLine(*entry) for entry in json.loads(text))
+    columns = (_LINES.c.key, _LINES.c.name, _LINES.c.owner_id, _LINES.c.applied, _LINES.c.status)
+    rows = session.execute(sa_select(*columns).where(_LINES.c.state_id == row_id).order_by(_LINES.c.id))
+    lines = tuple(StateLine(*row) for row in rows)
     _parsed[row_id] = (version, lines)
     return StateVersion(row_id, version), lines
 
@@ -80,17 +86,43 @@ def save_state(
     read: StateVersion | None,
     campaign_id: int,
     chain_key: str,
-    lines: list[StateLine],
+    before: Sequence[StateLine],
+    after: Sequence[StateLine],
     now: datetime,
 ) -> None:
-    """Store the list as now seen. Raises `ConcurrentUpdate` if it changed since `read`."""
-    text = json.dumps([line.as_json() for line in lines], ensure_ascii=False, separators=(",", ":"))
-    table = JielongState.__table__  # type: ignore[attr-defined]
+    """Store the list as now seen, writing only the lines that differ from `before`.
+
+    Raises `ConcurrentUpdate` if another writer saved the list since `read`.
+    """
+    row_id, version = _next_version(session, read, campaign_id, chain_key, now)
+    old = {line.key: line for line in before}
+    new = {line.key: line for line in after}
+    gone = [key_hash(key) for key in old.keys() - new.keys()]
+    if gone:
+        session.execute(delete(_LINES).where(_LINES.c.state_id == row_id, _LINES.c.key_hash.in_(gone)))
+    added = [_row(row_id, line) for key, line in new.items() if key not in old]
+    if added:
+        session.execute(insert(_LINES), added)
+    for key, line in new.items():
+        if key in old and old[key] != line:
+            session.execute(
+                update(_LINES)
+                .where(_LINES.c.state_id == row_id, _LINES.c.key_hash == key_hash(key))
+                .values(name=_name(line.name), owner_id=line.owner, applied=line.applied, status=line.status)
+            )
+    # Cached under the new version: if the transaction rolls back, the stored version differs and
+    # the next load reads the stored lines again.
+    _parsed[row_id] = (version, tuple(after))
+
+
+def _next_version(
+    session: Session, read: StateVersion | None, campaign_id: int, chain_key: str, now: datetime
+) -> tuple[int, int]:
     if read is None:
         try:
             inserted = session.execute(
-                insert(table).values(
-                    campaign_id=campaign_id, chain_key=chain_key, lines=text, version=1, updated_at=now
+                insert(_STATES).values(
+                    campaign_id=campaign_id, chain_key=chain_key, version=1, updated_at=now
                 )
             )
         except IntegrityError as exc:
@@ -98,16 +130,28 @@ def save_state(
             raise ConcurrentUpdate(f"接龙 state for campaign {campaign_id} was created meanwhile") from exc
         key = cast("CursorResult[Any]", inserted).inserted_primary_key
         assert key is not None
-        row_id, version = key[0], 1
-    else:
-        updated = session.execute(
-            update(table)
-            .where(table.c.id == read.row_id, table.c.version == read.version)
-            .values(lines=text, version=read.version + 1, updated_at=now)
-        )
-        if cast("CursorResult[Any]", updated).rowcount != 1:
-            raise ConcurrentUpdate(f"接龙 state {read.row_id} moved past version {read.version}")
-        row_id, version = read.row_id, read.version + 1
-    # Cached under the new version: if the transaction rolls back, the stored version differs and
-    # the next load parses the stored lines again.
-    _parsed[row_id] = (version, tuple(lines))
+        return int(key[0]), 1
+    updated = session.execute(
+        update(_STATES)
+        .where(_STATES.c.id == read.row_id, _STATES.c.version == read.version)
+        .values(version=read.version + 1, updated_at=now)
+    )
+    if cast("CursorResult[Any]", updated).rowcount != 1:
+        raise ConcurrentUpdate(f"接龙 state {read.row_id} moved past version {read.version}")
+    return read.row_id, read.version + 1
+
+
+def _row(state_id: int, line: StateLine) -> dict[str, object]:
+    return {
+        "state_id": state_id,
+        "key": line.key,
+        "key_hash": key_hash(line.key),
+        "name": _name(line.name),
+        "owner_id": line.owner,
+        "applied": line.applied,
+        "status": line.status,
+    }
+
+
+def _name(name: str | None) -> str | None:
+    return name[:200] if name else name

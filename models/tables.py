@@ -214,9 +214,10 @@ class InboundMessage(SQLModel, table=True):
 
 
 class JielongState(SQLModel, table=True):
-    """The last 接龙 list seen, line by line, so a repost applies only what changed.
+    """A 接龙 list as last seen in a campaign; its lines are `JielongLine` rows.
 
     A campaign can run more than one list at a time; `chain_key` tells them apart (their title).
+    `version` moves on every repost that changed something, so a stale writer can be caught.
     """
 
     __tablename__ = "jielong_state"
@@ -225,10 +226,27 @@ class JielongState(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id")
     chain_key: str = Field(default="", max_length=64)
-    # JSON list of lines in list order: their key, the text whose items are in the order, the owner.
-    lines: str = "[]"
     version: int = 0
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class JielongLine(SQLModel, table=True):
+    """One line of a 接龙 list, stored on its own so a repost writes only the lines that changed."""
+
+    __tablename__ = "jielong_line"
+    __table_args__ = (UniqueConstraint("state_id", "key_hash", name="uq_jielong_line"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_id: int = Field(foreign_key="jielong_state.id")
+    # The line's identity across reposts (its text without the number); hashed for the index,
+    # since a line can be longer than an index entry may be.
+    key: str
+    key_hash: str = Field(max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    owner_id: int | None = Field(default=None, foreign_key="member.id")
+    # The text whose items are in the owner's order now, if any.
+    applied: str | None = None
+    status: str = Field(max_length=10)
 
 
 class OutboxMessage(SQLModel, table=True):
