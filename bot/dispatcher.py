@@ -101,12 +101,25 @@ class Dispatcher:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return self._handle(message, text)
-            except ConcurrentUpdate:
-                # Another worker saved the same 接龙 first; reading it again sees their lines.
+            except (ConcurrentUpdate, IntegrityError):
+                # Another worker wrote the same row first (the same new member, order or 接龙):
+                # handling the message again reads what they wrote. A duplicate delivery ends here.
+                if self._seen(message):
+                    return Outcome(status="duplicate")
                 log.info("message %s raced another writer (attempt %d)", message.message_id, attempt)
             except OperationalError as exc:
-                raise StorageUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc
+                if not _lost_a_race(exc):
+                    raise StorageUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc
+                log.info(
+                    "message %s was chosen to give way to another writer (attempt %d)",
+                    message.message_id,
+                    attempt,
+                )
         return self._apologise(message, "concurrent_update")
+
+    def _seen(self, message: IncomingMessage) -> bool:
+        with Session(self._engine) as session:
+            return inbound.already_received(session=session, platform_id=message.message_id)
 
     def _handle(self, message: IncomingMessage, text: str) -> Outcome:
         now = self._clock()
@@ -140,7 +153,7 @@ class Dispatcher:
                 return self._commit(session, message, "refused", route.name, replies, context)
             try:
                 replies = route.handle(context)
-            except (OperationalError, ConcurrentUpdate):
+            except (OperationalError, ConcurrentUpdate, IntegrityError):
                 raise
             except Exception:
                 log.exception("handler %s failed on message %s", route.name, message.message_id)
@@ -167,14 +180,9 @@ class Dispatcher:
         replies: Sequence[Reply] = (),
         context: Context | None = None,
     ) -> Outcome:
-        try:
-            session.commit()
-        except IntegrityError:
-            # Another worker logged the same platform id first: it is a duplicate delivery.
-            session.rollback()
-            if inbound.already_received(session=session, platform_id=message.message_id):
-                return Outcome(status="duplicate")
-            raise
+        # An IntegrityError here (another worker logged the same platform id, or created the same
+        # row, first) rolls back and goes up to `handle`, which tells a duplicate from a race.
+        session.commit()
         self._remember_rows(session)
         if context is None:
             return Outcome(status=status, handler=handler)
@@ -304,6 +312,11 @@ class Dispatcher:
                 session.commit()
             except IntegrityError:
                 session.rollback()
+
+
+def _lost_a_race(exc: OperationalError) -> bool:
+    """PostgreSQL broke a deadlock or a serialization conflict by aborting us: try again."""
+    return getattr(exc.orig, "sqlstate", None) in {"40P01", "40001"}
 
 
 def _sender_ids(context: Context) -> dict[int, str]:

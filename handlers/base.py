@@ -81,7 +81,7 @@ class Context:
     def campaign(self) -> Campaign | None:
         """The group's current campaign, looked up once per message."""
         if not self._campaign_loaded:
-            self._campaign = current_campaign(session=self.session, group_id=self.group_id)
+            self._campaign = current_campaign(session=self.session, group_id=self.group_id, lock=True)
             self._campaign_loaded = True
         return self._campaign
 

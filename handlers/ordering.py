@@ -15,7 +15,7 @@ from handlers.catalog_view import catalog_of, is_implicit, offer_for
 from handlers.reading import match_product
 from handlers.reading.model import ReadItem
 from models import orders as order_rows
-from models.campaigns import OPEN, Offer
+from models.campaigns import OPEN, Offer, lock_listing
 from models.orders import OrderBook
 from models.tables import Member, Order
 
@@ -174,6 +174,7 @@ def _check_limits(ctx: Context, book: OrderBook, offer: Offer, increase: Decimal
                 available=max(offer.limit_per_person - mine, Decimal(0)),
             )
     if offer.stock is not None:
+        lock_listing(session=ctx.session, listing_id=offer.listing_id)
         # Pending changes in this session are flushed first, so the sum includes this message's.
         taken = order_rows.ordered_quantity(
             session=ctx.session, campaign_id=book.campaign_id, product_id=offer.product_id

@@ -36,13 +36,26 @@ class Offer:
 _offer_cache: dict[int, tuple[int, list[Offer]]] = {}
 
 
-def current_campaign(*, session: Session, group_id: int) -> Campaign | None:
-    """The group's latest campaign that is not done yet."""
-    return session.exec(
+def current_campaign(*, session: Session, group_id: int, lock: bool = False) -> Campaign | None:
+    """The group's latest campaign that is not done yet.
+
+    With `lock`, the row is read with a shared lock (PostgreSQL), so a cutoff committed by another
+    worker is either seen here or waits until this transaction ends: no order slips in after it.
+    """
+    query = (
         select(Campaign)
         .where(Campaign.group_id == group_id, Campaign.status != DONE)
         .order_by(col(Campaign.id).desc())
-    ).first()
+    )
+    if lock:
+        query = query.with_for_update(read=True)
+    return session.exec(query).first()
+
+
+def lock_listing(*, session: Session, listing_id: int) -> None:
+    """Hold a product's listing until the transaction ends, so two orders cannot both take the last
+    of its stock (PostgreSQL; SQLite transactions already run one at a time)."""
+    session.exec(select(CampaignProduct.id).where(CampaignProduct.id == listing_id).with_for_update()).first()
 
 
 def latest_campaign(*, session: Session, group_id: int, statuses: tuple[str, ...]) -> Campaign | None:

@@ -17,11 +17,14 @@ def make_engine(url: str, **engine_options: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **engine_options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, **engine_options)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off; `_begin_immediate` starts every transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -29,3 +32,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Two writers (the bot and a scheduled job, or two processes) wait instead of failing at once.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Take SQLite's write lock when a transaction starts, not at its first write.
+
+    With the default deferred start, two writers (two bot processes, or a scheduled job beside a
+    message) can both read, and the second one's first write then fails at once instead of
+    waiting: a lost message. Starting immediate makes the second wait (busy_timeout) and then
+    read what the first one wrote, so stock and cutoff checks see each other.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
