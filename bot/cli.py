@@ -141,5 +141,42 @@ def db_upgrade(ctx: click.Context) -> None:
     from models.schema import current_revision, upgrade
 
     engine = make_engine(_settings(ctx).database_url)
-    upgrade(engine)
-    click.echo(f"database at revision {current_revision(engine)}")
+    try:
+        upgrade(engine)
+        click.echo(f"database at revision {current_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup(ctx: click.Context, out: str) -> None:
+    """Write a consistent copy of the database (SQLite backup API, or pg_dump) while the bot runs."""
+    from bot.backup import BackupError
+    from bot.backup import backup as write_backup
+
+    try:
+        path = write_backup(_settings(ctx).database_url, Path(out))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {path}")
+
+
+@main.command()
+@click.option("--group", "group_name", required=True, help="The group's name (or room id).")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_context
+def export(ctx: click.Context, group_name: str, out: str) -> None:
+    """Write a group's members, orders and returns to an XLSX spreadsheet."""
+    from bot.export_command import ExportError, export_group
+    from models.db import make_engine
+
+    engine = make_engine(_settings(ctx).database_url)
+    try:
+        counts = export_group(engine, group_name, Path(out))
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    click.echo(f"{out}: " + ", ".join(f"{sheet} {n}" for sheet, n in counts.items()))
