@@ -21,6 +21,7 @@ free_port() {
 }
 
 # Starts a cluster and exports TUANBOT_TEST_PG_URL. Stops and removes it when the shell exits.
+# Tests run it with fsync off (throwaway data); set PG_FSYNC=on to measure like production.
 start_throwaway_postgres() {
     ensure_postgres_installed
     local bindir port datadir run_as=()
@@ -39,7 +40,7 @@ start_throwaway_postgres() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$datadir'
-fsync = off
+fsync = ${PG_FSYNC:-off}
 max_connections = 200
 CONF
     "${run_as[@]}" "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w -t 60 start >/dev/null

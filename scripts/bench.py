@@ -163,6 +163,102 @@ def fresh_pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
     return admin.url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def idle_rss(groups: int, members: int) -> tuple[float, str]:
+    """Resident memory (MB) of `tuanbot run` logged in and idle, serving `groups` groups whose
+    `members` members are in its database; the second value says what it was measured against."""
+    import secrets
+    import signal
+    import threading
+
+    from sqlalchemy import insert
+
+    from models.db import make_engine
+    from models.schema import upgrade
+    from models.tables import Group, Member
+    from tests.wechaty.support import GatewayUnavailable, start_gateway
+
+    workdir = Path(tempfile.mkdtemp(prefix="tuanbot-rss-"))
+    try:
+        gateway = start_gateway(secrets.token_hex(8), workdir / "gateway.log")
+    except GatewayUnavailable as exc:
+        return float("nan"), f"skipped: {exc}"
+    try:
+        url = f"sqlite:///{workdir / 'rss.sqlite3'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        now = datetime.now(ZONE)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(Group.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "chat_id": f"room{g}@chatroom",
+                        "name": f"小区{g}群",
+                        "instance": "default",
+                        "enabled": True,
+                        "pickup_place": "",
+                        "deal_post_time": "08:00",
+                        "cutoff_time": "20:00",
+                        "pickup_reminder_time": "19:00",
+                        "created_at": now,
+                    }
+                    for g in range(groups)
+                ],
+            )
+            connection.execute(
+                insert(Member.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "group_id": m % groups + 1,
+                        "wechat_id": f"wxid_m{m}",
+                        "display_name": f"邻居{m}",
+                        "address": "",
+                        "phone": "",
+                        "notes": "",
+                        "is_leader": False,
+                        "is_proxy": False,
+                        "created_at": now,
+                    }
+                    for m in range(members)
+                ],
+            )
+        engine.dispose()
+        config = workdir / "tuanbot.toml"
+        config.write_text(
+            f'database_url = "{url}"\ndata_dir = "{workdir}"\n[wechaty]\n'
+            f'endpoint = "127.0.0.1:{gateway.grpc_port}"\ntoken = "{gateway.token}"\n',
+            encoding="utf-8",
+        )
+        tuanbot = Path(sys.executable).parent / "tuanbot"
+        process = subprocess.Popen(
+            [str(tuanbot), "--config", str(config), "run"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        logged_in = threading.Event()
+
+        def watch() -> None:
+            assert process.stderr is not None
+            for line in process.stderr:
+                if "logged in" in line:
+                    logged_in.set()
+
+        threading.Thread(target=watch, daemon=True).start()
+        if not logged_in.wait(timeout=90):
+            process.kill()
+            process.wait()
+            return float("nan"), "skipped: tuanbot run did not log in"
+        time.sleep(5)  # idle: scheduled jobs synced, nothing to do
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        rss_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        return rss_kb / 1024, f"{groups} groups, {members:,} members, logged in and idle"
+    finally:
+        gateway.stop()
+
+
 def help_wall_time(runs: int) -> float:
     tuanbot = Path(sys.executable).parent / "tuanbot"
     samples = []
@@ -213,6 +309,8 @@ def main() -> None:
         "接龙 storm, 500 reposts (SQLite)", lambda: f"total {total:.2f} s  p50 {p50:.2f} ms  p99 {p99:.2f} ms"
     )
     timed("  full re-read of the final 500-line list", lambda: f"{full:.2f} ms")
+    rss, context = idle_rss(100, 10_000)
+    timed("tuanbot run, idle resident memory", lambda: f"{rss:.0f} MB ({context})")
     timed("tuanbot --help (median of 5)", lambda: f"{help_wall_time(5) * 1000:.0f} ms")
 
 
