@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlmodel import Session
+
 from handlers.reading.model import CatalogEntry
-from models.catalog import ProductSpec
+from models.catalog import ProductSpec, list_products, upsert_products
+from models.groups import ensure_group
 
 REQUIRED_COLUMNS = ("code", "name", "unit", "price")
 
@@ -96,3 +101,28 @@ def catalog_entries(specs: Iterable[ProductSpec]) -> tuple[CatalogEntry, ...]:
         CatalogEntry(name=s.name, code=s.code, unit=s.unit, price_fen=s.price_fen, aliases=s.aliases)
         for s in specs
     )
+
+
+def stock_group(
+    engine: Engine,
+    *,
+    chat_id: str,
+    name: str,
+    catalog: str | Path,
+    now: datetime,
+    pickup_place: str = "",
+    only_if_empty: bool = False,
+) -> int:
+    """Make sure the group exists (enabled) and put the catalog file's products in it; returns its id.
+
+    With `only_if_empty`, a group that already has products keeps them (a leader's own changes).
+    """
+    with Session(engine) as session:
+        group = ensure_group(
+            session=session, chat_id=chat_id, name=name, now=now, enabled=True, pickup_place=pickup_place
+        )
+        assert group.id is not None
+        if not (only_if_empty and list_products(session=session, group_id=group.id, active_only=False)):
+            upsert_products(session=session, group_id=group.id, specs=read_catalog_file(catalog))
+        session.commit()
+        return group.id

@@ -7,15 +7,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from sqlmodel import Session
-
-from bot.app import App, build_app
-from bot.catalog_file import read_catalog_file
+from bot.app import build_app
+from bot.catalog_file import stock_group
 from bot.config import GroupSettings, Settings
 from bot.runtime import BotRuntime
 from bot.transports.console import GROUP_ID, ConsoleTransport, wechat_id
-from models.catalog import list_products, upsert_products
-from models.groups import ensure_group
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "demo_data" / "catalog.csv"
 GROUP_NAME = "幸福小区团购群"
@@ -29,7 +25,16 @@ def run_console(
     )
     settings = replace(settings, groups=(*settings.groups, group))
     app = build_app(settings, instant_outbox=True)
-    _stock_catalog(app, catalog)
+    # The given catalog, or the demo one when the group has no products yet.
+    stock_group(
+        app.engine,
+        chat_id=GROUP_ID,
+        name=GROUP_NAME,
+        catalog=catalog or DEMO_CATALOG,
+        now=app.clock(),
+        pickup_place="小区北门",
+        only_if_empty=catalog is None,
+    )
     print(f"数据库: {settings.database_url}")
     print(f"你现在是「{speaker}」。输入「名字> 消息」换人说话，团长是「{leader}」。")
     print(f"试试「{leader}> 开团」，再说「苹果2斤」。Ctrl-D 退出。")
@@ -42,22 +47,3 @@ def run_console(
         asyncio.run(runtime.run())
     except KeyboardInterrupt:
         sys.stdout.write("\n")
-
-
-def _stock_catalog(app: App, catalog: str | None) -> None:
-    """Load the given catalog, or the demo catalog when the group has no products yet."""
-    with Session(app.engine) as session:
-        group = ensure_group(
-            session=session,
-            chat_id=GROUP_ID,
-            name=GROUP_NAME,
-            now=app.clock(),
-            enabled=True,
-            pickup_place="小区北门",
-        )
-        assert group.id is not None
-        if catalog or not list_products(session=session, group_id=group.id):
-            upsert_products(
-                session=session, group_id=group.id, specs=read_catalog_file(catalog or DEMO_CATALOG)
-            )
-        session.commit()

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.app import App, build_app
-from bot.catalog_file import read_catalog_file
+from bot.catalog_file import stock_group
 from bot.clock import ManualClock
 from bot.config import GroupSettings, Settings
 from bot.jobs import daily_deals, pickup_reminder, run_group_job
@@ -28,8 +28,6 @@ from bot.rendering import qty, yuan
 from bot.simulation import SimulatedGroup
 from bot.transcript import print_transcript
 from models.campaigns import ARRIVED, CLOSED, DONE, OPEN, latest_campaign
-from models.catalog import upsert_products
-from models.groups import ensure_group
 from models.orders import campaign_buyers, product_totals
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "demo_data" / "catalog.csv"
@@ -132,7 +130,14 @@ def run_demo(settings: Settings, *, db_file: str | None, out: TextIO) -> App:
     app = build_app(settings, clock=clock, instant_outbox=True)
     out.write(f"数据库: {path}\n\n")
     group = SimulatedGroup(app, chat_id=GROUP_ID, name=GROUP_NAME)
-    group_id = _stock_group(app)
+    group_id = stock_group(
+        app.engine,
+        chat_id=GROUP_ID,
+        name=GROUP_NAME,
+        catalog=DEMO_CATALOG,
+        now=app.clock(),
+        pickup_place="小区北门菜鸟驿站",
+    )
 
     def at(hhmm: str, *, days_later: int = 0) -> None:
         hours, minutes = (int(x) for x in hhmm.split(":"))
@@ -155,22 +160,6 @@ def run_demo(settings: Settings, *, db_file: str | None, out: TextIO) -> App:
     print_transcript(group.transcript, out, shorten_reposts=True, spaced=True)
     _print_summary(app, group_id, out)
     return app
-
-
-def _stock_group(app: App) -> int:
-    with Session(app.engine) as session:
-        group = ensure_group(
-            session=session,
-            chat_id=GROUP_ID,
-            name=GROUP_NAME,
-            now=app.clock(),
-            enabled=True,
-            pickup_place="小区北门菜鸟驿站",
-        )
-        assert group.id is not None
-        upsert_products(session=session, group_id=group.id, specs=read_catalog_file(DEMO_CATALOG))
-        session.commit()
-        return group.id
 
 
 def _print_summary(app: App, group_id: int, out: TextIO) -> None:

@@ -248,13 +248,7 @@ class Dispatcher:
             instance=self._settings.instance,
         )
         if configured is not None:
-            group_rows.apply_times(
-                group=group,
-                deal_post_time=configured.deal_post_time,
-                cutoff_time=configured.cutoff_time,
-                pickup_reminder_time=configured.pickup_reminder_time,
-                pickup_place=configured.pickup_place,
-            )
+            apply_configuration(group, configured)
         return group
 
     def _configured_group(self, message: IncomingMessage) -> GroupSettings | None:
@@ -312,6 +306,17 @@ class Dispatcher:
                 session.commit()
             except IntegrityError:
                 session.rollback()
+
+
+def apply_configuration(group: Group, configured: GroupSettings) -> None:
+    """A configured group takes its daily times and pickup place from the configuration."""
+    group_rows.apply_times(
+        group=group,
+        deal_post_time=configured.deal_post_time,
+        cutoff_time=configured.cutoff_time,
+        pickup_reminder_time=configured.pickup_reminder_time,
+        pickup_place=configured.pickup_place,
+    )
 
 
 def _lost_a_race(exc: OperationalError) -> bool:

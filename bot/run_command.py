@@ -27,11 +27,12 @@ from bot import scheduler as bot_scheduler
 from bot.app import App, build_app
 from bot.catalog_file import CatalogFileError, read_catalog_file
 from bot.config import GroupSettings, Settings
+from bot.dispatcher import apply_configuration
 from bot.runtime import BotRuntime
 from bot.transports.wechaty import WechatyConnectError, WechatyTransport
 from bot.transports.wechaty_compat import split_endpoint
 from models.catalog import list_products, upsert_products
-from models.groups import apply_times, ensure_group
+from models.groups import ensure_group
 from models.tables import Group
 
 log = logging.getLogger(__name__)
@@ -232,13 +233,7 @@ def keep_groups_in_line(app: App, scheduler: BaseScheduler | None = None) -> Non
             group = _configured_group(app, session, configured)
             if group is None or group.id is None:
                 continue
-            apply_times(
-                group=group,
-                deal_post_time=configured.deal_post_time,
-                cutoff_time=configured.cutoff_time,
-                pickup_reminder_time=configured.pickup_reminder_time,
-                pickup_place=configured.pickup_place,
-            )
+            apply_configuration(group, configured)
             if configured.catalog:
                 _stock_catalog(session, group.id, configured)
         session.commit()

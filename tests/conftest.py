@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,16 +18,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from bot.app import App, build_app
-from bot.catalog_file import read_catalog_file
+from bot.catalog_file import stock_group
 from bot.clock import ManualClock
 from bot.config import GroupSettings, Settings
 from bot.simulation import SimulatedGroup
-from models.catalog import upsert_products
 from models.db import make_engine
-from models.groups import ensure_group
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "bot" / "demo_data" / "catalog.csv"
@@ -61,6 +61,23 @@ def postgres_url() -> str:
             pytest.fail("TUANBOT_TEST_PG_URL is not set, but this run requires PostgreSQL")
         pytest.skip("no PostgreSQL server (run ./scripts/test to start one)")
     return url
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[Engine]:
+    """A new, empty database on the test server, dropped afterwards (for tests that need their own)."""
+    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(admin.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -116,18 +133,14 @@ def app(engine: Engine, clock: ManualClock, tmp_path: Path) -> App:
 
 
 def stock_catalog(app: App, csv_path: Path = DEMO_CATALOG) -> None:
-    with Session(app.engine) as session:
-        group = ensure_group(
-            session=session,
-            chat_id=GROUP_CHAT,
-            name=GROUP_NAME,
-            now=app.clock(),
-            enabled=True,
-            pickup_place="小区北门",
-        )
-        assert group.id is not None
-        upsert_products(session=session, group_id=group.id, specs=read_catalog_file(csv_path))
-        session.commit()
+    stock_group(
+        app.engine,
+        chat_id=GROUP_CHAT,
+        name=GROUP_NAME,
+        catalog=csv_path,
+        now=app.clock(),
+        pickup_place="小区北门",
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import shutil
 import sqlite3
 import subprocess
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -32,8 +31,8 @@ from tests.conftest import (
     LEADER,
     REQUIRE_SERVERS,
     create_schema,
+    fresh_postgres_database,
     make_settings,
-    postgres_url,
     stock_catalog,
 )
 
@@ -96,18 +95,8 @@ def test_backup_refuses_what_it_cannot_copy(tmp_path: Path) -> None:
 @pytest.fixture
 def pg_database() -> Iterator[tuple[Engine, str]]:
     """A fresh database to back up, and the URL of an empty one to restore into."""
-    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    names = [f"backup_{uuid.uuid4().hex[:8]}", f"restored_{uuid.uuid4().hex[:8]}"]
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin.url.set(database=names[0]).render_as_string(hide_password=False))
-    yield engine, admin.url.set(database=names[1]).render_as_string(hide_password=False)
-    engine.dispose()
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database("backup") as engine, fresh_postgres_database("restored") as restored:
+        yield engine, restored.url.render_as_string(hide_password=False)
 
 
 @pytest.mark.postgres

@@ -7,7 +7,6 @@ import asyncio
 import os
 import shlex
 import subprocess
-import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -15,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.app import App, build_app
 from bot.clock import ManualClock
@@ -24,7 +23,6 @@ from bot.runtime import OUTAGE_ALERT_AFTER, BotRuntime
 from bot.simulation import SimulatedGroup
 from bot.spool import Spool
 from bot.transports.memory import MemoryTransport
-from models.db import make_engine
 from tests import dbview
 from tests.conftest import (
     GROUP_CHAT,
@@ -32,8 +30,8 @@ from tests.conftest import (
     LEADER,
     REQUIRE_SERVERS,
     SHANGHAI,
+    fresh_postgres_database,
     make_settings,
-    postgres_url,
     stock_catalog,
 )
 
@@ -51,16 +49,8 @@ def pg_ctl(action: str) -> None:
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
     """A database of its own on the test server, dropped afterwards."""
-    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    name = f"outage_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin.url.set(database=name).render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database("outage") as engine:
+        yield engine
 
 
 def order(n: int, name: str, words: str, clock: ManualClock) -> IncomingMessage:
