@@ -70,6 +70,11 @@ class Context:
         return ZoneInfo(self.settings.timezone)
 
     @property
+    def me(self) -> tuple[int, ...]:
+        """The sender, as a reply's mentions: a confirmation @-mentions whoever asked."""
+        return (self.member.id,) if self.member.id is not None else ()
+
+    @property
     def is_leader(self) -> bool:
         return self.member.is_leader
 

@@ -92,7 +92,7 @@ def _incoming(ctx: Context) -> tuple[str, list[SeenLine]]:
 def handle_chain(ctx: Context) -> list[Reply]:
     campaign = ctx.campaign()
     if campaign is None or campaign.id is None:
-        return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))]
+        return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=ctx.me)]
     chain_key, seen = _incoming(ctx)
     read, state = load_state(session=ctx.session, campaign_id=campaign.id, chain_key=chain_key)
     known = {line.key for line in state}
@@ -103,7 +103,7 @@ def handle_chain(ctx: Context) -> list[Reply]:
             Reply(
                 "campaign_closed",
                 {"name": ctx.member.display_name, "title": campaign.title},
-                mentions=_me(ctx),
+                mentions=ctx.me,
             )
         ]
     layout = _layout(ctx) if ctx.message.kind != "jielong" else None
@@ -121,10 +121,6 @@ def handle_chain(ctx: Context) -> list[Reply]:
         now=ctx.now,
     )
     return apply.replies()
-
-
-def _me(ctx: Context) -> tuple[int, ...]:
-    return (ctx.member.id,) if ctx.member.id is not None else ()
 
 
 class _ChainApplier:

@@ -36,7 +36,7 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
     campaign = ctx.campaign()
     if campaign is None:
         return (
-            [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=_me(ctx))]
+            [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=ctx.me)]
             if _orders(intent)
             else []
         )
@@ -45,7 +45,7 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
             Reply(
                 "campaign_closed",
                 {"name": ctx.member.display_name, "title": campaign.title},
-                mentions=_me(ctx),
+                mentions=ctx.me,
             )
         ]
     if isinstance(intent, Unclear):
@@ -68,10 +68,6 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
 
 def _orders(intent: ChatIntent) -> bool:
     return isinstance(intent, PlaceOrder | PlusOne)
-
-
-def _me(ctx: Context) -> tuple[int, ...]:
-    return (ctx.member.id,) if ctx.member.id is not None else ()
 
 
 def _place(
@@ -113,7 +109,7 @@ def cancel_items(ctx: Context, member: Member, products: tuple[str, ...], *, pro
     names = product_names(ctx, set(removed_ids))
     removed = list(dict.fromkeys(names[product_id] for product_id in removed_ids if product_id in names))
     data = {"name": member.display_name, "proxy": proxy, "removed": removed, **order_snapshot(ctx, member)}
-    return Reply("order_cancelled", data, mentions=() if proxy else _me(ctx), merge_key="confirm")
+    return Reply("order_cancelled", data, mentions=() if proxy else ctx.me, merge_key="confirm")
 
 
 def _my_order(ctx: Context) -> Reply:
@@ -123,7 +119,7 @@ def _my_order(ctx: Context) -> Reply:
         "title": campaign.title if campaign else "",
         **order_snapshot(ctx, ctx.member),
     }
-    return Reply("my_order", data, mentions=_me(ctx))
+    return Reply("my_order", data, mentions=ctx.me)
 
 
 ROUTES = [

@@ -77,7 +77,7 @@ def ask_back(
         "candidates": candidate_list(candidates),
         "items": [_item_json(item) for item in items],
     }
-    return Reply("ask_back", data, mentions=(ctx.member.id,) if ctx.member.id else ())
+    return Reply("ask_back", data, mentions=ctx.me)
 
 
 def _item_json(item: ReadItem) -> dict[str, Any]:
@@ -155,7 +155,7 @@ def handle_answer(ctx: Context) -> list[Reply]:
     answer = _read_answer(ctx, question)
     if answer == "yes_no" or not isinstance(answer, tuple):
         data = {"name": ctx.member.display_name, "candidates": candidate_list(_candidates(ctx, question))}
-        return [Reply("ask_again", data, mentions=(ctx.member.id,) if ctx.member.id else ())]
+        return [Reply("ask_again", data, mentions=ctx.me)]
     entry, quantity = answer
     stored = [
         item for raw in reviews.review_context(question).get("items", []) if (item := _item_from_json(raw))

@@ -24,14 +24,14 @@ def handle_return_request(ctx: Context) -> list[Reply]:
     name = ctx.member.display_name
     campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED, DONE))
     if campaign is None or campaign.id is None or ctx.member.id is None:
-        return [Reply("return_no_order", {"name": name}, mentions=_me(ctx))]
+        return [Reply("return_no_order", {"name": name}, mentions=ctx.me)]
     order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
     offers = list_offers(session=ctx.session, campaign=campaign, active_only=False)
     intent = read_chat_message(call.args, catalog_of(offers))
     if order is None or order.id is None:
-        return [Reply("return_no_order", {"name": name}, mentions=_me(ctx))]
+        return [Reply("return_no_order", {"name": name}, mentions=ctx.me)]
     if not isinstance(intent, PlaceOrder) or not intent.items:
-        return [Reply("return_usage", {"name": name}, mentions=_me(ctx))]
+        return [Reply("return_usage", {"name": name}, mentions=ctx.me)]
     lines = {line.product_id: line for line in order_rows.order_lines(session=ctx.session, order_id=order.id)}
     reason = _reason(call.args, intent)
     created: list[dict[str, object]] = []
@@ -69,7 +69,7 @@ def handle_return_request(ctx: Context) -> list[Reply]:
             }
         )
     replies = [
-        Reply("return_received", {"name": name, "created": created, "refused": refused}, mentions=_me(ctx))
+        Reply("return_received", {"name": name, "created": created, "refused": refused}, mentions=ctx.me)
     ]
     if created:
         replies.append(Reply("return_for_leader", {"name": name, "created": created}, audience="leaders"))
@@ -94,9 +94,7 @@ def handle_return_photo(ctx: Context) -> list[Reply]:
     )
     assert request is not None
     request.photo_path = ctx.message.attachment_path
-    return [
-        Reply("return_photo_saved", {"name": ctx.member.display_name, "id": request.id}, mentions=_me(ctx))
-    ]
+    return [Reply("return_photo_saved", {"name": ctx.member.display_name, "id": request.id}, mentions=ctx.me)]
 
 
 def handle_decision(ctx: Context) -> list[Reply]:
@@ -150,10 +148,6 @@ def _reason(text: str, intent: PlaceOrder) -> str:
     for item in intent.items:
         text = text.replace(item.raw, " ", 1)
     return " ".join(text.replace("，", " ").replace(",", " ").split())
-
-
-def _me(ctx: Context) -> tuple[int, ...]:
-    return (ctx.member.id,) if ctx.member.id is not None else ()
 
 
 ROUTES = [
