@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from handlers.base import Context, Reply, Route
-from handlers.catalog_view import catalog_of
+from handlers.catalog_view import catalog_of, offer_for
 from handlers.ordering import apply_items
 from handlers.reading import match_product, read_quantity
 from handlers.reading.model import CatalogEntry, ReadItem
@@ -88,6 +88,7 @@ def _item_json(item: ReadItem) -> dict[str, Any]:
         "variant": item.variant,
         "raw": item.raw,
         "code": item.code,
+        "implicit": item.implicit,
     }
 
 
@@ -103,6 +104,7 @@ def _item_from_json(data: dict[str, Any]) -> ReadItem | None:
         raw=str(data.get("raw", "")),
         code=data.get("code"),
         variant=data.get("variant"),
+        implicit=bool(data.get("implicit", False)),
     )
 
 
@@ -160,21 +162,27 @@ def handle_answer(ctx: Context) -> list[Reply]:
     stored = [
         item for raw in reviews.review_context(question).get("items", []) if (item := _item_from_json(raw))
     ] or [ReadItem(product="", qty=Decimal(1), unit=None, raw=question.text)]
+    offers = ctx.offers()
     items = tuple(
-        replace(
-            item,
-            product=entry.name if entry else item.product,
-            code=entry.code if entry else item.code,
-            qty=quantity if quantity is not None else item.qty,
-            unit=entry.unit if entry and item.unit is None else item.unit,
-        )
-        for item in stored
+        _settled(item, entry, quantity, known=offer_for(item, offers) is not None) for item in stored
     )
     result = apply_items(ctx, member=ctx.member, items=items, additive=True)
     if not (result.changed or result.refused):
         return []
     reviews.settle_review(item=question, now=ctx.now)
     return [confirmation(ctx, ctx.member, result)]
+
+
+def _settled(
+    item: ReadItem, entry: CatalogEntry | None, quantity: Decimal | None, *, known: bool
+) -> ReadItem:
+    """The item as the answer settles it: the chosen product for the one in doubt (an item the
+    message named clearly keeps its own), the answered quantity if one was asked for."""
+    if entry is not None and not known:
+        item = replace(
+            item, product=entry.name, code=entry.code, unit=item.unit or entry.unit, implicit=False
+        )
+    return replace(item, qty=quantity) if quantity is not None else item
 
 
 ROUTES = [Route(name="answer", matches=_is_answer, handle=handle_answer)]

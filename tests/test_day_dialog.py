@@ -56,6 +56,13 @@ def test_an_ambiguous_product_is_asked_back_and_the_answer_settles_it(open_group
     assert dbview.open_reviews(open_group.app) == []
 
 
+def test_the_answer_settles_only_the_item_in_doubt(open_group: SimulatedGroup) -> None:
+    [question] = open_group.texts(open_group.say("钱大爷", "苹果两斤 香蕉1把"))
+    assert "哪一个" in question
+    open_group.say("钱大爷", "1")
+    assert dbview.orders(open_group.app) == {"钱大爷": {"红富士苹果": Decimal(2), "海南香蕉": Decimal(1)}}
+
+
 def test_a_bare_yes_does_not_settle_a_question(open_group: SimulatedGroup) -> None:
     open_group.say("钱大爷", "苹果两斤")
     [again] = open_group.texts(open_group.say("钱大爷", "好的"))
