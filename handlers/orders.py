@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from handlers.base import Context, Reply, Route
-from handlers.catalog_view import catalog_of
+from handlers.catalog_view import catalog_of, is_implicit
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address
 from handlers.questions import ask_back
-from handlers.reading import read_chat_message
+from handlers.reading import read_chat_message, reasons
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
@@ -24,7 +24,6 @@ from models.campaigns import OPEN
 from models.tables import Member
 
 IMPLICIT = "(本团商品)"
-UNCLEAR_PRODUCT = "ambiguous_product"
 
 
 def handle_chat_order(ctx: Context) -> list[Reply]:
@@ -59,7 +58,7 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
         return _place(
             ctx,
             member,
-            (ReadItem(product=IMPLICIT, qty=intent.qty, unit=None, raw=ctx.text),),
+            (ReadItem(product=IMPLICIT, qty=intent.qty, unit=None, raw=ctx.text, implicit=True),),
             additive=True,
             proxy=proxy,
         )
@@ -84,11 +83,11 @@ def _place(
 
 def _ask_about_unmatched(ctx: Context, result: ApplyResult) -> Reply:
     """A line that named no product, or one the campaign does not offer: ask rather than guess."""
-    implicit = [item for item in result.unmatched if item.product == IMPLICIT]
+    implicit = [item for item in result.unmatched if is_implicit(item)]
     candidates = catalog_of(ctx.offers())
     if implicit:
-        return ask_back(ctx, reason=UNCLEAR_PRODUCT, candidates=candidates, items=tuple(implicit))
-    return ask_back(ctx, reason="unknown_product", candidates=candidates, items=tuple(result.unmatched))
+        return ask_back(ctx, reason=reasons.AMBIGUOUS_PRODUCT, candidates=candidates, items=tuple(implicit))
+    return ask_back(ctx, reason=reasons.UNKNOWN_PRODUCT, candidates=candidates, items=tuple(result.unmatched))
 
 
 def cancel_items(ctx: Context, member: Member, products: tuple[str, ...], *, proxy: bool) -> Reply:

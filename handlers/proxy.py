@@ -86,7 +86,7 @@ def handle_proxy(ctx: Context) -> list[Reply]:
         return [cancel_items(ctx, member, intent.products, proxy=True)]
     if isinstance(intent, PlusOne):
         items: tuple[ReadItem, ...] = (
-            ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text),
+            ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text, implicit=True),
         )
         additive = True
     elif isinstance(intent, PlaceOrder | ChangeOrder):
