@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import re
 
+from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
-from handlers.reading.findings import LineReading
+from handlers.reading.findings import Issue, LineReading
 from handlers.reading.matching import match_in
 from handlers.reading.numbers import QTY_CAP
-from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
+from handlers.reading.people import (
+    PRONOUNS,
+    is_surname,
+    looks_like_goods,
+    looks_like_person,
+    without_proxy_word,
+)
 from handlers.reading.tokens import Token
 from handlers.reading.words import REMARK, is_verb_phrase, strip_verb
 
@@ -89,6 +96,11 @@ def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, rea
         first = _each_scope_start(tokens, first)
     chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
     glued_in_name = mode == "chain" and chunk_start < first and chunks[first] == leading_chunk
+    slot = _name_slot(tokens[chunk_start:first], tokens[first], ctx) if glued_in_name else "name"
+    if slot == "goods":
+        # 6-2-302 娃娃菜2颗, 脐橙一箱: no one's name, the product glued to its quantity.
+        _take_name(text, tokens[:chunk_start], reading)
+        return chunk_start
     if glued_in_name and _numeral_ends_name(tokens, first, chunks):
         # 王半斤: a Chinese numeral quantity ending the leading word belongs to the name.
         name_end = max(i for i, c in enumerate(chunks) if c == leading_chunk) + 1
@@ -114,7 +126,52 @@ def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, rea
             start = chunk_start  # 苹果2斤: the words glued to a quantity are the product
     start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx, mode)
     _take_name(text, tokens[:start], reading, chat=mode == "chat")
+    if mode == "chain" and _name_or_goods_after_address(tokens, start, ctx):
+        # 1栋1102 山药 2斤: after an address, the words before the quantity may be a name or the product.
+        reading.issues.append(Issue(reasons.AMBIGUOUS_PRODUCT, f"{reading.name} 是名字还是商品?"))
     return start
+
+
+def _name_or_goods_after_address(tokens: list[Token], start: int, ctx: ReadContext) -> bool:
+    if start >= len(tokens):
+        return False
+    before = start - 1
+    while before >= 0 and tokens[before].kind == "soft":
+        before -= 1
+    if before < 0 or not _after_notes_only(tokens, before):
+        return False
+    return _name_slot([tokens[before]], tokens[start], ctx) == "unknown"
+
+
+def _name_slot(words: list[Token], quantity: Token, ctx: ReadContext) -> str:
+    """Words in the name's place right before the line's first quantity (`刘小西1斤`, `娃娃菜2颗`):
+    "name", "goods" (a product: the line names no one) or "unknown" (either may be meant).
+
+    A list of one offer (the title's product, a meal, a sign-up) has no product to write, so the
+    words are a name. A code (`小贝 2` under numbered codes) is ordered by a person, too."""
+    cores = [t.text for t in words if t.kind in ("cjk", "word")]
+    if len(cores) != 1 or any(t.kind not in ("cjk", "word", "soft") for t in words):
+        return "name"
+    if ctx.implicit is not None or ctx.offer.kind in ("meal", "signup"):
+        return "name"
+    counted = quantity.kind in ("qty", "mult") or (quantity.kind == "num" and not ctx.index.has_numeric_codes)
+    if not counted:
+        return "name"
+    word = cores[0]
+    person = looks_like_person(word) or (len(word) == 1 and is_surname(word))
+    if ctx.catalog:
+        found = match_in(word, ctx.index)
+        named = found.entry is not None or found.ambiguous
+        return "name" if person or not named else "goods"
+    if looks_like_goods(word):
+        return "goods"
+    return "name" if person else "unknown"
+
+
+def _after_notes_only(tokens: list[Token], index: int) -> bool:
+    """Whether only notes (an address, a phone number) come before `tokens[index]`, and some do."""
+    before = [t for t in tokens[:index] if t.kind not in ("soft", "hard")]
+    return bool(before) and all(t.kind in _NOTE_KINDS for t in before)
 
 
 def _too_big_to_order(token: Token) -> bool:
@@ -160,6 +217,8 @@ def _product_before_quantity(
     if words.kind != "cjk" or REMARK.search(words.text):
         return start
     if chunks[before] == leading_chunk and (mode == "chain" or looks_like_person(words.text)):
+        if mode == "chain" and _name_slot([words], tokens[start], ctx) == "goods":
+            return next(i for i, c in enumerate(chunks) if c == chunks[before])  # 3-1-101 黄瓜 3斤
         return start
     if strip_verb(words.text) in PRONOUNS or is_verb_phrase(words.text):
         return start

@@ -72,6 +72,11 @@ def looks_like_person(word: str) -> bool:
     return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")
 
 
+def is_surname(word: str) -> bool:
+    """`张`, `王`: a surname alone, the way many members sign a list."""
+    return len(word) == 1 and word in _SURNAMES
+
+
 def without_proxy_word(name: str) -> str:
     """`帮王阿姨` → `王阿姨`: the person ordered for."""
     return _PROXY.sub("", name)

@@ -53,6 +53,13 @@ _STOP = (
 )
 
 _ADDR_WORDS = r"Apt|APT|apt|Rm|RM|rm|Room|room|Unit|unit|Blk|blk|Flat|flat|No\."
+# What may follow a building in an address: more numbered parts (1单元, 5楼), a room glued on (502),
+# or a room of three or four digits after a space (`11栋2单元 401`). A short number after a space,
+# or one glued to a unit, is the quantity: `5栋502 2箱`, `B栋3楼2份`.
+_ADDR_MORE = (
+    r"(?:\s*\d+\s*(?:栋|幢|号楼|楼|单元|座|层|室|号|房)"
+    rf"|\d+(?!\d)(?!\s*(?:{_U}))|\s+\d{{3,4}}(?![\d.])(?!\s*(?:{_U})))*"
+)
 # (kind, class of the first character, pattern). The lexer looks at the first character of what is
 # left and tries only the rules of its class, in this order: d = digit, h = Chinese or kana,
 # l = Latin letter, o = anything else. Order within a class is priority: specs, times, prices and
@@ -97,17 +104,15 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         rf"一[盒包袋箱][{_CN}\d]{{1,3}}[个只粒块颗片枚]|[{_CN}]+\s*(?:{_U})\s*[装裝]|满\s*\d+\s*元?"
         rf"|[{_CN}]+件套",
     ),
-    (
-        "addr",
-        "d",
-        r"\d+\s*(?:栋|幢|号楼|楼|单元|座|期|层|号院|号门|室|号房|房|弄|巷)"
-        r"(?:\s*\d+(?:\s*(?:栋|幢|号楼|楼|单元|座|层|室|号|房))?)*",
-    ),
+    ("addr", "d", rf"\d+\s*(?:栋|幢|号楼|楼|单元|座|期|层|号院|号门|室|号房|房|弄|巷){_ADDR_MORE}"),
+    # 2-1-301, 8-1-602: building, unit and room; never a range (8-1-602 张 is not 8 to 602 sheets).
+    ("addr", "d", r"\d{1,4}\s*-\s*\d{1,4}\s*-\s*\d{1,5}(?:\s*-\s*\d{1,5})?(?![\d.])"),
     ("addr", "h", r"(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*|[东南西北中]区"),
     (
         "addr",
         "l",
         rf"(?<![A-Za-z])(?:{_ADDR_WORDS})\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"
+        rf"|(?<![A-Za-z])[A-Za-z]\s*(?:栋|幢|座|号楼){_ADDR_MORE}"  # A栋, B座1108, C栋5楼
         r"|(?<![A-Za-z])[A-Z]\s*区"
         r"|(?<![A-Za-z0-9])[A-WYZ]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",  # H3, J1 (X2 is times two)
     ),

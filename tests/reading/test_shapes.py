@@ -1,0 +1,77 @@
+"""Shapes of real member lines that once read wrong, one table per shape."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from handlers.reading import CatalogEntry, ChainLine, Offer, read_chain_row
+
+from .helpers import FRUIT, d
+
+Item = tuple[str, Decimal, str | None]
+BUY = Offer(kind="buy")
+PUMPKIN = Offer(product="半个南瓜", unit="份", kind="buy")
+MEAL = Offer(product="套餐", unit="份", kind="meal")
+
+
+def read(line: str, catalog: tuple[CatalogEntry, ...] = (), offer: Offer | None = None) -> tuple:  # type: ignore[type-arg]
+    row = read_chain_row(ChainLine(seq=1, text=line), catalog, offer=offer)
+    return row.name, row.status, [(i.product, i.qty, i.unit) for i in row.items], row.note
+
+
+def one(product: str, qty: str | int, unit: str | None = None) -> Item:
+    return (product, d(qty), unit)
+
+
+# Building, unit and room, written every way members write them: the address is the note, and the
+# quantity after it is never swallowed into it.
+ADDRESSES = [
+    ("5栋502 2箱", None, [one("(本团商品)", 2, "箱")], "5栋502"),
+    ("5栋 502 2份", None, [one("(本团商品)", 2, "份")], "5栋 502"),
+    ("11栋2单元 401 1", None, [one("(本团商品)", 1, "份")], "11栋2单元 401"),
+    ("19栋 1单元 2202 3份", None, [one("(本团商品)", 3, "份")], "19栋 1单元 2202"),
+    ("小鱼 2号楼 1箱", "小鱼", [one("(本团商品)", 1, "箱")], "2号楼"),
+    ("8-1-602 张 两箱", "张", [one("(本团商品)", 2, "箱")], "8-1-602"),
+    ("王浩 B栋3楼 2份", "王浩", [one("(本团商品)", 2, "份")], "B栋3楼"),
+    ("B栋3楼2份", None, [one("(本团商品)", 2, "份")], "B栋3楼"),
+    ("B座1108 1箱", None, [one("(本团商品)", 1, "箱")], "B座1108"),
+    ("李娜 A栋 1份", "李娜", [one("(本团商品)", 1, "份")], "A栋"),
+    ("3号楼402 两箱", None, [one("(本团商品)", 2, "箱")], "3号楼402"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "expected", "note"), ADDRESSES)
+def test_addresses_keep_their_quantity(line: str, name: str | None, expected: list[Item], note: str) -> None:
+    assert read(line, offer=BUY) == (name, "ok", expected, note)
+
+
+# Lists where members write an address instead of a name: the words before the quantity are the
+# product when they name goods, a name when they name a person, and a question when they could be
+# either. A list of one offer (the title's product) has no product to write: the words are a name.
+NAME_OR_GOODS = [
+    ("6-2-302 娃娃菜2颗 玉米4根", (), BUY, None, "ok", [one("娃娃菜", 2, "颗"), one("玉米", 4, "根")]),
+    ("3-1-101 黄瓜 3斤", (), BUY, None, "ok", [one("黄瓜", 3, "斤")]),
+    ("苹果2斤", (), BUY, None, "ok", [one("苹果", 2, "斤")]),
+    ("15-1-601 香蕉一把 土鸡蛋1板", FRUIT, BUY, None, "ok", [one("香蕉", 1, "把"), one("土鸡蛋", 1, "板")]),
+    ("刘小西1斤", (), BUY, "刘小西", "ok", [one("(本团商品)", 1, "斤")]),
+    ("8-1-602 张 两箱", (), BUY, "张", "ok", [one("(本团商品)", 2, "箱")]),
+    ("7栋2单元1101 王阿姨 一箱", (), BUY, "王阿姨", "ok", [one("(本团商品)", 1, "箱")]),
+    ("3-1-101 花花 2份", (), PUMPKIN, "花花", "ok", [one("半个南瓜", 2, "份")]),
+    ("桃子 8份", (), MEAL, "桃子", "ok", [one("套餐", 8, "份")]),
+    ("1栋1102 山药 2斤", (), BUY, "山药", "review", [one("(本团商品)", 2, "斤")]),
+    ("19栋 1单元 2202 稻花香1袋", (), BUY, "稻花香", "review", [one("(本团商品)", 1, "袋")]),
+]
+
+
+@pytest.mark.parametrize(("line", "catalog", "offer", "name", "status", "expected"), NAME_OR_GOODS)
+def test_words_before_a_quantity_after_an_address(
+    line: str,
+    catalog: tuple[CatalogEntry, ...],
+    offer: Offer,
+    name: str | None,
+    status: str,
+    expected: list[Item],
+) -> None:
+    assert read(line, catalog, offer)[:3] == (name, status, expected)
