@@ -2,7 +2,8 @@
 
 For each message it:
 1. refuses what cannot be read (empty, huge, binary garbage) with a log line, never an exception;
-2. drops a message whose platform id it has seen before, so a replay changes nothing;
+2. logs it by platform id in the same transaction as its effects, so a message seen before fails
+   to commit and changes nothing (a replay, a redelivery after a reconnect);
 3. finds the group and registers the sender as a member on first sight;
 4. routes to the first handler whose rule matches, refusing leader commands from non-leaders;
 5. commits, and only then renders the replies and queues them in the outbox.
@@ -123,9 +124,10 @@ class Dispatcher:
 
     def _handle(self, message: IncomingMessage, text: str) -> Outcome:
         now = self._clock()
+        # A message seen before is not looked up first: logging it again fails at the commit on its
+        # unique platform id, which rolls back whatever the handler did (see `handle`). A lookup
+        # on every message would cost more than handling the rare redelivery twice.
         with Session(self._engine, expire_on_commit=False) as session:
-            if inbound.already_received(session=session, platform_id=message.message_id):
-                return Outcome(status="duplicate")
             if not message.is_group:
                 return self._private_chat(session, message, now)
             group = self._group_for(session, message, now)

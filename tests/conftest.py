@@ -82,11 +82,10 @@ def fresh_postgres_database(prefix: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
-    engine = make_engine(postgres_url())
-    SQLModel.metadata.drop_all(engine)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
+    """A database of this test run's own, so two runs against one server do not meet."""
+    with fresh_postgres_database("tuanbot_test") as engine:
+        create_schema(engine)
+        yield engine
 
 
 def _truncate_all(engine: Engine) -> None:
