@@ -74,7 +74,7 @@ def handle_dismiss(ctx: Context) -> list[Reply]:
     for review_id in ids:
         item = reviews.get_review(session=ctx.session, group_id=ctx.group_id, review_id=review_id)
         if item is not None and item.status == reviews.OPEN:
-            reviews.settle_review(item=item, now=ctx.now, status=reviews.DISMISSED)
+            reviews.settle_review(session=ctx.session, item=item, now=ctx.now, status=reviews.DISMISSED)
             dismissed.append(review_id)
     return [Reply("reviews_dismissed", {"ids": dismissed})]
 

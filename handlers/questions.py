@@ -116,9 +116,7 @@ def _open_question(ctx: Context) -> ReviewItem | None:
 
 
 def _is_answer(ctx: Context) -> bool:
-    if ctx.member.id is None or not reviews.has_pending_question(
-        session=ctx.session, group_id=ctx.group_id, member_id=ctx.member.id
-    ):
+    if not ctx.member.awaiting_answer:
         return False
     question = _open_question(ctx)
     return question is not None and _read_answer(ctx, question) is not None
@@ -169,7 +167,7 @@ def handle_answer(ctx: Context) -> list[Reply]:
     result = apply_items(ctx, member=ctx.member, items=items, additive=True)
     if not (result.changed or result.refused):
         return []
-    reviews.settle_review(item=question, now=ctx.now)
+    reviews.settle_review(session=ctx.session, item=question, now=ctx.now)
     return [confirmation(ctx, ctx.member, result)]
 
 

@@ -62,13 +62,15 @@ class OrderBook:
 
 
 def load_order_book(*, session: Session, campaign_id: int, member_id: int) -> OrderBook:
-    order = get_order(session=session, campaign_id=campaign_id, member_id=member_id)
-    lines: dict[tuple[int, str], OrderLine] = {}
-    if order is not None:
-        for line in session.exec(
-            select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.id))
-        ):
-            lines[(line.product_id, line.variant)] = line
+    """The order and its lines in one query (every order message needs both)."""
+    rows = session.exec(
+        select(Order, OrderLine)
+        .outerjoin(OrderLine, col(OrderLine.order_id) == Order.id)
+        .where(Order.campaign_id == campaign_id, Order.member_id == member_id)
+        .order_by(col(OrderLine.id))
+    ).all()
+    order = rows[0][0] if rows else None
+    lines = {(line.product_id, line.variant): line for _, line in rows if line is not None}
     return OrderBook(campaign_id=campaign_id, member_id=member_id, order=order, lines=lines)
 
 

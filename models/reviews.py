@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models.tables import ReviewItem
+from models.tables import Member, ReviewItem
 
 OPEN, SETTLED, DISMISSED = "open", "settled", "dismissed"
 
@@ -30,6 +30,9 @@ def open_review(
         # A member has one open question at a time: the newest one is what their answer settles.
         for earlier in pending_question(session=session, group_id=group_id, member_id=asked_member_id):
             earlier.asked_member_id = None
+        asked = session.get(Member, asked_member_id)
+        if asked is not None:
+            asked.awaiting_answer = True
     item = ReviewItem(
         group_id=group_id,
         campaign_id=campaign_id,
@@ -45,20 +48,6 @@ def open_review(
     session.add(item)
     session.flush()
     return item
-
-
-def has_pending_question(*, session: Session, group_id: int, member_id: int) -> bool:
-    """Whether the bot waits for this member's answer; asked on every message, so kept cheap."""
-    return (
-        session.exec(
-            select(col(ReviewItem.id)).where(
-                ReviewItem.group_id == group_id,
-                ReviewItem.asked_member_id == member_id,
-                ReviewItem.status == OPEN,
-            )
-        ).first()
-        is not None
-    )
 
 
 def pending_question(*, session: Session, group_id: int, member_id: int) -> list[ReviewItem]:
@@ -89,7 +78,12 @@ def get_review(*, session: Session, group_id: int, review_id: int) -> ReviewItem
     return item if item is not None and item.group_id == group_id else None
 
 
-def settle_review(*, item: ReviewItem, now: datetime, status: str = SETTLED) -> None:
+def settle_review(*, session: Session, item: ReviewItem, now: datetime, status: str = SETTLED) -> None:
+    """Close the item; the member it asked no longer waits for their answer to it."""
+    if item.asked_member_id is not None:
+        asked = session.get(Member, item.asked_member_id)
+        if asked is not None:
+            asked.awaiting_answer = False
     item.status = status
     item.settled_at = now
     item.asked_member_id = None

@@ -50,6 +50,9 @@ class Member(SQLModel, table=True):
     notes: str = Field(default="", max_length=500)
     is_leader: bool = False
     is_proxy: bool = False
+    # The bot asked this member a question and waits for the answer (an open review item
+    # addressed to them). Kept on the member, which every message reads anyway.
+    awaiting_answer: bool = False
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

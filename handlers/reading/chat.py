@@ -32,6 +32,8 @@ from handlers.reading.numbers import is_absurd, parse_number
 from handlers.reading.offer import Offer
 from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.text import normalize_text
+from handlers.reading.units import UNIT_PATTERN
+from handlers.reading.words import INTERJECTION, REMARK
 
 MAX_MESSAGE = 500
 
@@ -47,12 +49,21 @@ _QUESTION = re.compile(
     r"能不能|可不可以|可以吗|是不是|要不要|几号|多久|为什么|咋"
 )
 # A leader announcing (今天的团购…, 明天到货, 八点截单), not a member ordering.
-_NOTICE = re.compile(r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢")
+# `要的报名`, `需要的直接群里报数量`: a call to whoever wants it, which only the leader makes.
+_NOTICE = re.compile(
+    r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
+)
+# `李四不要了`, and with a reason after it: `不要了，家里还有`, `不要了 谢谢团长`.
 _CANCEL_TAIL = re.compile(
     r"^(?P<who>.*?)\s*(?:的订单|的单|订单)?\s*(?:不要了|不要啦|不买了|不订了|不定了|取消了?|退了|算了|撤了|删了|删掉|退掉)"
-    + _END
+    r"(?:[，,。.!！~～\s]+(?P<why>.*?))?" + _END
 )
-_CANCEL_HEAD = re.compile(r"^(?:取消|退出|退掉|删掉|删除|撤销|不要)\s*(?P<what>.+?)了?" + _END)
+_CANCEL_HEAD = re.compile(r"^(?:取消|退出|退掉|删掉|删除|撤销|不要(?![了啦]))\s*(?P<what>.+?)了?" + _END)
+# A reason after a cancel that orders something instead (`不要了，换成香蕉`, `不要了，2斤就行`) is not
+# a plain cancel; `不要了，下次再买` is.
+_ORDERS_INSTEAD = re.compile(rf"换|改|\d|[一二两三四五六七八九十半]\s*(?:{UNIT_PATTERN})")
+# `苹果不要了，换成梨2斤`: the product before the change is dropped.
+_DROPPED = re.compile(r"\s*(?:不要了|不要啦|不要|不买了|取消)\s*[，,]?$")
 _CHANGE = re.compile(r"^(?P<who>.*?)\s*(?:改成|改为|改到|换成|修改为|修改成|更改为|更改成)\s*(?P<what>.+)$")
 _PLUS = re.compile(
     r"^(?P<who>[^+＋➕]*?)\s*(?:[+＋➕]\ufe0f?\s*(?P<n>\d{1,3})|加\s*(?P<cn>[一二两三四五六七八九十]))\s*(?:份|个)?"
@@ -79,8 +90,10 @@ def read_chat_message(
         return Chatter()
     if _SHOW.match(message):
         return ShowMyOrder()
-    if _QUESTION.search(message) or _NOTICE.search(message):
+    if _NOTICE.search(message):
         return Chatter()
+    if _QUESTION.search(message):
+        return _question(message, ctx)
     speaker = _SPEAKER.match(message)
     if speaker is not None and _person_and_product(speaker.group("who"), ctx)[0] is not None:
         return _with_name(
@@ -91,6 +104,22 @@ def read_chat_message(
         if intent is not None:
             return intent
     return _order(message, ctx)
+
+
+_CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
+
+
+def _question(message: str, ctx: ReadContext) -> ChatIntent:
+    """`苹果还有吗` is chatter; `芒果一箱，榴莲什么时候有？` orders too, but the leader answers first."""
+    clauses = [c for c in _CLAUSES.split(message) if c and not _QUESTION.search(c)]
+    if len(clauses) == len(_CLAUSES.split(message.strip(" ，,。；;！!？?"))):
+        return Chatter()  # the question mark is the only question: `2斤?` asks, it does not order
+    for clause in clauses:
+        reading = read_line(clause, ctx, mode="chat")
+        if reading.items:
+            detail = "下单时还问了问题，请团长确认"
+            return Unclear(reasons.AMBIGUOUS_QUANTITY, detail=detail, items=tuple(reading.items))
+    return Chatter()
 
 
 def _with_name(intent: ChatIntent, name: str) -> ChatIntent:
@@ -105,6 +134,10 @@ def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
     head = None if tail else _CANCEL_HEAD.match(message)
     if tail is None and head is None:
         return None
+    if tail is not None and _ORDERS_INSTEAD.search(tail.group("why") or ""):
+        if _CHANGE.match(message):
+            return None  # 不要了，换成2斤: a change, for `_change`
+        return Unclear(reasons.AMBIGUOUS_PRODUCT, detail="是取消，还是换成别的?")
     words = (tail.group("who") if tail else head.group("what") if head else "").strip(" ，,:：")
     name, product = _person_and_product(words, ctx)
     if product is None and name is None:
@@ -116,15 +149,26 @@ def _change(message: str, ctx: ReadContext) -> ChatIntent | None:
     match = _CHANGE.match(message)
     if match is None:
         return None
-    name, product = _person_and_product(match.group("who").strip(" ，,:："), ctx)
+    who = match.group("who").strip(" ，,:：")
+    dropped = _DROPPED.search(who)
+    if dropped is not None:
+        who = who[: dropped.start()].strip(" ，,:：")
+    name, product = _person_and_product(who, ctx)
     reading = read_line(match.group("what"), ctx, mode="chat")
     if not reading.items:
+        if dropped is not None or product is not None:
+            return Unclear(reasons.AMBIGUOUS_QUANTITY, detail="换成什么、要多少?", name=name)
         return None
     items = tuple(_with_product(item, product, ctx) for item in reading.items)
     # 改成3斤 names no product on purpose: the change is to what the person already ordered.
     reading.issues = [issue for issue in reading.issues if not issue.which_product]
     if reading.issues and product is None:
         return _unclear(reading, items, name)
+    if dropped is not None and product is None:
+        return Unclear(reasons.AMBIGUOUS_PRODUCT, detail="不要哪个商品，换成什么?", items=items, name=name)
+    if product is not None and all(item.product != product for item in items):
+        # 苹果换成梨2斤: the product named first is dropped, the new one takes its place.
+        items = (ReadItem(product, Decimal(0), None, match.group("who").strip()), *items)
     return ChangeOrder(items=items, name=name)
 
 
@@ -135,10 +179,12 @@ def _plus_one(message: str, ctx: ReadContext) -> ChatIntent | None:
     groups = match.groupdict()
     count = parse_number(groups.get("n") or groups.get("cn") or "1") or Decimal(1)
     who = match.group("who").strip(" ，,:：")
+    if "再" in who:
+        return None  # 我再加一份: one more on top, for the order reader
     name, product = _person_and_product(who, ctx)
     if product is not None:
         return None  # `香蕉x2`, `苹果+1`: an order of a named product, for the order reader
-    if who and name is None:
+    if who and name is None and who not in PRONOUNS:
         return None  # `1+1`, `3栋+1`: not a plain +1; let the order reader look at it
     if is_absurd(count):
         return Unclear(reasons.ABSURD_QUANTITY, detail=f"+{count} 不像是真的数量", name=name)
@@ -152,10 +198,15 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
         return _unclear(reading, items, reading.name)
     if items:
         name, note = reading.name, reading.note
-        if name is None and note is not None and looks_like_person(note) and " " not in note:
+        if name is None and note is not None and looks_like_person(note) and _may_be_name(note):
             name, note = note, None  # `#2 小美`: ordering for the person named after the order
         return PlaceOrder(items=items, name=name, note=note)
     return Chatter()
+
+
+def _may_be_name(note: str) -> bool:
+    """`#2 小美` names 小美; `2袋，谢谢` and `1份 好的` name no one."""
+    return " " not in note and not REMARK.search(note) and INTERJECTION.match(note) is None
 
 
 def _unclear(reading: LineReading, items: tuple[ReadItem, ...], name: str | None) -> Unclear:

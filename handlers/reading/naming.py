@@ -18,7 +18,7 @@ from handlers.reading.people import (
     without_proxy_word,
 )
 from handlers.reading.tokens import Token
-from handlers.reading.words import REMARK, is_verb_phrase, strip_verb
+from handlers.reading.words import INTERJECTION, REMARK, is_verb_phrase, strip_verb
 
 _DASHES = frozenset("-—–~～")
 _BRACKETS = frozenset("【】[]「」『』《》<>")
@@ -214,7 +214,7 @@ def _product_before_quantity(
     if before < 0 or before == start - 1:
         return start  # glued to the quantity (`刘小西1斤`) or nothing before: not this shape
     words = tokens[before]
-    if words.kind != "cjk" or REMARK.search(words.text):
+    if words.kind != "cjk" or REMARK.search(words.text) or _interjection(words.text):
         return start
     if chunks[before] == leading_chunk and (mode == "chain" or looks_like_person(words.text)):
         if mode == "chain" and _name_slot([words], tokens[start], ctx) == "goods":
@@ -275,13 +275,34 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
         if written and not any(t.kind in _NOTE_KINDS for t in tokens):
             reading.name = written  # `…`, `..`: punctuation can be a whole nickname
         return
+    if chat:
+        runs = [run for run in runs if not _interjection(text[run[0] : run[1]])]
+        if not runs:
+            return  # 好的，2份: an answer, not a name
     name = _clean_name(" ".join(text[start:end] for start, end in runs), reading)
     if chat and name is not None:
+        name = _after_interjection(name)
         # 李雷要3份 names 李雷; 我要3份, 麻烦给我来两斤 name no one but the sender.
         name = None if is_verb_phrase(name) else without_proxy_word(strip_verb(name)) or None
         if name in PRONOUNS:
             name = None
     reading.name = name
+
+
+def _interjection(words: str) -> bool:
+    found = INTERJECTION.match(words)
+    return found is not None and found.end() == len(words)
+
+
+def _after_interjection(name: str) -> str:
+    """`那我要` → `我要`: an interjection in front of words that name no one goes."""
+    found = INTERJECTION.match(name)
+    if found is None:
+        return name
+    rest = name[found.end() :].strip(" ，,")
+    if not rest or is_verb_phrase(rest) or rest in PRONOUNS or strip_verb(rest) in PRONOUNS:
+        return rest
+    return name
 
 
 def _address_before_name(tokens: list[Token], index: int) -> bool:

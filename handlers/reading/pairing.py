@@ -253,6 +253,9 @@ def _on_words(
     after = tokens[i + 1] if i + 1 < len(tokens) else None
     words = token.text
     current = state.current
+    if meal and words in ADD_WORDS and after is not None and after.kind == "qty":
+        state.add_on_next = True  # 加一个黑凉粉: the quantity and the words after it are an add-on
+        return
     if is_verb_phrase(words):
         return
     glued = current is not None and current.end == token.start and current.qty is None
@@ -277,9 +280,6 @@ def _on_words(
             # 麻薯的1, 原味肉松小贝: the flavour comes before its code or name
             state.pre_flavour = (words, token.start)
             return
-    if meal and words in ADD_WORDS and after is not None and after.kind == "qty":
-        state.add_on_next = True  # 加一个黑凉粉: the quantity and the words after it are an add-on
-        return
     if meal and state.add_on_next:
         state.add_on_next = False
         _start(state, Mention(token.start, token.end, text=words, add_on=True, counted=True))

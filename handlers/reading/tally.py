@@ -47,10 +47,14 @@ _DATE = r"(?:\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?|\d{1,2}\s*�
 _CLOCK = r"(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?::\d{2})?"
 _STAMP_FIRST = re.compile(rf"^\[?\s*(?:{_DATE}\s*)?{_CLOCK}\s*\]?\s*|^\[?{_DATE}\]?\s+")
 _SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
+# `2024-06-12 18:20:11 陈晨` over the message: how exported chat logs name the sender.
+_STAMP_THEN_SENDER = re.compile(rf"^\[?{_DATE}\s*{_CLOCK}\s*\]?\s+(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s*$")
+# What a message has and a name does not: a quantity, a count, a plus.
+_ORDERISH = re.compile(r"(?<![A-Za-z0-9])\d|[+＋➕]|[一二两三四五六七八九十半](?:份|个|斤|箱|盒|袋)")
 _SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
-    r"|团购|通知|接龙|今天|明天|今日|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
+    r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
 )
 _WXID = re.compile(r"^wxid_\w+$")
 _BOTS = re.compile(r"^bot$|机器人|小助手|助理", re.IGNORECASE)
@@ -118,10 +122,14 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
     rows: list[ReadRow] = []
     sender: str | None = None
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines[:MAX_MESSAGES]:
+    for at, line in enumerate(lines[:MAX_MESSAGES]):
         sender_line = _SENDER_LINE.match(line)
         if sender_line is not None and not _STAMP_FIRST.match(line):
             sender = sender_line.group("name").strip()
+            continue
+        stamped_sender = _STAMP_THEN_SENDER.match(line)
+        if stamped_sender is not None and _names_sender(stamped_sender.group("name"), lines, at):
+            sender = stamped_sender.group("name").strip()
             continue
         message = _STAMP_FIRST.sub("", line).strip()
         if not message:
@@ -146,6 +154,13 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
             _review_row(None, f"（另有 {unread} 行未读）", reasons.TOO_LONG, f"后面 {unread} 行没有读")
         )
     return rows
+
+
+def _names_sender(name: str, lines: list[str], at: int) -> bool:
+    """Whether `date time NAME` is a sender line: the next line is the unstamped message, and the
+    words after the stamp read as a name, not a message (`22:15 收到`, `… 1. 张三 2份`)."""
+    following = lines[at + 1] if at + 1 < len(lines) else ""
+    return bool(following) and not _STAMP_FIRST.match(following) and not _ORDERISH.search(name)
 
 
 def _apply(
@@ -202,11 +217,17 @@ def _change(rows: list[ReadRow], intent: ChangeOrder, name: str | None, raw: str
         if not same:
             if change.implicit:
                 problem = "没写改哪个商品"
+            elif change.qty == 0:
+                problem = f"之前没有订 {change.product}"  # 苹果换成梨: but no 苹果 was ordered
             else:
                 items.append(change)
             continue
         old = items[same[0]]
         qty = convert(change.qty, change.unit, old.unit) if change.unit and old.unit else change.qty
+        if qty is None and old.implicit and old.product == UNNAMED_OFFER:
+            # +1, then 改成2箱: the day's unnamed offer, now counted in the unit the member wrote.
+            items[same[0]] = replace(old, qty=tidy(change.qty), unit=change.unit, raw=change.raw)
+            continue
         if qty is None:
             problem = f"{old.product} 的单位对不上"
             continue

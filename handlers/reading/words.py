@@ -15,6 +15,7 @@ VERBS = (
     "还要",
     "再要",
     "再来",
+    "再加",
     "预定",
     "预订",
     "一共",
@@ -40,6 +41,12 @@ WEIGHED = re.compile(r"称重|按重|过秤")
 ADD_WORDS = frozenset({"加", "再加", "另加", "外加", "加个"})
 ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")
 GIFT_WORDS = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
+
+
+# 好的，我要3斤 / 嗯 来2份 / 那我要两箱: words that answer or go on, never a person's name.
+INTERJECTION = re.compile(
+    r"^(?:好的|好滴|好哒|好嘞|好吧|好|嗯+|哦+|噢+|喔|哈+|那么|那|ok|okay|行|可以|对|是的)", re.IGNORECASE
+)
 
 
 def strip_verb(text: str) -> str:

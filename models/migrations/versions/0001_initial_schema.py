@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("is_leader", sa.Boolean(), nullable=False),
         sa.Column("is_proxy", sa.Boolean(), nullable=False),
+        sa.Column("awaiting_answer", sa.Boolean(), nullable=False),
         sa.Column("created_at", models.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],
