@@ -6,7 +6,20 @@ from decimal import Decimal
 
 import pytest
 
-from handlers.reading import CatalogEntry, ChainLine, Offer, read_chain_row
+from handlers.reading import (
+    CancelOrder,
+    CatalogEntry,
+    ChainLine,
+    ChangeOrder,
+    Chatter,
+    Offer,
+    PlaceOrder,
+    PlusOne,
+    Unclear,
+    read_chain_row,
+    read_chat_message,
+    tally_text,
+)
 
 from .helpers import FRUIT, d
 
@@ -75,3 +88,79 @@ def test_words_before_a_quantity_after_an_address(
     expected: list[Item],
 ) -> None:
     assert read(line, catalog, offer)[:3] == (name, status, expected)
+
+
+# Chat messages: answers and thanks are not names, a cancel may give its reason, 再加 is one more,
+# a swap drops the first product, and an order asked together with a question goes to the leader.
+CHAT = [
+    ("好的，我要3斤", PlaceOrder(items=(), name=None), [one("(本团商品)", 3, "斤")]),
+    ("嗯 来2份", PlaceOrder(items=(), name=None), [one("(本团商品)", 2, "份")]),
+    ("好的 2份", PlaceOrder(items=(), name=None), [one("(本团商品)", 2, "份")]),
+    ("那我要两箱芒果", PlaceOrder(items=(), name=None), [one("芒果", 2, "箱")]),
+    ("2袋，谢谢", PlaceOrder(items=(), name=None), [one("(本团商品)", 2, "袋")]),
+    ("我再加一盒", PlaceOrder(items=(), name=None), [one("(本团商品)", 1, "盒")]),
+    ("再加一个", PlaceOrder(items=(), name=None), [one("(本团商品)", 1, "个")]),
+    ("我也加一", PlusOne(qty=d(1), name=None), []),
+    ("不要了，家里还有", CancelOrder(), []),
+    ("李四不要了 谢谢团长", CancelOrder(name="李四"), []),
+    ("不要了，下次再买", CancelOrder(), []),
+    ("苹果换成梨2斤", ChangeOrder(items=()), [one("苹果", 0), one("梨", 2, "斤")]),
+    ("苹果不要了，换成梨2斤", ChangeOrder(items=()), [one("苹果", 0), one("梨", 2, "斤")]),
+    ("苹果改成3斤", ChangeOrder(items=()), [one("苹果", 3, "斤")]),
+    ("不要了，2斤就行", Unclear(reason="ambiguous_product"), []),
+    ("芒果一箱，榴莲什么时候有？", Unclear(reason="ambiguous_quantity"), [one("芒果", 1, "箱")]),
+    ("苹果还有吗", Chatter(), []),
+    ("2斤?", Chatter(), []),
+    ("明天团购青团 6个一盒 25元，要的直接报数量", Chatter(), []),
+]
+
+
+@pytest.mark.parametrize(("message", "intent", "expected"), CHAT)
+def test_chat_messages(message: str, intent: object, expected: list[Item]) -> None:
+    found = read_chat_message(message)
+    assert type(found) is type(intent)
+    for field in ("name", "reason", "qty"):
+        assert getattr(found, field, None) == getattr(intent, field, None)
+    assert [(i.product, i.qty, i.unit) for i in getattr(found, "items", ())] == expected
+
+
+# Chat logs: an exported log names the sender on the stamp line; +1 then `改成2箱` counts boxes.
+EXPORTED_LOG = """2024-06-12 18:20:11 团长小美
+今晚团：青团 6个一盒 25元 要的报名字+数量
+2024-06-12 18:21:03 陈晨
+陈晨 2盒
+2024-06-12 18:21:40 Alice
+1盒
+2024-06-12 18:30:02 陈晨
+我再加一盒
+2024-06-12 18:35:44 Wendy
+有豆沙的吗？
+"""
+PLUS_THEN_BOXES = "09:01 小红: +1\n09:06 小红: 我的改成2箱\n09:07 阿杰: 苹果2斤\n09:08 阿杰: 苹果换成梨3斤"
+
+
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        (
+            EXPORTED_LOG,
+            [
+                ("团长小美", "chatter", []),
+                ("陈晨", "ok", [one("(本团商品)", 2, "盒")]),
+                ("Alice", "ok", [one("(本团商品)", 1, "盒")]),
+                ("陈晨", "ok", [one("(本团商品)", 1, "盒")]),
+                ("Wendy", "chatter", []),
+            ],
+        ),
+        (
+            PLUS_THEN_BOXES,
+            [
+                ("小红", "ok", [one("(本团商品)", 2, "箱")]),
+                ("阿杰", "ok", [one("苹果", 0, "斤"), one("梨", 3, "斤")]),
+            ],
+        ),
+    ],
+)
+def test_chat_logs(log: str, expected: list[tuple[str, str, list[Item]]]) -> None:
+    rows = tally_text(log).rows
+    assert [(r.name, r.status, [(i.product, i.qty, i.unit) for i in r.items]) for r in rows] == expected
