@@ -8,11 +8,12 @@ What is counted
 - Every text is read with `tally_text(text)` and no catalog, as `tuanbot tally FILE` would.
 - An expected item line is one item of a labelled row whose note does not contain "exclude"
   (the leader's own example rows are excluded). It is (row person, product, quantity).
-- Rows are matched one to one, in label order. A labelled row with a `seq` matches our first unused
-  row with the same seq; without a seq, our first unused row without one. Names must agree: after
-  dropping spaces, punctuation and emoji and lower-casing, one contains the other (names that are
-  only emoji or punctuation, `🌑🌒🌓` or `..`, must be equal as written); a missing name
-  on either side does not veto a match made by seq, but a row without seq must match by name.
+- Rows are matched one to one, in label order; a labelled row with items never matches a chatter or
+  example row. A labelled row with a `seq` matches our first unused row with the same seq; without
+  a seq, our first unused row without one. Names must agree: after dropping spaces, punctuation and
+  emoji and lower-casing, one contains the other (names that are only emoji or punctuation, `🌑🌒🌓`
+  or `..`, must be equal as written); a missing name on either side does not veto a match made by
+  seq, but a row without seq must match by name.
 - Inside a matched row, each expected item matches at most one of our items, with the same quantity
   (exactly, as a number) and a product that agrees:
   * the label's implicit products `(本团商品)`, `(接龙商品)` and `套餐` agree with any item the
@@ -121,6 +122,8 @@ def _match_rows(expected_rows: list[dict[str, Any]], rows: tuple[ReadRow, ...]) 
         for i, row in enumerate(rows):
             if i in used:
                 continue
+            if label["items"] and row.status in ("chatter", "example"):
+                continue  # a person's question or chatter before their order is not the order
             if label["seq"] is not None:
                 if row.seq != label["seq"] or not _names_agree(label["name"], row.name):
                     continue
