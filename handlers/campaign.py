@@ -9,10 +9,11 @@ from typing import Any
 from sqlmodel import Session
 
 from handlers.base import Context, Reply, Route
+from handlers.deal_text import DealPost, TimeOfDay, read_deal_post
 from models import orders as order_rows
 from models.campaigns import OPEN, Offer, close_campaign, list_offers, open_campaign
-from models.catalog import list_products
-from models.tables import Campaign, Group
+from models.catalog import ProductSpec, list_products, place_products
+from models.tables import Campaign, Group, Product
 
 _BUILDING = re.compile(r"\s*(\d+\s*(?:栋|幢|号楼|座|楼))")
 _DASHED_ADDRESS = re.compile(r"\s*(\d+)-\d+")
@@ -27,12 +28,14 @@ def next_time_of_day(now: datetime, hhmm: str) -> datetime:
 
 def deals_data(*, campaign: Campaign, offers: list[Offer], group: Group, tz_now: datetime) -> dict[str, Any]:
     cutoff = campaign.cutoff_at.astimezone(tz_now.tzinfo) if campaign.cutoff_at else None
+    pickup = campaign.pickup_at.astimezone(tz_now.tzinfo) if campaign.pickup_at else None
     return {
         "title": campaign.title,
         "group": group.name,
         "cutoff": cutoff.strftime("%H:%M") if cutoff else "",
         "cutoff_day": _day_word(cutoff, tz_now) if cutoff else "",
         "pickup_place": campaign.pickup_place or group.pickup_place,
+        "pickup": f"{_day_word(pickup, tz_now)}{pickup:%H:%M}" if pickup else "",
         "products": [
             {
                 "code": offer.code,
@@ -60,11 +63,14 @@ def deals_reply(session: Session, campaign: Campaign, group: Group, tz_now: date
 
 
 def handle_open(ctx: Context) -> list[Reply]:
+    """开团: the whole catalog, some codes of it (开团 1 3 5), or a pasted deal post."""
     call = ctx.command
     assert call is not None
     current = ctx.campaign()
     if current is not None and current.status == OPEN:
         return [Reply("campaign_already_open", {"title": current.title})]
+    if "\n" in call.args:
+        return _open_from_post(ctx, read_deal_post(call.args))
     products = list_products(session=ctx.session, group_id=ctx.group_id)
     codes = call.args.replace(",", " ").replace("，", " ").split()
     if codes and all(code.isalnum() and len(code) <= 4 for code in codes):
@@ -75,18 +81,61 @@ def handle_open(ctx: Context) -> list[Reply]:
         title = call.args
     if not products:
         return [Reply("campaign_no_products", {})]
+    return [_open(ctx, title, products, cutoff=None, pickup=None, place="")]
+
+
+def _open_from_post(ctx: Context, post: DealPost) -> list[Reply]:
+    if not post.listings:
+        return [Reply("deal_post_unreadable", {"lines": post.unreadable})]
+    specs = [
+        ProductSpec(
+            code=listing.code,
+            name=listing.name,
+            unit=listing.unit,
+            price_fen=listing.price_fen,
+            spec=listing.spec,
+            stock=listing.stock,
+            limit_per_person=listing.limit,
+        )
+        for listing in post.listings
+    ]
+    products = place_products(session=ctx.session, group_id=ctx.group_id, specs=specs)
+    opened = _open(ctx, post.title, products, cutoff=post.cutoff, pickup=post.pickup, place=post.pickup_place)
+    replies = [opened]
+    if post.unreadable:
+        replies.append(Reply("deal_post_unreadable", {"lines": post.unreadable}, audience="leaders"))
+    return replies
+
+
+def _open(
+    ctx: Context,
+    title: str,
+    products: list[Product],
+    *,
+    cutoff: TimeOfDay | None,
+    pickup: TimeOfDay | None,
+    place: str,
+) -> Reply:
     local_now = ctx.now.astimezone(ctx.tz)
+    cutoff_at = at_time(local_now, cutoff) if cutoff else next_time_of_day(local_now, ctx.group.cutoff_time)
     campaign = open_campaign(
         session=ctx.session,
         group_id=ctx.group_id,
         title=title or f"{local_now.month}月{local_now.day}日团购",
         products=products,
         now=ctx.now,
-        cutoff_at=next_time_of_day(local_now, ctx.group.cutoff_time),
-        pickup_place=ctx.group.pickup_place,
+        cutoff_at=cutoff_at,
+        pickup_at=at_time(local_now, pickup) if pickup else None,
+        pickup_place=place or ctx.group.pickup_place,
     )
     ctx.forget_campaign()
-    return [deals_reply(ctx.session, campaign, ctx.group, local_now)]
+    return deals_reply(ctx.session, campaign, ctx.group, local_now)
+
+
+def at_time(local_now: datetime, when: TimeOfDay) -> datetime:
+    """The moment a leader's 今晚8点 or 明天下午3点 means, in `local_now`'s zone."""
+    day = local_now.date() + timedelta(days=when.days)
+    return datetime.combine(day, time(when.hour, when.minute), tzinfo=local_now.tzinfo)
 
 
 def handle_deals(ctx: Context) -> list[Reply]:

@@ -6,24 +6,16 @@ price they were ordered at.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from handlers.base import Context, Reply, Route
+from handlers.deal_text import read_listing
 from handlers.reading import match_product
 from handlers.reading.model import CatalogEntry
 from models.campaigns import OPEN, add_offer, withdraw_offer
 from models.catalog import ProductSpec, list_products, next_free_code, upsert_products
 from models.tables import Product
 
-# 上架 麒麟西瓜 2.5/斤 库存100 限购2: the price is the number right before the unit and the
-# optional stock and limit, so digits inside the name (8424西瓜) stay part of the name.
-_NEW_PRODUCT = re.compile(
-    r"^(?P<name>.+?[^\d\s.¥￥])\s*[¥￥]?(?P<price>\d+(?:\.\d{1,2})?)\s*元?\s*(?:/\s*(?P<unit>[^\s\d/]{1,3}))?"
-    r"(?P<rest>(?:\s+(?:库存|限购).*)?)$"
-)
-_STOCK_IN_TEXT = re.compile(r"库存\s*(\d+(?:\.\d+)?)")
-_LIMIT_IN_TEXT = re.compile(r"限购\s*(\d+(?:\.\d+)?)")
 UNLIMITED_WORDS = frozenset({"不限", "无限", "取消", "无"})
 
 
@@ -64,19 +56,17 @@ def handle_listing_on(ctx: Context) -> list[Reply]:
         found.active = True
         _refresh_offer(ctx, found)
         return [Reply("product_listed", _product_data(found))]
-    match = _NEW_PRODUCT.match(call.args.strip())
-    if match is None:
+    listing = read_listing(call.args)
+    if listing is None:
         return [Reply("listing_usage", {})]
-    rest = match.group("rest")
-    stock = _STOCK_IN_TEXT.search(rest)
-    limit = _LIMIT_IN_TEXT.search(rest)
     spec = ProductSpec(
         code=next_free_code(session=ctx.session, group_id=ctx.group_id),
-        name=match.group("name").strip(),
-        unit=match.group("unit") or "份",
-        price_fen=int(Decimal(match.group("price")) * 100),
-        stock=Decimal(stock.group(1)) if stock else None,
-        limit_per_person=Decimal(limit.group(1)) if limit else None,
+        name=listing.name,
+        unit=listing.unit,
+        price_fen=listing.price_fen,
+        spec=listing.spec,
+        stock=listing.stock,
+        limit_per_person=listing.limit,
     )
     product = upsert_products(session=ctx.session, group_id=ctx.group_id, specs=[spec])[0]
     _refresh_offer(ctx, product)

@@ -67,3 +67,40 @@ def next_free_code(*, session: Session, group_id: int) -> str:
     while str(number) in used:
         number += 1
     return str(number)
+
+
+def place_products(*, session: Session, group_id: int, specs: list[ProductSpec]) -> list[Product]:
+    """Put a deal post's products into the catalog under the post's own numbers.
+
+    Members order by the numbers they see (3号x2), so each product takes its number from the post:
+    one already in the catalog under the same name is renumbered and updated, a new one is added,
+    and a product that held a number the post now uses moves to a free one.
+    """
+    products = list_products(session=session, group_id=group_id, active_only=False)
+    wanted_codes = {spec.code for spec in specs}
+    wanted_names = {spec.name for spec in specs}
+    moving = [p for p in products if p.code in wanted_codes or p.name in wanted_names]
+    for product in moving:
+        # Codes are unique per group: park the products that change number first.
+        product.code = f"~{product.id}"
+    session.flush()
+    by_name = {p.name: p for p in products}
+    placed = []
+    for spec in specs:
+        known = by_name.get(spec.name)
+        product = known if known is not None else Product(group_id=group_id, code=spec.code, name=spec.name)
+        session.add(product)
+        product.code = spec.code
+        product.unit = spec.unit
+        product.price_fen = spec.price_fen
+        product.spec = spec.spec
+        product.stock = spec.stock
+        product.limit_per_person = spec.limit_per_person
+        product.active = True
+        placed.append(product)
+    session.flush()
+    for product in moving:
+        if product.code.startswith("~"):
+            product.code = next_free_code(session=session, group_id=group_id)
+            session.flush()
+    return placed

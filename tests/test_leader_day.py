@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot.simulation import SimulatedGroup
-from models.tables import Order, OrderLine, ReturnRequest
+from models.tables import Order, OrderLine, Product, ReturnRequest
 from tests import dbview
 from tests.conftest import GROUP_CHAT, LEADER
 
@@ -170,3 +170,25 @@ def test_export_writes_a_spreadsheet_and_sends_it_to_the_leader(open_group: Simu
     assert summary[1][:5] == ("1", "红富士苹果", None, 2, "斤")  # an empty cell reads back as None
     sorting = [row for row in workbook["分拣单"].iter_rows(values_only=True)]
     assert sorting[2][:2] == ("王奶奶", "是")
+
+
+def test_a_campaign_opened_from_a_pasted_deal_post(group: SimulatedGroup) -> None:
+    sent = group.say(
+        LEADER,
+        "开团 周末水果团 今晚8点截单 明天下午3点北门取货\n"
+        "1. 麒麟西瓜 2.5/斤 限购10\n2. 红富士苹果 6.2/斤\n3. 好吃的",
+    )
+    [deals] = [m.text for m in sent if m.chat_id == GROUP_CHAT]
+    assert "🛒 周末水果团" in deals
+    assert "1. 麒麟西瓜 ¥2.5/斤 每人限10斤" in deals and "2. 红富士苹果 ¥6.2/斤" in deals
+    assert "今天20:00截单" in deals and "明天15:00北门自提" in deals
+    assert "海南香蕉" not in deals  # only what the post lists is on sale
+    [unread] = [m.text for m in sent if m.chat_id == LEADER_ID]
+    assert "3. 好吃的" in unread
+    group.say("王五", "2号x2")  # members order by the numbers in the post
+    group.say("赵六", "西瓜3斤")
+    assert dbview.orders(group.app) == {"王五": {"红富士苹果": Decimal(2)}, "赵六": {"麒麟西瓜": Decimal(3)}}
+    with Session(group.app.engine) as session:
+        codes = {p.name: p.code for p in session.exec(select(Product))}
+    assert codes["红富士苹果"] == "2" and codes["麒麟西瓜"] == "1"
+    assert len(set(codes.values())) == len(codes)  # the product that had number 1 moved to a free one

@@ -93,7 +93,7 @@ def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, rea
         return _name_without_order(text, tokens, chunks, reading, ctx)
     first = candidates[0]
     if tokens[first].kind == "each":
-        first = _each_scope_start(tokens, first)
+        first = _each_scope_start(tokens, first, chunks, leading_chunk, ctx)
     chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
     glued_in_name = mode == "chain" and chunk_start < first and chunks[first] == leading_chunk
     slot = _name_slot(tokens[chunk_start:first], tokens[first], ctx) if glued_in_name else "name"
@@ -227,19 +227,46 @@ def _product_before_quantity(
     return next(i for i, c in enumerate(chunks) if c == chunks[before])
 
 
-def _each_scope_start(tokens: list[Token], each: int) -> int:
-    """`红和黄 各一斤`, `苹果、香蕉各2斤`: the products 各 spreads over start the order."""
+def _each_scope_start(
+    tokens: list[Token], each: int, chunks: list[int], leading_chunk: int, ctx: ReadContext
+) -> int:
+    """`红和黄 各一斤`, `苹果、香蕉各2斤`, `孙 羊肉卷 牛肉卷 各2盒`: the products 各 spreads over start
+    the order. Earlier words set apart by a comma or a space are products too, but not the name:
+    the leading words stop it unless they name goods (`苹果 香蕉各一`)."""
     i = each - 1
     while i >= 0 and tokens[i].kind == "soft":
         i -= 1
     start = each
-    while i >= 0 and (tokens[i].kind in ("cjk", "word", "product", "hard") or tokens[i].kind == "soft"):
-        if tokens[i].kind == "soft" and any(ch.isspace() for ch in tokens[i].text):
+    while i >= 0:
+        token = tokens[i]
+        spaced = token.kind == "soft" and any(ch.isspace() for ch in token.text)
+        if spaced or token.kind == "hard":
+            j = i - 1
+            while j >= 0 and tokens[j].kind in ("soft", "hard"):
+                j -= 1
+            if j < 0 or tokens[j].kind not in ("cjk", "product"):
+                break
+            if chunks[j] == leading_chunk and tokens[j].kind == "cjk":
+                words = tokens[j].text
+                if (spaced and not _goods_word(words, ctx)) or looks_like_person(words):
+                    break
+            i = j
+            continue
+        if token.kind == "soft":
+            i -= 1
+            continue
+        if token.kind not in ("cjk", "word", "product"):
             break
-        if tokens[i].kind != "hard":
-            start = i
+        start = i
         i -= 1
     return start
+
+
+def _goods_word(words: str, ctx: ReadContext) -> bool:
+    if ctx.catalog:
+        found = match_in(words, ctx.index)
+        return found.entry is not None or found.ambiguous
+    return looks_like_goods(words)
 
 
 def _numeral_ends_name(tokens: list[Token], index: int, chunks: list[int]) -> bool:

@@ -26,6 +26,7 @@ from handlers.reading.words import (
     ADD_WORDS,
     GIFT_WORDS,
     NOTE_MARK,
+    PREFERENCE,
     REMARK,
     WEIGHED,
     is_verb_phrase,
@@ -290,7 +291,8 @@ def _on_words(
             _flush_pending(state)
             _start(state, Mention(token.start, token.end, text=add_on.group(1), add_on=True))
             return
-    if REMARK.search(words) and not GIFT_WORDS.match(words):
+    preference = state.pending is not None and PREFERENCE.search(words) is not None
+    if preference or (REMARK.search(words) and not GIFT_WORDS.match(words)):
         if WEIGHED.search(words):
             reading.issues.append(Issue(reasons.WEIGHED, "称重商品，到货称重后才知道数量"))
         # 10份少饭: the remark takes no quantity; the portions stand on their own.
@@ -368,6 +370,8 @@ def _on_number(
         reading.notes.append(token.text)
         return
     whole = value == value.to_integral_value()
+    if state.each and _apply_each(state, value, None):
+        return  # 3 4 各2: two of each, never product 2
     plus_after, state.plus_after = state.plus_after, None
     if plus_after is not None and plus_after.qty is None and not ctx.index.has_numeric_codes:
         plus_after.qty, plus_after.end = value, token.end  # 苹果+1
@@ -435,14 +439,8 @@ def _on_quantity(
         else:
             reading.notes.append(token.text)
         return
-    if state.each:
-        targets = _split_each(state, [m for m in state.mentions[state.scope_start :] if m.qty is None])
-        for mention in targets:
-            mention.qty, mention.unit = token.value, token.unit
-        state.each = False
-        state.scope_start = len(state.mentions)
-        if targets:
-            return
+    if state.each and _apply_each(state, token.value, token.unit):
+        return
     counted = state.pending is not None or any(m.qty is not None for m in state.mentions)
     if meal and counted and not state.add_on_next:
         # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
@@ -455,6 +453,17 @@ def _on_quantity(
     _flush_pending(state)
     state.pending = (token.value, token.unit, token.start, token.end)
     state.current = None
+
+
+def _apply_each(state: _Pairing, value: Decimal, unit: str | None) -> bool:
+    """`苹果、香蕉各2斤`, `1 2 3各1`: the quantity after 各 goes to every product since the last
+    quantity. False when there is none to give it to."""
+    targets = _split_each(state, [m for m in state.mentions[state.scope_start :] if m.qty is None])
+    for mention in targets:
+        mention.qty, mention.unit = value, unit
+    state.each = False
+    state.scope_start = len(state.mentions)
+    return bool(targets)
 
 
 _AND = re.compile(r"[和与跟及&]")

@@ -128,6 +128,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("each", "h", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
+    # 各一, 各两: the count after 各 with no unit, as members write it under numbered products.
+    ("num", "h", r"(?<=各)[一二两三四五六七八九十](?![\u3400-\u9fff])"),
     ("plus", "o", "[+＋➕]\ufe0f?"),
     ("num", "d", r"\d+(?:\.\d+)?[eE][+-]?\d+(?![A-Za-z])"),
     # Latin words, digits allowed inside (Lqz13Th, gt7, Apollo8); but 2x3 is 2 times 3, not a word.

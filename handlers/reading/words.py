@@ -37,6 +37,8 @@ REMARK = re.compile(
     r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
     r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
 )
+# `3箱 要挑熟一点的`, `2斤 大一些`: a wish about the goods after their quantity, not a product.
+PREFERENCE = re.compile(r"\S(?:的|一点|一點|点儿|點兒|一些|些)$")
 WEIGHED = re.compile(r"称重|按重|过秤")
 ADD_WORDS = frozenset({"加", "再加", "另加", "外加", "加个"})
 ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")

@@ -1,0 +1,67 @@
+"""A leader's own words: product listings and pasted deal posts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from handlers.deal_text import Listing, TimeOfDay, read_deal_post, read_listing, read_time
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "麒麟西瓜 2.5/斤 库存100 限购10",
+            Listing("麒麟西瓜", 250, "斤", stock=Decimal(100), limit=Decimal(10)),
+        ),
+        ("8424西瓜 3元/斤", Listing("8424西瓜", 300, "斤")),
+        ("西瓜2.5元/斤", Listing("西瓜", 250, "斤")),
+        ("土鸡蛋 28/板（30枚）", Listing("土鸡蛋", 2800, "板", spec="30枚")),
+        ("五常大米10斤装 69元", Listing("五常大米10斤装", 6900, "份", spec="10斤装")),
+        ("土鸡 ¥58/只 每人限2", Listing("土鸡", 5800, "只", limit=Decimal(2))),
+        ("{{7*7}}西瓜 2.5/斤", Listing("{{7*7}}西瓜", 250, "斤")),
+    ],
+)
+def test_a_listing(text: str, expected: Listing) -> None:
+    assert read_listing(text) == expected
+
+
+@pytest.mark.parametrize("text", ["好吃的", "西瓜", "2.5/斤", "西瓜 0元/斤", "西瓜 999999/斤"])
+def test_no_price_no_listing(text: str) -> None:
+    assert read_listing(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今晚8点截单", TimeOfDay(0, 20, 0)),
+        ("明天下午3点半", TimeOfDay(1, 15, 30)),
+        ("20:30", TimeOfDay(0, 20, 30)),
+        ("晚上八点半", TimeOfDay(0, 20, 30)),
+        ("明早9点", TimeOfDay(1, 9, 0)),
+        ("十点", TimeOfDay(0, 10, 0)),
+    ],
+)
+def test_a_time(text: str, expected: TimeOfDay) -> None:
+    assert read_time(text) == expected
+
+
+def test_a_deal_post() -> None:
+    post = read_deal_post(
+        "周末水果团 今晚8点截单 明天下午3点北门取货\n"
+        "1. 红富士苹果 5.9元/斤\n"
+        "2、海南香蕉 12.8/把 限购2\n"
+        "（3）土鸡蛋 28/板（30枚）\n"
+        "4. 好吃的\n"
+        "欢迎大家接龙"
+    )
+    assert post.title == "周末水果团"
+    assert (post.cutoff, post.pickup, post.pickup_place) == (TimeOfDay(0, 20, 0), TimeOfDay(1, 15, 0), "北门")
+    assert [(item.code, item.name, item.price_fen, item.unit) for item in post.listings] == [
+        ("1", "红富士苹果", 590, "斤"),
+        ("2", "海南香蕉", 1280, "把"),
+        ("3", "土鸡蛋", 2800, "板"),
+    ]
+    assert post.unreadable == ["4. 好吃的"]
