@@ -75,6 +75,9 @@ class Settings:
     data_dir: str = "var"
     # Commission the leader earns, in basis points of sales (100 = 1%), unless a product says otherwise.
     commission_bp: int = 1000
+    # A different rate for a category of products (the `category` column of the catalog), e.g.
+    # [commission_categories] 水果 = 800. A product's own rate, when set, wins over both.
+    commission_categories: dict[str, int] = field(default_factory=dict)
     # WeChat ids that may enable the bot in any room; they lead the rooms they enable.
     admins: tuple[str, ...] = ()
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
@@ -121,6 +124,9 @@ def load_settings(path: str | Path | None = None, environ: dict[str, str] | None
 
 def _settings_from_mapping(raw: dict[str, Any]) -> Settings:
     top = {k: v for k, v in raw.items() if k not in {"outbox", "wechaty", "groups"}}
+    categories = top.get("commission_categories", {})
+    if not isinstance(categories, dict) or not all(isinstance(v, int) for v in categories.values()):
+        raise ConfigError("[commission_categories] maps a category to a whole number of basis points")
     _reject_unknown(Settings, top, "top level")
     outbox = raw.get("outbox", {})
     wechaty = raw.get("wechaty", {})

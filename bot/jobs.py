@@ -107,6 +107,7 @@ def weekly_report(session: Session, group: Group, app: App) -> list[Reply]:
         session=session,
         group_id=group.id,
         default_commission_bp=app.settings.commission_bp,
+        category_commission_bp=app.settings.commission_categories,
         since=period_start(local_now, "week"),
     )
     return [

@@ -111,6 +111,7 @@ def handle_stats(ctx: Context) -> list[Reply]:
         session=ctx.session,
         group_id=ctx.group_id,
         default_commission_bp=ctx.settings.commission_bp,
+        category_commission_bp=ctx.settings.commission_categories,
         since=period_start(local_now, period),
         campaign_id=campaign.id if campaign else None,
     )

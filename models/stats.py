@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,7 @@ def sales_stats(
     session: Session,
     group_id: int,
     default_commission_bp: int,
+    category_commission_bp: Mapping[str, int] | None = None,
     since: datetime | None = None,
     campaign_id: int | None = None,
 ) -> SalesStats:
@@ -45,6 +47,7 @@ def sales_stats(
             col(OrderLine.qty),
             col(OrderLine.price_fen),
             col(Product.commission_bp),
+            col(Product.category),
         )
         .join(Order, col(Order.campaign_id) == Campaign.id)
         .join(OrderLine, col(OrderLine.order_id) == Order.id)
@@ -60,12 +63,15 @@ def sales_stats(
     returns, refund_by_line = _returns(session, line_ids)
     campaigns, orders = set(), set()
     sales = commission = 0
-    for campaign, order, line, qty, price, commission_bp in rows:
+    by_category = category_commission_bp or {}
+    for campaign, order, line, qty, price, commission_bp, category in rows:
         amount = int((qty * price).to_integral_value())
         campaigns.add(campaign)
         orders.add(order)
         sales += amount
-        rate = default_commission_bp if commission_bp is None else commission_bp
+        rate = (
+            commission_bp if commission_bp is not None else by_category.get(category, default_commission_bp)
+        )
         # The leader earns on what the member finally paid: refunds come off first.
         commission += max(amount - refund_by_line.get(line, 0), 0) * rate // 10_000
     refunds = sum(refund_by_line.values())

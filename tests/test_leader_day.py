@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.app import build_app
+from bot.clock import ManualClock
 from bot.simulation import SimulatedGroup
 from models.tables import Order, OrderLine, Product, ReturnRequest
 from tests import dbview
-from tests.conftest import GROUP_CHAT, LEADER
+from tests.conftest import GROUP_CHAT, GROUP_NAME, LEADER, make_settings, stock_catalog
 
 LEADER_ID = SimulatedGroup.wechat_id(LEADER)
 
@@ -192,3 +196,24 @@ def test_a_campaign_opened_from_a_pasted_deal_post(group: SimulatedGroup) -> Non
         codes = {p.name: p.code for p in session.exec(select(Product))}
     assert codes["红富士苹果"] == "2" and codes["麒麟西瓜"] == "1"
     assert len(set(codes.values())) == len(codes)  # the product that had number 1 moved to a free one
+
+
+def test_commission_by_product_category_and_default(
+    engine: Engine, clock: ManualClock, tmp_path: Path
+) -> None:
+    settings = replace(
+        make_settings(data_dir=str(tmp_path)), commission_bp=1000, commission_categories={"蛋": 500}
+    )
+    app = build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text(
+        "code,name,aliases,unit,price,stock,limit,category\n1,红富士苹果,,斤,10,,,水果\n2,土鸡蛋,,板,20,,,蛋\n",
+        encoding="utf-8",
+    )
+    stock_catalog(app, catalog)
+    group = SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
+    group.say(LEADER, "开团")
+    group.say("张三", "红富士苹果10斤")  # ¥100 at the usual 10%: ¥10
+    group.say("李四", "鸡蛋2板")  # ¥40 at the egg rate of 5%: ¥2
+    [stats] = group.texts(group.say(LEADER, "统计"))
+    assert "佣金 ¥12" in stats

@@ -19,6 +19,7 @@ from handlers.reading.findings import Issue, LineReading
 from handlers.reading.lines import read_line
 from handlers.reading.model import CatalogEntry, ChainReading, ReadRow, RowStatus
 from handlers.reading.offer import NO_OFFER, Offer, read_offer
+from handlers.reading.resolving import HEADCOUNT
 from handlers.reading.text import normalize_text
 
 # Past these a post is not a group's list but a flood; the rest is left unread (and said so).
@@ -314,6 +315,13 @@ def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:
     if not reading.items and reading.unmatched and ctx.catalog and reading.name:
         # 冰saya 麦辣鸡腿堡 + 麦辣鸡翅: an order, but of nothing on the menu. Ask, don't drop it.
         reading.issues.append(Issue(reasons.UNKNOWN_PRODUCT, f"菜单上没有 {'、'.join(reading.unmatched)}"))
+    if ctx.offer.kind == "signup" and not ctx.catalog:
+        goods = [item.product for item in reading.items if item.product != HEADCOUNT]
+        if goods:
+            # 配速6'30 in a running check-in: a sign-up sells nothing, so this is no order.
+            reading.issues.append(
+                Issue(reasons.AMBIGUOUS_PRODUCT, f"报名/打卡接龙，{'、'.join(goods)} 不像订单")
+            )
     if reading.issues:
         return "review"
     if reading.items:
