@@ -21,21 +21,47 @@ from handlers.money import period_start, stats_data
 from models.campaigns import ARRIVED, OPEN, current_campaign, latest_campaign, open_campaign
 from models.catalog import list_products
 from models.stats import sales_stats
-from models.tables import Group
+from models.tables import Campaign, Group
 
 log = logging.getLogger(__name__)
 
 GroupJob = Callable[[Session, Group, App], Sequence[Reply]]
+CampaignJob = Callable[[Session, Group, Campaign, App], Sequence[Reply]]
 
 
 def run_group_job(app: App, group_id: int, job: GroupJob) -> int:
     """Run `job` for one group in its own session, commit, then queue its replies. Returns how many."""
+    return _run_and_queue(app, group_id, job.__name__, lambda session, group: job(session, group, app))
+
+
+def run_campaign_job(app: App, campaign_id: int, job: CampaignJob) -> int:
+    """Run `job` for one campaign, if it is still open when the job's session reads it."""
+    with Session(app.engine) as session:
+        found = session.get(Campaign, campaign_id)
+        group_id = found.group_id if found is not None else None
+    if group_id is None:
+        log.info("job %s skipped: campaign %s is gone", job.__name__, campaign_id)
+        return 0
+
+    def for_campaign(session: Session, group: Group) -> Sequence[Reply]:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None or campaign.status != OPEN:
+            log.info("job %s skipped: campaign %s is no longer open", job.__name__, campaign_id)
+            return []
+        return job(session, group, campaign, app)
+
+    return _run_and_queue(app, group_id, job.__name__, for_campaign)
+
+
+def _run_and_queue(
+    app: App, group_id: int, name: str, produce: Callable[[Session, Group], Sequence[Reply]]
+) -> int:
     with Session(app.engine, expire_on_commit=False) as session:
         group = session.get(Group, group_id)
         if group is None or not group.enabled:
-            log.info("job %s skipped: group %s is gone or disabled", job.__name__, group_id)
+            log.info("job %s skipped: group %s is gone or disabled", name, group_id)
             return 0
-        replies = list(job(session, group, app))
+        replies = list(produce(session, group))
         session.commit()
         queued = address_replies(session=session, renderer=app.renderer, group=group, replies=replies)
     app.outbox.enqueue(queued)
@@ -64,24 +90,19 @@ def daily_deals(session: Session, group: Group, app: App) -> list[Reply]:
     return [deals_reply(session, campaign, group, local_now)]
 
 
-def cutoff(session: Session, group: Group, app: App) -> list[Reply]:
-    """Close the open campaign at its cutoff time, with the supplier summary and sorting list."""
-    assert group.id is not None
-    campaign = current_campaign(session=session, group_id=group.id)
-    if campaign is None or campaign.status != OPEN:
-        log.info("cutoff skipped for group %s: no open campaign", group.id)
-        return []
+def cutoff(session: Session, group: Group, campaign: Campaign, app: App) -> list[Reply]:
+    """Close the campaign at its cutoff time, with the supplier summary and sorting list."""
     now = app.clock()
     return cut_off(session, campaign, group, now, now.astimezone(ZoneInfo(app.settings.timezone)))
 
 
-def cutoff_reminder(session: Session, group: Group, app: App) -> list[Reply]:
+def cutoff_reminder(session: Session, group: Group, campaign: Campaign, app: App) -> list[Reply]:
     """Half an hour before cutoff, remind the group that ordering closes soon."""
-    assert group.id is not None
-    campaign = current_campaign(session=session, group_id=group.id)
-    if campaign is None or campaign.status != OPEN:
-        return []
-    return [Reply("cutoff_reminder", {"title": campaign.title, "cutoff": group.cutoff_time})]
+    zone = ZoneInfo(app.settings.timezone)
+    closes = (
+        campaign.cutoff_at.astimezone(zone).strftime("%H:%M") if campaign.cutoff_at else group.cutoff_time
+    )
+    return [Reply("cutoff_reminder", {"title": campaign.title, "cutoff": closes})]
 
 
 def pickup_reminder(session: Session, group: Group, app: App) -> list[Reply]:

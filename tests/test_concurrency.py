@@ -19,7 +19,7 @@ from bot.app import App, build_app
 from bot.clock import ManualClock
 from bot.dispatcher import Outcome
 from bot.events import IncomingMessage
-from bot.jobs import cutoff, run_group_job
+from bot.jobs import cutoff, run_campaign_job
 from bot.simulation import SimulatedGroup
 from models.db import make_engine
 from models.tables import Campaign, Group, OrderLine, OutboxMessage
@@ -128,14 +128,14 @@ def test_stock_is_never_oversold(workers: tuple[App, App]) -> None:
 def test_no_order_slips_in_after_a_cutoff_running_beside_it(workers: tuple[App, App]) -> None:
     first, second = workers
     with Session(first.engine) as session:
-        group_id = session.exec(select(Group.id)).one()
-    assert group_id is not None
+        campaign_id = session.exec(select(Campaign.id)).one()
+    assert campaign_id is not None
 
     def orders() -> list[Outcome]:
         return [first.dispatcher.handle(message(f"o-{i}", f"邻居{i}", "西红柿1斤")) for i in range(40)]
 
     def cut() -> list[Outcome]:
-        run_group_job(second, group_id, cutoff)
+        run_campaign_job(second, campaign_id, cutoff)
         return []
 
     run_together(orders, cut)

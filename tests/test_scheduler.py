@@ -22,7 +22,7 @@ from bot.clock import ManualClock
 from bot.simulation import SimulatedGroup
 from models.tables import Group
 from tests import dbview
-from tests.conftest import GROUP_CHAT, GROUP_NAME, SHANGHAI, make_settings, stock_catalog
+from tests.conftest import GROUP_CHAT, GROUP_NAME, LEADER, SHANGHAI, make_settings, stock_catalog
 
 
 class TickScheduler(BaseScheduler):
@@ -87,14 +87,43 @@ def at(clock: ManualClock, hour: int, minute: int = 0, days: int = 0) -> None:
     clock.set(datetime(2026, 11, 22, hour, minute, tzinfo=SHANGHAI) + timedelta(days=days))
 
 
-def test_each_enabled_group_gets_its_five_jobs(bot: Bot) -> None:
-    assert sorted(job.split(":")[0] for job in schedule.job_ids(bot.scheduler)) == [
-        "cutoff",
-        "cutoff-reminder",
-        "deals",
-        "pickup-reminder",
-        "weekly-report",
-    ]
+def kinds(bot: Bot) -> list[str]:
+    return sorted(job.split(":")[0] for job in schedule.job_ids(bot.scheduler))
+
+
+def test_each_group_has_its_daily_jobs_and_each_open_campaign_its_cutoff(
+    bot: Bot, follow_clock: ManualClock
+) -> None:
+    assert kinds(bot) == ["deals", "pickup-reminder", "weekly-report"]
+    at(follow_clock, 8)
+    bot.tick()  # the deal post opens today's campaign, closing at the group's 20:00
+    assert kinds(bot) == ["cutoff", "cutoff-reminder", "deals", "pickup-reminder", "weekly-report"]
+
+
+def test_a_campaign_closes_at_its_own_time_not_the_groups(bot: Bot, follow_clock: ManualClock) -> None:
+    at(follow_clock, 9)
+    bot.group.say(LEADER, "开团 周末团 今晚9点半截单\n1. 红富士苹果 5.9/斤")
+    schedule.sync_group_jobs(bot.scheduler, bot.app)
+    at(follow_clock, 20)
+    assert not any("已截单" in text for text in bot.tick())
+    at(follow_clock, 21)
+    assert any("21:30截单" in text for text in bot.tick())  # (the Sunday report goes out too)
+    at(follow_clock, 21, 30)
+    assert any("已截单" in text for text in bot.tick())
+    assert dbview.campaigns(bot.app)[0].status == "closed"
+
+
+def test_a_cutoff_missed_while_down_still_happens(
+    engine: Engine, bot: Bot, follow_clock: ManualClock
+) -> None:
+    at(follow_clock, 8)
+    bot.tick()
+    bot.stop()  # down from before 20:00 until the next morning
+    at(follow_clock, 7, days=1)
+    restarted = Bot(engine, follow_clock)
+    assert any("已截单" in text for text in restarted.tick())
+    assert dbview.campaigns(restarted.app)[0].status == "closed"
+    restarted.stop()
 
 
 def test_the_day_runs_on_schedule(bot: Bot, follow_clock: ManualClock) -> None:

@@ -164,3 +164,57 @@ PLUS_THEN_BOXES = "09:01 小红: +1\n09:06 小红: 我的改成2箱\n09:07 阿�
 def test_chat_logs(log: str, expected: list[tuple[str, str, list[Item]]]) -> None:
     rows = tally_text(log).rows
     assert [(r.name, r.status, [(i.product, i.qty, i.unit) for i in r.items]) for r in rows] == expected
+
+
+# 各 gives its count to every product before it: a bare number after 各 is that count, never a
+# product code, and products may be set apart by spaces (but the name is not one of them).
+EACH = [
+    ("小陈 3 4 各2", FRUIT, "小陈", [one("香蕉", 2, "把"), one("土鸡蛋", 2, "板")]),
+    (
+        "小陈 1 2 3各1",
+        FRUIT,
+        "小陈",
+        [one("红富士苹果", 1, "斤"), one("青苹果", 1, "斤"), one("香蕉", 1, "把")],
+    ),
+    ("小陈 3 4 各两", FRUIT, "小陈", [one("香蕉", 2, "把"), one("土鸡蛋", 2, "板")]),
+    ("小陈 1x2 3各一", FRUIT, "小陈", [one("红富士苹果", 2, "斤"), one("香蕉", 1, "把")]),
+    ("孙 羊肉卷 牛肉卷 各2盒", (), "孙", [one("羊肉卷", 2, "盒"), one("牛肉卷", 2, "盒")]),
+    ("苹果 香蕉各一斤", (), None, [one("苹果", 1, "斤"), one("香蕉", 1, "斤")]),
+    ("钱七，苹果、香蕉各2斤", (), "钱七", [one("苹果", 2, "斤"), one("香蕉", 2, "斤")]),
+    ("赵六 红和黄 各一斤", (), "赵六", [one("红", 1, "斤"), one("黄", 1, "斤")]),
+]
+
+
+@pytest.mark.parametrize(("line", "catalog", "name", "expected"), EACH)
+def test_each(line: str, catalog: tuple[CatalogEntry, ...], name: str | None, expected: list[Item]) -> None:
+    assert read(line, catalog, BUY)[:3] == (name, "ok", expected)
+
+
+# A wish about the goods after their quantity is a note, not a product.
+PREFERENCES = [
+    ("陈妈妈 3箱 要挑熟一点的", "陈妈妈", [one("(本团商品)", 3, "箱")], "要挑熟一点的"),
+    ("张 2斤 大一些", "张", [one("(本团商品)", 2, "斤")], "大一些"),
+    ("王 2斤 苹果", "王", [one("苹果", 2, "斤")], None),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "expected", "note"), PREFERENCES)
+def test_preferences_after_a_quantity(line: str, name: str, expected: list[Item], note: str | None) -> None:
+    assert read(line, offer=BUY) == (name, "ok", expected, note)
+
+
+# A sign-up or check-in sells nothing: headcounts are counted, anything else that reads like goods
+# is asked about, and a vaccination or testing list is a sign-up too.
+@pytest.mark.parametrize(
+    ("title", "line", "status"),
+    [
+        ("3月跑步打卡第12天", "Momo 3公里 配速6'30", "review"),
+        ("3月跑步打卡第12天", "阿杰 5.2km", "chatter"),
+        ("健康打卡", "Mvtm 张璐 4人", "ok"),
+        ("明天上午9点 集中接种疫苗，需要的业主接龙", "3-2-601 赵 +1", "chatter"),
+        ("周六核酸检测登记", "5-1-101 王大爷 1", "chatter"),
+    ],
+)
+def test_sign_up_lists_order_nothing(title: str, line: str, status: str) -> None:
+    tally = tally_text(f"#接龙\n{title}\n\n1. {line}")
+    assert [r.status for r in tally.rows] == [status]
