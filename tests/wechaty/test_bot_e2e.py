@@ -431,7 +431,8 @@ def test_a_room_enabled_while_running_gets_its_scheduled_jobs(gateway: Gateway, 
         run(scenario())
         keep_groups_in_line(app, scheduler)
         # The room's daily jobs; a cutoff is planned once a campaign opens there.
-        assert {job.split(":")[0] for job in job_ids(scheduler)} == {"deals", "pickup-reminder", "weekly-report"}
+        kinds = {job.split(":")[0] for job in job_ids(scheduler)}
+        assert kinds == {"deals", "pickup-reminder", "weekly-report"}
     finally:
         scheduler.shutdown(wait=False)
         app.engine.dispose()
