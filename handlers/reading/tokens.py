@@ -44,7 +44,11 @@ _CN_NUMBER = (
     rf"[{_CN_D}][百佰](?:零[{_CN_D}]|[{_CN_D}][十拾][{_CN_D}]?)?|[{_CN_D}]?[十拾][{_CN_D}]?|[{_CN_D}]"
 )
 _CN_QTY = rf"(?:{_CN_NUMBER})\s*(?:{_U})半?|半\s*(?:{_U})"
-_CN_TIME = r"[一二三四五六七八九十两]{1,3}点(?:半|[一二三四五六七八九十]{1,3}分|一刻)?"
+# 三点, 十点半: a time; but 熟一点, 大一点的 say "a bit", not one o'clock.
+_CN_TIME = (
+    r"(?<![熟大小多少甜辣软硬快慢好鲜肥瘦厚薄轻重淡咸贵早晚])[一二三四五六七八九十两]{1,3}点(?![的儿兒])"
+    r"(?:半|[一二三四五六七八九十]{1,3}分|一刻)?"
+)
 # Where a run of Chinese text must stop because something with meaning starts.
 _STOP = (
     rf"(?=[{_CN}半成大儿小孩上下晚早中凌傍今明周星礼各送满])(?:"
