@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from models.tables import Campaign, CampaignProduct, Product
+from models.versioned import VersionedCache
 
 OPEN, CLOSED, ARRIVED, DONE = "open", "closed", "arrived", "done"
 
@@ -33,7 +34,7 @@ class Offer:
 
 
 # Offers by campaign id, with the campaign's offers_version they were read at.
-_offer_cache: dict[int, tuple[int, list[Offer]]] = {}
+_offer_cache: VersionedCache[list[Offer]] = VersionedCache()
 
 
 def current_campaign(*, session: Session, group_id: int, lock: bool = False) -> Campaign | None:
@@ -121,9 +122,9 @@ def list_offers(*, session: Session, campaign: Campaign, active_only: bool = Tru
     """What a campaign offers. Read once per change: every change bumps `offers_version`."""
     assert campaign.id is not None
     if active_only:
-        cached = _offer_cache.get(campaign.id)
-        if cached is not None and cached[0] == campaign.offers_version:
-            return cached[1]
+        cached = _offer_cache.get(session, campaign.id, campaign.offers_version)
+        if cached is not None:
+            return cached
     query = (
         select(CampaignProduct, Product)
         .join(Product, col(Product.id) == CampaignProduct.product_id)
@@ -133,7 +134,7 @@ def list_offers(*, session: Session, campaign: Campaign, active_only: bool = Tru
         query = query.where(col(CampaignProduct.active))
     offers = [_offer(cp, p) for cp, p in session.exec(query.order_by(col(CampaignProduct.id)))]
     if active_only:
-        _offer_cache[campaign.id] = (campaign.offers_version, offers)
+        _offer_cache.put(session, campaign.id, campaign.offers_version, offers)
     return offers
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.tables import JielongLine, JielongState
+from models.versioned import VersionedCache
 
 
 class ConcurrentUpdate(RuntimeError):
@@ -49,7 +50,7 @@ class StateVersion:
     version: int
 
 
-_parsed: dict[int, tuple[int, tuple[StateLine, ...]]] = {}
+_parsed: VersionedCache[tuple[StateLine, ...]] = VersionedCache()
 _STATES = cast(Any, JielongState).__table__
 _LINES = cast(Any, JielongLine).__table__
 
@@ -70,13 +71,13 @@ def load_state(
         return None, ()
     row_id, version = found
     assert row_id is not None
-    cached = _parsed.get(row_id)
-    if cached is not None and cached[0] == version:
-        return StateVersion(row_id, version), cached[1]
+    cached = _parsed.get(session, row_id, version)
+    if cached is not None:
+        return StateVersion(row_id, version), cached
     columns = (_LINES.c.key, _LINES.c.name, _LINES.c.owner_id, _LINES.c.applied, _LINES.c.status)
     rows = session.execute(sa_select(*columns).where(_LINES.c.state_id == row_id).order_by(_LINES.c.id))
     lines = tuple(StateLine(*row) for row in rows)
-    _parsed[row_id] = (version, lines)
+    _parsed.put(session, row_id, version, lines)
     return StateVersion(row_id, version), lines
 
 
@@ -112,7 +113,7 @@ def save_state(
             )
     # Cached under the new version: if the transaction rolls back, the stored version differs and
     # the next load reads the stored lines again.
-    _parsed[row_id] = (version, tuple(after))
+    _parsed.put(session, row_id, version, tuple(after))
 
 
 def _next_version(

@@ -26,6 +26,7 @@ from bot.clock import ManualClock
 from bot.config import GroupSettings, Settings
 from bot.simulation import SimulatedGroup
 from models.db import make_engine
+from models.versioned import forget_engine
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "bot" / "demo_data" / "catalog.csv"
@@ -107,6 +108,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     else:
         pg_engine: Engine = request.getfixturevalue("postgres_engine")
         _truncate_all(pg_engine)
+        forget_engine(pg_engine)  # ids start over, so what was cached for them is stale
         yield pg_engine
 
 
