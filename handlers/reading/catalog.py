@@ -43,6 +43,10 @@ _PACK_SIZE = re.compile(r"[一1][盒包袋箱份组套]([一二两三四五六�
 _PACK_SIZE_ZHUANG = re.compile(r"(\d{1,2})\s*[个只粒块颗枚片]\s*[装裝]")
 _EDGE_JUNK = re.compile(r"^[\s:：,，.。、;；\-—–~～*]+|[\s:：,，.。、;；\-—–~～*/]+$")
 _LETTER_MENU = re.compile(r"^\s*([A-Za-z])\s*[:：]\s*(\S.*)$")
+# `A 红烧肉套餐 18`, `B. 宫保鸡丁`, `C、素菜`: a capital, then a dish (never 区, 栋, 座: those are places).
+_LETTER_MENU_LOOSE = re.compile(
+    r"^\s*([A-Z])\s*(?:[.、)）]\s*|\s+)(?![区栋座楼幢号站])([\u4e00-\u9fff\U0001f300-\U0001faff].*)$"
+)
 
 
 def has_price(text: str) -> bool:
@@ -54,8 +58,8 @@ def has_price(text: str) -> bool:
 
 
 def letter_menu_line(line: str) -> tuple[str, str] | None:
-    """`C：牛肋条` → ("C", "牛肋条"); None for any other line."""
-    match = _LETTER_MENU.match(line)
+    """`C：牛肋条`, `A 红烧肉套餐 18` → ("C", "牛肋条"), ("A", "红烧肉套餐 18"); None for any other line."""
+    match = _LETTER_MENU.match(line) or _LETTER_MENU_LOOSE.match(line)
     if match is None:
         return None
     return match.group(1).upper(), match.group(2)

@@ -4,11 +4,13 @@ orders (a code, a product, a quantity), without the addresses, times and remarks
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
 from handlers.reading.matching import match_in
+from handlers.reading.model import CatalogEntry
 from handlers.reading.numbers import QTY_CAP
 from handlers.reading.people import (
     PRONOUNS,
@@ -46,6 +48,8 @@ def _is_order_atom(token: Token, ctx: ReadContext) -> bool:
         return True
     if kind == "letter":
         return ctx.index.is_letter_code(token.text)
+    if kind == "addr":
+        return coded_count(token, ctx) is not None
     if kind == "num":
         value = token.value
         if value is None:
@@ -60,6 +64,19 @@ def _is_order_atom(token: Token, ctx: ReadContext) -> bool:
     if kind == "range":
         return token.unit is not None or codes_in_range(token, ctx) is not None
     return False
+
+
+_CODED_COUNT = re.compile(r"^([A-Za-z])(\d{1,2})$")
+
+
+def coded_count(token: Token, ctx: ReadContext) -> tuple[CatalogEntry, Decimal] | None:
+    """`A2` under a menu with a code A: two of A (elsewhere A2 is a building, as H3 is)."""
+    found = _CODED_COUNT.match(token.text)
+    if found is None or not ctx.index.is_letter_code(found.group(1)):
+        return None
+    entry = ctx.index.code(found.group(1))
+    count = Decimal(found.group(2))
+    return (entry, count) if entry is not None and count > 0 else None
 
 
 def codes_in_range(token: Token, ctx: ReadContext) -> list[tuple[str, tuple[int, int]]] | None:

@@ -16,7 +16,7 @@ from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry
-from handlers.reading.naming import codes_in_range
+from handlers.reading.naming import coded_count, codes_in_range
 from handlers.reading.numbers import QTY_CAP, is_absurd, parse_number
 from handlers.reading.tokens import Token
 from handlers.reading.units import is_weight
@@ -97,6 +97,8 @@ class _Pairing:
     add_on_next: bool = False
     # The line being read, for looking at the words after a token.
     text: str = ""
+    # Menu codes written with their count glued on (A2 B1).
+    coded_counts: int = 0
 
 
 def read_order(
@@ -164,9 +166,16 @@ def read_order(
                 state.current.end = token.end
             else:
                 reading.notes.append(token.text)
+        elif kind == "addr" and coded_count(token, ctx) is not None:
+            entry, count = coded_count(token, ctx) or (None, None)
+            state.coded_counts += 1
+            _start(state, Mention(token.start, token.end, entry=entry, by_code=True, qty=count))
         elif kind in ("addr", "phone", "time", "date", "other"):
             reading.notes.append(token.text)
     _flush_pending(state)
+    if state.coded_counts and any(m.by_code and m.qty is None for m in state.mentions):
+        # 张三 H3 C: with C written bare, is H3 three of H, or building H3?
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "字母加数字是份数还是楼号?"))
     if state.mentions or state.bare:
         reading.order_like = True
     _settle_bare_numbers(state, text, ctx, reading, meal=meal)
@@ -442,6 +451,12 @@ def _on_quantity(
     if state.each and _apply_each(state, token.value, token.unit):
         return
     counted = state.pending is not None or any(m.qty is not None for m in state.mentions)
+    chosen = current is not None and current.entry is not None and not current.implicit
+    if chosen and current is not None and current.qty is None and not state.hard_since:
+        # A一份 B一份: a menu choice takes the count written after it, even after another's count.
+        current.qty, current.unit, current.end = token.value, token.unit, token.end
+        state.scope_start = len(state.mentions)
+        return
     if meal and counted and not state.add_on_next:
         # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
         state.remark_numbers.append((token.text, token.value, _counts_add_on(state.text[token.end :])))

@@ -20,6 +20,7 @@ from handlers.reading import (
     read_chat_message,
     tally_text,
 )
+from handlers.reading.catalog import letter_menu_line
 
 from .helpers import FRUIT, d
 
@@ -218,3 +219,39 @@ def test_preferences_after_a_quantity(line: str, name: str, expected: list[Item]
 def test_sign_up_lists_order_nothing(title: str, line: str, status: str) -> None:
     tally = tally_text(f"#接龙\n{title}\n\n1. {line}")
     assert [r.status for r in tally.rows] == [status]
+
+
+# A menu of letters may be printed without a colon (`A 红烧肉饭 18`); `A2` under it is two of A, and
+# a count written after each choice (`A一份 B一份`) belongs to that choice.
+LETTER_MENU_POST = "#接龙 周五午餐\nA 卤肉饭 16\nB 鸡腿饭 18\nC 素什锦 12\n\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "expected"),
+    [
+        ("小周 A", "ok", [one("卤肉饭", 1, "份")]),
+        ("老陈 b 2份", "ok", [one("鸡腿饭", 2, "份")]),
+        ("阿美 A2 B1", "ok", [one("卤肉饭", 2, "份"), one("鸡腿饭", 1, "份")]),
+        ("小林 A一份 C一份", "ok", [one("卤肉饭", 1, "份"), one("素什锦", 1, "份")]),
+        ("张三 A2 C", "review", [one("卤肉饭", 2, "份"), one("素什锦", 1, "份")]),
+    ],
+)
+def test_letter_menu_without_colons(line: str, status: str, expected: list[Item]) -> None:
+    [row] = tally_text(f"{LETTER_MENU_POST}1. {line}").rows
+    assert (row.status, [(i.product, i.qty, i.unit) for i in row.items]) == (status, expected)
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("A 红烧肉套餐 18", ("A", "红烧肉套餐 18")),
+        ("B. 宫保鸡丁", ("B", "宫保鸡丁")),
+        ("C、素菜", ("C", "素菜")),
+        ("D：鸡腿", ("D", "鸡腿")),
+        ("A 区的邻居请到北门取", None),
+        ("B栋今天停水", None),
+        ("a 小写不算菜单", None),
+    ],
+)
+def test_letter_menu_lines(line: str, menu: tuple[str, str] | None) -> None:
+    assert letter_menu_line(line) == menu
