@@ -54,6 +54,30 @@ def handle_mark_paid(ctx: Context) -> list[Reply]:
     return [Reply("marked_paid", {"names": marked, "unknown": unknown})]
 
 
+MEMBER_PAID_WORDS = frozenset(
+    {"已付", "付了", "已付款", "付款了", "已转", "转了", "已转账", "转账了", "已支付"}
+)
+
+
+def _member_says_paid(ctx: Context) -> bool:
+    """A member's own 已付 (a leader writes 已付 张三): they say they paid; the leader checks."""
+    said = ctx.text.strip()
+    return said in MEMBER_PAID_WORDS or said.rstrip("!！。~～啊哈") in MEMBER_PAID_WORDS
+
+
+def handle_member_paid(ctx: Context) -> list[Reply]:
+    campaign = ctx.campaign()
+    due = 0
+    if campaign is not None and campaign.id is not None:
+        mine = [d for d in amounts_due(ctx.session, campaign.id) if d["member_id"] == ctx.member.id]
+        due = mine[0]["due_fen"] if mine else 0
+    data = {"name": ctx.member.display_name, "due_fen": due}
+    return [
+        Reply("member_says_paid", data, mentions=ctx.me, merge_key="confirm"),
+        Reply("member_says_paid_to_leader", data, audience="leaders"),
+    ]
+
+
 def handle_unpaid(ctx: Context) -> list[Reply]:
     campaign = ctx.campaign()
     if campaign is None or campaign.id is None:
@@ -120,6 +144,7 @@ def handle_stats(ctx: Context) -> list[Reply]:
 
 
 ROUTES = [
+    Route("member_paid", _member_says_paid, handle_member_paid),
     Route("mark_paid", lambda ctx: ctx.is_command("mark_paid"), handle_mark_paid, leader_only=True),
     Route("unpaid", lambda ctx: ctx.is_command("unpaid"), handle_unpaid, leader_only=True),
     Route("stats", lambda ctx: ctx.is_command("stats"), handle_stats, leader_only=True),

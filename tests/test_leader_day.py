@@ -150,6 +150,15 @@ def test_paid_unpaid_and_the_amount_due_after_a_refund(open_group: SimulatedGrou
     assert len(paid_orders) == 1
 
 
+def test_a_member_saying_they_paid_is_passed_to_the_leader(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "红富士苹果2斤")
+    sent = open_group.say("张三", "已付")
+    assert in_group(open_group, sent) == ["@张三 张三 收到，团长核对后会确认🙏"]
+    [note] = to_leader(open_group, sent)
+    assert "张三 说已付款（应付¥11.8）" in note
+    assert all(order.paid_at is None for order in dbview.order_rows(open_group.app))  # the leader decides
+
+
 def test_stats_report_sales_returns_and_commission(open_group: SimulatedGroup) -> None:
     open_group.say("张三", "红富士苹果10斤")
     open_group.say("李四", "鸡蛋1板")
