@@ -242,11 +242,17 @@ def _catalog_and_members(numbered: list[_Entry]) -> tuple[list[_Entry], list[_En
     return catalog, members
 
 
+# `水蜜桃5斤装 ×2 ¥119.8`: a count, then what it costs. A member's order as group-buy apps list it;
+# a catalog prints a price per unit, not a count.
+_COUNT_THEN_TOTAL = re.compile(r"[×xX✖*]\ufe0f?\s*\d{1,3}\s+[¥￥$]?\s*\d+(?:\.\d+)?\s*元?\s*$")
+
+
 def _catalog_like(block: list[_Entry]) -> bool:
     """A numbered block with no member list after it is a catalog when most lines carry a price.
 
     A member's basket (a name, then product lines each with a price, as in `1. ZJ` + `🐮金钱腱 $18/kg`)
-    has prices too, but on its continuation lines, one per product.
+    has prices too, but on its continuation lines, one per product; an order copied from a group-buy
+    app (`小桃 水蜜桃5斤装 ×1 ¥59.9`) prices its count.
     """
     if len(block) < 2 or not has_price(block[0].text):
         return False  # a printed catalog prices its first product too
@@ -254,7 +260,7 @@ def _catalog_like(block: list[_Entry]) -> bool:
     priced = 0
     for checked, entry in enumerate(block):
         basket = sum(1 for line in entry.lines[1:] if has_price(line)) >= 2
-        if has_price(entry.text) and not basket:
+        if has_price(entry.text) and not basket and not _COUNT_THEN_TOTAL.search(entry.text):
             priced += 1
         if priced >= needed:
             return True

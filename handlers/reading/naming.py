@@ -230,6 +230,8 @@ def _product_before_quantity(
         before -= 1
     if before < 0 or before == start - 1:
         return start  # glued to the quantity (`刘小西1斤`) or nothing before: not this shape
+    if tokens[before].kind == "spec" and before > 0 and tokens[before - 1].end == tokens[before].start:
+        before -= 1  # 小桃 水蜜桃5斤装 ×1: the product written with its size
     words = tokens[before]
     if words.kind != "cjk" or REMARK.search(words.text) or _interjection(words.text):
         return start

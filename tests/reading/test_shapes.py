@@ -18,6 +18,7 @@ from handlers.reading import (
     Unclear,
     read_chain_row,
     read_chat_message,
+    split_chain,
     tally_text,
 )
 from handlers.reading.catalog import letter_menu_line
@@ -255,3 +256,24 @@ def test_letter_menu_without_colons(line: str, status: str, expected: list[Item]
 )
 def test_letter_menu_lines(line: str, menu: tuple[str, str] | None) -> None:
     assert letter_menu_line(line) == menu
+
+
+# Orders copied from a group-buy app: each line prices its count (`×2 ¥119.8`), so the list is the
+# members' orders, not a catalog; the product is written with its size after the member's name.
+APP_LIST = """【团购】阳山水蜜桃
+1. 小桃 水蜜桃5斤装 ×1 ¥59.9
+2. 陈** 水蜜桃5斤装 ×2 ¥119.8
+3. 老杨 水蜜桃10斤装 ×1 ¥109"""
+PRICE_LIST = "1. 水蜜桃5斤装 ¥59.9\n2. 水蜜桃10斤装 ¥109\n3. 黄桃 ¥39.9"
+
+
+def test_an_app_order_list_is_no_catalog() -> None:
+    tally = tally_text(APP_LIST)
+    assert tally.catalog == ()
+    assert [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows] == [
+        ("小桃", "ok", [("水蜜桃5斤装", d(1))]),
+        ("陈**", "ok", [("水蜜桃5斤装", d(2))]),
+        ("老杨", "ok", [("水蜜桃10斤装", d(1))]),
+    ]
+    prices = split_chain(PRICE_LIST)
+    assert prices is not None and [e.name for e in prices.catalog] == ["水蜜桃5斤装", "水蜜桃10斤装", "黄桃"]
