@@ -28,6 +28,8 @@ MAX_LINES = 2_000
 
 _HEADER = re.compile(r"#\s*(?:接龙|接龍|group\s*note|开团|開團|团购|團購)", re.IGNORECASE)
 _EXAMPLE = re.compile(r"^\s*(?:例如|示例|举例|例子|格式|例)\s*[:：.、]?\s*")
+# `1. 示例：3栋502 张三 2袋`: a numbered line can be the leader's example too, when it says so.
+_NUMBERED_EXAMPLE = re.compile(r"^\s*(?:(?:例如|示例|举例|例子|格式)\s*[:：.、]?|例\s*[:：])\s*")
 _NUMBERED = re.compile(
     r"^\s*(?:(?P<n>\d{1,4})\s*(?P<p>[.、)）])|[（(]\s*(?P<n2>\d{1,4})\s*[)）]|(?P<c>[\u2460-\u2473]))(?P<body>.*)$"
 )
@@ -288,8 +290,8 @@ def read_chain_row(
     text = normalize_text(line.text)
     raw = line.raw or (f"{line.seq}. {text}" if line.seq is not None else text)
     ctx = context_for(catalog, offer)
-    example = _EXAMPLE.match(text)
-    if example is not None and line.seq is None:
+    example = _EXAMPLE.match(text) if line.seq is None else _NUMBERED_EXAMPLE.match(text)
+    if example is not None:
         reading = read_line(text[example.end() :], ctx, mode="chain")
         return _row(line.seq, reading, "example", raw)
     reading = read_line(text, ctx, mode="chain")

@@ -113,6 +113,8 @@ def read_order(
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if kind in ("hard", "plus"):
             state.hard_since = True
+            if kind == "hard" and not state.each:
+                _flush_pending(state)  # 帮我留3份，下午取: a quantity never reaches past a comma
             if kind == "plus":
                 # 苹果+1: a plus right after a product without a quantity adds to it.
                 current = state.current

@@ -62,7 +62,7 @@ _ADDR_WORDS = r"Apt|APT|apt|Rm|RM|rm|Room|room|Unit|unit|Blk|blk|Flat|flat|No\."
 # or one glued to a unit, is the quantity: `5栋502 2箱`, `B栋3楼2份`.
 _ADDR_MORE = (
     r"(?:\s*\d+\s*(?:栋|幢|号楼|楼|单元|座|层|室|号|房)"
-    rf"|\d+(?!\d)(?!\s*(?:{_U}))|\s+\d{{3,4}}(?![\d.])(?!\s*(?:{_U})))*"
+    rf"|\d+(?!\d)(?!{_U})|\s+\d{{3,4}}(?![\d.])(?!\s*(?![张包])(?:{_U})(?![{_HAN}])))*"
 )
 # (kind, class of the first character, pattern). The lexer looks at the first character of what is
 # left and tries only the rules of its class, in this order: d = digit, h = Chinese or kana,
@@ -88,11 +88,13 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         r"|\d{1,2}[./]\d{1,2}\s*(?:[日号]|(?=\s*(?:星期|周|早|晚|上午|下午|中午|送|到|发)))",
     ),
     ("date", "h", r"(?:周|星期|礼拜)[一二三四五六日天末]|今天|明天|后天|今日|明日|本周|下周|这周|明晚"),
-    ("price", "o", rf"[¥￥$]\s*{_NUM}(?:\s*/\s*[^\s,，;；]+)?"),
+    ("price", "o", rf"[¥￥$]\s*{_NUM}(?:\s*/\s*[^\s,，;；]+|\s*[一每]\s*(?:{_U})(?![装裝]))?"),
     (
         "price",
         "d",
-        rf"{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
+        # 土豆2.5一斤, 青椒4块一斤, 3元一个: so much a jin, a piece.
+        rf"{_NUM}\s*(?:元|块钱?)?\s*[一每]\s*(?:{_U})(?![装裝])"
+        rf"|{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
     ),
     (
         "spec",
@@ -127,7 +129,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("range", "d", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
     ("codeno", "d", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
     # 1e309斤 is a quantity too (an absurd one, to be asked about), not a number beside a word.
-    ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?\s*(?:{_U})半?"),
+    # `502 张三`, `401 张`: 张 and 包 after a space are a surname, not a unit.
+    ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?(?!\s+[张包])\s*(?:{_U})半?"),
     ("qty", "h", _CN_QTY),
     ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),

@@ -34,7 +34,7 @@ VERBS = (
 _FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|我|帮|给)?$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 REMARK = re.compile(
-    r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|麻烦|辛苦|感谢|请)|换|不要|不加|已付|已转|已支付|称重|"
+    r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|謝謝|多谢|麻烦|辛苦|感谢|請|请)|换|不要|不加|已付|已转|已支付|称重|"
     r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
 )
 # `3箱 要挑熟一点的`, `2斤 大一些`: a wish about the goods after their quantity, not a product.
@@ -47,7 +47,7 @@ GIFT_WORDS = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
 
 # 好的，我要3斤 / 嗯 来2份 / 那我要两箱: words that answer or go on, never a person's name.
 INTERJECTION = re.compile(
-    r"^(?:好的|好滴|好哒|好嘞|好吧|好|嗯+|哦+|噢+|喔|哈+|那么|那|ok|okay|行|可以|对|是的)", re.IGNORECASE
+    r"^(?:好的|好滴|好哒|好嘞|好吧|好|嗯+|哦+|噢+|喔|哈+|那么|那|ok|okay|行|可以|对|是的|有的)", re.IGNORECASE
 )
 
 

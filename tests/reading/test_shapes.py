@@ -277,3 +277,38 @@ def test_an_app_order_list_is_no_catalog() -> None:
     ]
     prices = split_chain(PRICE_LIST)
     assert prices is not None and [e.name for e in prices.catalog] == ["水蜜桃5斤装", "水蜜桃10斤装", "黄桃"]
+
+
+# A quantity never reaches past a comma to the words after it; so much a jin (`2.5一斤`) is a price;
+# a room number is never a count of 张 (the surname after it).
+@pytest.mark.parametrize(
+    ("message", "expected", "note"),
+    [
+        ("帮我留3份，下午取", [one("(本团商品)", 3, "份")], "下午取"),
+        ("我要3盒，謝謝", [one("(本团商品)", 3, "盒")], "謝謝"),
+        ("五斤西瓜，十斤苹果", [one("西瓜", 5, "斤"), one("苹果", 10, "斤")], None),
+        ("有的，土豆2.5一斤，青椒4块一斤", [], None),
+        ("土豆2斤 3元一斤", [one("土豆", 2, "斤")], "3元一斤"),
+    ],
+)
+def test_commas_and_prices_in_messages(message: str, expected: list[Item], note: str | None) -> None:
+    found = read_chat_message(message)
+    assert [(i.product, i.qty, i.unit) for i in getattr(found, "items", ())] == expected
+    assert getattr(found, "note", None) == note
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "expected", "note"),
+    [
+        ("3栋502 张三 2袋", "张三", [one("(本团商品)", 2, "袋")], "3栋502"),
+        ("11栋2单元 401 张 1箱", "张", [one("(本团商品)", 1, "箱")], "11栋2单元 401"),
+        ("李四 3张", "李四", [one("(本团商品)", 3, "张")], None),
+    ],
+)
+def test_a_surname_after_a_room(line: str, name: str, expected: list[Item], note: str) -> None:
+    assert read(line, offer=BUY) == (name, "ok", expected, note)
+
+
+def test_a_numbered_example_row() -> None:
+    rows = tally_text("#接龙\n明天团购：东北大米 ¥88\n1. 示例：3栋502 张三 2袋\n2. 5栋1203 刘 1袋").rows
+    assert [(r.seq, r.status) for r in rows] == [(1, "example"), (2, "ok")]
