@@ -130,7 +130,8 @@ def chain_storm(url: str, members: int) -> tuple[float, float, float, float]:
         clock.advance(seconds=1)
         text = header + "\n" + "\n".join(lines)
         began = time.perf_counter()
-        app.dispatcher.handle(message(n, f"wxid_m{n}", text, clock))
+        # Each member writes their own nickname on their line, as people do.
+        app.dispatcher.handle(message(n, f"wxid_邻居{n}", text, clock))
         samples.append(time.perf_counter() - began)
     with Session(app.engine) as session:
         campaign = current_campaign(session=session, group_id=1)
