@@ -114,6 +114,8 @@ def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, rea
     chunk_start = next(i for i, c in enumerate(chunks) if c == chunks[first])
     glued_in_name = mode == "chain" and chunk_start < first and chunks[first] == leading_chunk
     slot = _name_slot(tokens[chunk_start:first], tokens[first], ctx) if glued_in_name else "name"
+    if slot == "unknown" and _more_goods_after(tokens, first):
+        slot = "goods"  # 花甲两斤 蛏子一斤: written the way the products after it are
     if slot == "goods":
         # 6-2-302 娃娃菜2颗, 脐橙一箱: no one's name, the product glued to its quantity.
         _take_name(text, tokens[:chunk_start], reading)
@@ -183,6 +185,14 @@ def _name_slot(words: list[Token], quantity: Token, ctx: ReadContext) -> str:
     if looks_like_goods(word):
         return "goods"
     return "name" if person else "unknown"
+
+
+def _more_goods_after(tokens: list[Token], index: int) -> bool:
+    """Whether words glued to a quantity (`蛏子一斤`) come later in the line: a list of products."""
+    return any(
+        token.kind == "cjk" and following.kind in ("qty", "mult") and following.start == token.end
+        for token, following in zip(tokens[index + 1 :], tokens[index + 2 :], strict=False)
+    )
 
 
 def _after_notes_only(tokens: list[Token], index: int) -> bool:

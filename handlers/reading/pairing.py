@@ -315,7 +315,7 @@ def _on_words(
         if _check_code_words(words, current, ctx, reading):
             current.end = token.end
         return
-    if meal:
+    if meal and not _menu_choice(words, ctx):
         reading.notes.append(words)  # a meal relay sells one meal: other words are remarks
         return
     if (
@@ -329,6 +329,15 @@ def _on_words(
         current.end = token.end
         return
     _start(state, Mention(token.start, token.end, text=words))
+
+
+def _menu_choice(words: str, ctx: ReadContext) -> bool:
+    """`肉包` under a breakfast menu of 鲜肉包, 菜包, 豆浆: a choice from the menu, not a remark. Only
+    where members choose (ctx.implicit is None); a set meal's dish list names what is in the meal."""
+    if not ctx.catalog or ctx.implicit is not None:
+        return False
+    found = match_in(words, ctx.index)
+    return found.entry is not None and found.entry.name not in ctx.offer_words
 
 
 def _significant_before(tokens: list[Token], index: int) -> Token | None:
@@ -505,6 +514,11 @@ def _split_each(state: _Pairing, targets: list[Mention]) -> list[Mention]:
 def _on_multiplier(token: Token, state: _Pairing) -> None:
     current = state.current
     value = token.value or Decimal(1)
+    if current is not None and not state.hard_since and _weighed_words(current):
+        # 贵妃芒5斤 ×2: two packs of five jin, as an app lists them; the size is part of the product.
+        current.text = "".join(state.text[current.start : current.end].split())
+        current.qty, current.unit, current.end = value, token.unit, token.end
+        return
     if current is not None and not state.hard_since:
         current.qty = value if current.qty is None else current.qty * value
         current.unit = current.unit or token.unit
@@ -514,6 +528,16 @@ def _on_multiplier(token: Token, state: _Pairing) -> None:
         state.pending = ((pending_value or Decimal(1)) * value, unit, start, token.end)
     else:
         state.pending = (value, token.unit, token.start, token.end)
+
+
+def _weighed_words(mention: Mention) -> bool:
+    """Free product words with a weight written on (`贵妃芒5斤`), before a count."""
+    return (
+        mention.entry is None
+        and mention.text is not None
+        and mention.qty is not None
+        and is_weight(mention.unit)
+    )
 
 
 def _on_group(token: Token, ctx: ReadContext, state: _Pairing, reading: LineReading, *, meal: bool) -> None:

@@ -43,7 +43,9 @@ _CN_D = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖俩兩倆"
 _CN_NUMBER = (
     rf"[{_CN_D}][百佰](?:零[{_CN_D}]|[{_CN_D}][十拾][{_CN_D}]?)?|[{_CN_D}]?[十拾][{_CN_D}]?|[{_CN_D}]"
 )
-_CN_QTY = rf"(?:{_CN_NUMBER})\s*(?:{_U})半?|半\s*(?:{_U})"
+# 二两, 三两, 半两: the weight 两 (50 g). Never 两 alone (两斤 is two jin), nor 三两个 (a few).
+_LIANG = rf"(?:[一二三四五六七八九十半]|\d+(?:\.\d+)?)两(?!\s*(?:{_U})|[一二三四五六七八九十天年次下位人])"
+_CN_QTY = rf"(?:{_CN_NUMBER})\s*(?:{_U})半?|半\s*(?:{_U})|{_LIANG}"
 # 三点, 十点半: a time; but 熟一点, 大一点的 say "a bit", not one o'clock.
 _CN_TIME = (
     r"(?<![熟大小多少甜辣软硬快慢好鲜肥瘦厚薄轻重淡咸贵早晚])[一二三四五六七八九十两]{1,3}点(?![的儿兒])"
@@ -130,7 +132,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("codeno", "d", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
     # 1e309斤 is a quantity too (an absurd one, to be asked about), not a number beside a word.
     # `502 张三`, `401 张`: 张 and 包 after a space are a surname, not a unit.
-    ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?(?!\s+[张包])\s*(?:{_U})半?"),
+    ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?(?!\s+[张包])\s*(?:{_U})半?|{_LIANG}"),
     ("qty", "h", _CN_QTY),
     ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
@@ -271,6 +273,10 @@ def _typed(kind: str, written: str, start: int, end: int) -> Token:
 
 
 def _quantity(written: str, start: int, end: int) -> Token:
+    if written.endswith("两"):
+        number = written[:-1].strip()
+        liang = Decimal("0.5") if number == "半" else parse_number(number)
+        return Token("qty", written, start, end, liang, "两")
     parts = _QTY_PARTS.match(written.replace(" ", ""))
     if parts is None:
         return Token("qty", written, start, end)

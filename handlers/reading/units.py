@@ -37,7 +37,7 @@ UNIT_PATTERN = "(?=[{}])(?:{})".format(
 )
 
 # Grams per unit, for the weights that convert exactly.
-_GRAMS = {"斤": Decimal(500), "公斤": Decimal(1000), "克": Decimal(1)}
+_GRAMS = {"斤": Decimal(500), "公斤": Decimal(1000), "克": Decimal(1), "两": Decimal(50)}
 
 # Units that describe a person's share rather than goods: a headcount or a portion.
 PORTION_UNITS = frozenset({"份", "人", "位"})

@@ -312,3 +312,32 @@ def test_a_surname_after_a_room(line: str, name: str, expected: list[Item], note
 def test_a_numbered_example_row() -> None:
     rows = tally_text("#接龙\n明天团购：东北大米 ¥88\n1. 示例：3栋502 张三 2袋\n2. 5栋1203 刘 1袋").rows
     assert [(r.seq, r.status) for r in rows] == [(1, "example"), (2, "ok")]
+
+
+# Written like the products after it, a first word glued to its quantity is a product too; a size
+# glued to a product before a count is part of the product (two packs of five jin); 二两 weighs 100 g.
+@pytest.mark.parametrize(
+    ("line", "catalog", "name", "expected"),
+    [
+        ("12-2-601 花甲两斤 蛏子一斤", (), None, [one("花甲", 2, "斤"), one("蛏子", 1, "斤")]),
+        ("张** 贵妃芒5斤 ×2", (), "张**", [one("贵妃芒5斤", 2)]),
+        ("刘 贵妃芒5斤 ×1 贵妃芒10斤 ×1", (), "刘", [one("贵妃芒5斤", 1), one("贵妃芒10斤", 1)]),
+        ("鸡蛋1板x2", (), None, [one("鸡蛋", 2, "板")]),
+        ("张 红富士苹果2斤x2", FRUIT, "张", [one("红富士苹果", 4, "斤")]),
+        ("华姐 红富士二两", FRUIT, "华姐", [one("红富士苹果", "0.2", "斤")]),
+        ("华姐 牛肉二两", (), "华姐", [one("牛肉", 2, "两")]),
+    ],
+)
+def test_sizes_and_weights(
+    line: str, catalog: tuple[CatalogEntry, ...], name: str | None, expected: list[Item]
+) -> None:
+    assert read(line, catalog, BUY)[:3] == (name, "ok", expected)
+
+
+# Under a meal menu members choose from, words naming a menu item are that item, not a remark.
+BREAKFAST = "#接龙 明早早餐\n1. 鲜肉包 2元/个\n2. 菜包 1.5元/个\n3. 豆浆 3元/杯\n\n"
+
+
+def test_a_menu_choice_by_part_of_its_name() -> None:
+    [row] = tally_text(f"{BREAKFAST}1. 王阿姨 肉包2个 菜包2个").rows
+    assert (row.status, [(i.product, i.qty) for i in row.items]) == ("ok", [("鲜肉包", d(2)), ("菜包", d(2))])
