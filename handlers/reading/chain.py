@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 
 from handlers.reading import reasons
@@ -17,7 +18,7 @@ from handlers.reading.catalog import has_price, letter_menu_line, read_catalog_e
 from handlers.reading.context import ReadContext, context_for, implicit_portion
 from handlers.reading.findings import Issue, LineReading
 from handlers.reading.lines import read_line
-from handlers.reading.model import CatalogEntry, ChainReading, ReadRow, RowStatus
+from handlers.reading.model import CatalogEntry, ChainReading, ReadItem, ReadRow, RowStatus
 from handlers.reading.offer import NO_OFFER, Offer, read_offer
 from handlers.reading.resolving import HEADCOUNT
 from handlers.reading.text import normalize_text
@@ -323,6 +324,17 @@ def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:
     if not reading.items and reading.unmatched and ctx.catalog and reading.name:
         # 冰saya 麦辣鸡腿堡 + 麦辣鸡翅: an order, but of nothing on the menu. Ask, don't drop it.
         reading.issues.append(Issue(reasons.UNKNOWN_PRODUCT, f"菜单上没有 {'、'.join(reading.unmatched)}"))
+    elif (
+        not reading.items
+        and reading.unmatched
+        and reading.options
+        and reading.name
+        and ctx.offer.kind != "meal"
+    ):
+        # 小美 杨枝甘露 大杯 少冰: one, most likely; the leader confirms.
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{'、'.join(reading.unmatched)} 要几份?"))
+        if len(reading.unmatched) == 1:
+            reading.items.append(ReadItem(reading.unmatched[0], Decimal(1), None, reading.unmatched[0]))
     if ctx.offer.kind == "signup" and not ctx.catalog:
         goods = [item.product for item in reading.items if item.product != HEADCOUNT]
         if goods:

@@ -34,6 +34,8 @@ class LineReading:
     add_ons: set[str] = field(default_factory=set)
     # Words in the order's place that name nothing in the catalog (麦辣鸡腿堡 + 麦辣鸡翅).
     unmatched: list[str] = field(default_factory=list)
+    # Options of how an item is made (大杯 少冰) were written: the words before them are an item.
+    options: bool = False
 
     @property
     def note(self) -> str | None:

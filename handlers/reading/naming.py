@@ -20,7 +20,7 @@ from handlers.reading.people import (
     without_proxy_word,
 )
 from handlers.reading.tokens import Token
-from handlers.reading.words import INTERJECTION, REMARK, is_verb_phrase, strip_verb
+from handlers.reading.words import INTERJECTION, OPTIONS, REMARK, is_verb_phrase, strip_verb
 
 _DASHES = frozenset("-—–~～")
 _BRACKETS = frozenset("【】[]「」『』《》<>")
@@ -238,6 +238,10 @@ def _product_before_quantity(
     before = start - 1
     while before >= 0 and tokens[before].kind == "soft":
         before -= 1
+    while before > 0 and tokens[before].kind == "cjk" and OPTIONS.match(tokens[before].text):
+        before -= 1  # 珍珠奶茶 中杯 全糖 x2: the product is before its options
+        while before >= 0 and tokens[before].kind == "soft":
+            before -= 1
     if before < 0 or before == start - 1:
         return start  # glued to the quantity (`刘小西1斤`) or nothing before: not this shape
     if tokens[before].kind == "spec" and before > 0 and tokens[before - 1].end == tokens[before].start:
@@ -312,7 +316,11 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
     runs: list[list[int]] = []
     run: list[int] | None = None
     for i, token in enumerate(tokens):
-        remark = bool(runs) and token.kind == "cjk" and REMARK.search(token.text) is not None
+        remark = (
+            bool(runs)
+            and token.kind == "cjk"
+            and bool(REMARK.search(token.text) or OPTIONS.match(token.text))
+        )
         # Ivy(Feng xiaoling), Nancy(●––●): brackets glued to a name are part of the nickname.
         nickname = token.kind == "group" and run is not None and run[1] == token.start
         if (token.kind in _NOTE_KINDS and not nickname and not _address_before_name(tokens, i)) or remark:
@@ -417,10 +425,17 @@ def _name_without_order(
     rest = text[tokens[name_end].end :].strip(" \t,，、;；-—–")
     if rest:
         reading.notes.append(rest)
-    if ctx.catalog:
+    later = tokens[name_end + 1 :]
+    options = any(t.kind == "cjk" and OPTIONS.match(t.text) for t in later)
+    if ctx.catalog or options:
+        # 杨枝甘露 大杯 少冰: an item ordered, with no count.
+        reading.options = options
         reading.unmatched.extend(
             t.text
-            for t in tokens[name_end + 1 :]
-            if t.kind == "cjk" and len(t.text) >= 2 and not REMARK.search(t.text)
+            for t in later
+            if t.kind == "cjk"
+            and len(t.text) >= 2
+            and not REMARK.search(t.text)
+            and not OPTIONS.match(t.text)
         )
     return len(tokens)

@@ -26,6 +26,7 @@ from handlers.reading.words import (
     ADD_WORDS,
     GIFT_WORDS,
     NOTE_MARK,
+    OPTIONS,
     PREFERENCE,
     REMARK,
     WEIGHED,
@@ -302,6 +303,10 @@ def _on_words(
             _flush_pending(state)
             _start(state, Mention(token.start, token.end, text=add_on.group(1), add_on=True))
             return
+    if OPTIONS.match(words):
+        reading.notes.append(words)  # 珍珠奶茶 中杯 全糖 x2: the count after the options is the drink's
+        reading.options = True
+        return
     preference = state.pending is not None and PREFERENCE.search(words) is not None
     if preference or (REMARK.search(words) and not GIFT_WORDS.match(words)):
         if WEIGHED.search(words):

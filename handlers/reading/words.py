@@ -37,6 +37,13 @@ REMARK = re.compile(
     r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|謝謝|多谢|麻烦|辛苦|感谢|請|请)|换|不要|不加|已付|已转|已支付|称重|"
     r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
 )
+# How a drink or a dish is made (大杯, 少冰, 半糖, 三分糖, 微辣): a choice about the item before it,
+# never a product, and 半糖 is no half of anything.
+_OPTION = (
+    r"超大杯|大杯|中杯|小杯|[少去多正常无加]冰|常温|热饮|冰饮"
+    r"|[全半无少微多]糖|[一二三四五六七八\d]分糖|正常糖|标准糖|[微中特]辣"
+)
+OPTIONS = re.compile(rf"^(?:{_OPTION})+$")
 # `3箱 要挑熟一点的`, `2斤 大一些`: a wish about the goods after their quantity, not a product.
 PREFERENCE = re.compile(r"\S(?:的|一点|一點|点儿|點兒|一些|些)$")
 WEIGHED = re.compile(r"称重|按重|过秤")

@@ -341,3 +341,19 @@ BREAKFAST = "#接龙 明早早餐\n1. 鲜肉包 2元/个\n2. 菜包 1.5元/个\n
 def test_a_menu_choice_by_part_of_its_name() -> None:
     [row] = tally_text(f"{BREAKFAST}1. 王阿姨 肉包2个 菜包2个").rows
     assert (row.status, [(i.product, i.qty) for i in row.items]) == ("ok", [("鲜肉包", d(2)), ("菜包", d(2))])
+
+
+# How a drink is made (大杯, 少冰, 半糖) is about the item before it: a count after the options is the
+# item's, 半糖 is no half, and an item written with options but no count is asked about.
+@pytest.mark.parametrize(
+    ("line", "offer", "status", "expected", "note"),
+    [
+        ("阿杰 珍珠奶茶 中杯 全糖 x2", BUY, "ok", [one("珍珠奶茶", 2)], "中杯 全糖"),
+        ("小蔡 杨枝甘露 少冰半糖 2杯", BUY, "ok", [one("杨枝甘露", 2, "杯")], "少冰半糖"),
+        ("小美 杨枝甘露 大杯 少冰 半糖", BUY, "review", [one("杨枝甘露", 1)], "杨枝甘露 大杯 少冰 半糖"),
+        ("李四 微辣 2份", MEAL, "ok", [one("套餐", 2, "份")], "微辣"),
+        ("李四 宫保鸡丁 微辣", MEAL, "ok", [one("套餐", 1, "份")], "宫保鸡丁 微辣"),
+    ],
+)
+def test_options_of_an_item(line: str, offer: Offer, status: str, expected: list[Item], note: str) -> None:
+    assert read(line, offer=offer)[1:] == (status, expected, note)
