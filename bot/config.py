@@ -84,6 +84,18 @@ class Settings:
     wechaty: WechatySettings = field(default_factory=WechatySettings)
     groups: tuple[GroupSettings, ...] = ()
 
+    def group_config(self, chat_id: str, name: str) -> GroupSettings | None:
+        """The configured group for a room: by its id, or by its topic when no id is configured."""
+        for group in self.groups:
+            if (group.chat_id and group.chat_id == chat_id) or (not group.chat_id and group.name == name):
+                return group
+        return None
+
+    def leaders_for(self, chat_id: str, name: str) -> tuple[str, ...]:
+        """The WeChat ids that lead a room by configuration: its leaders and the admins."""
+        configured = self.group_config(chat_id, name)
+        return (configured.leaders if configured else ()) + self.admins
+
 
 _ENV_OVERRIDES: dict[str, tuple[str, ...]] = {
     "TUANBOT_DB_URL": ("database_url",),

@@ -5,6 +5,7 @@ Used by the dispatcher after it commits, and by scheduled jobs after they commit
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
@@ -15,6 +16,8 @@ from handlers.base import Reply
 from models import members as member_rows
 from models.tables import Group, Member
 
+log = logging.getLogger(__name__)
+
 
 def address_replies(
     *,
@@ -24,12 +27,15 @@ def address_replies(
     replies: Sequence[Reply],
     sender_id: str = "",
     known_ids: Mapping[int, str] | None = None,
+    leader_ids: Sequence[str] = (),
+    answers_command: bool = False,
 ) -> list[QueuedReply]:
-    """`known_ids` maps member ids to WeChat ids already at hand (the sender's), to save a lookup."""
+    """`known_ids` maps member ids to WeChat ids already at hand (the sender's), to save a lookup;
+    `leader_ids` are the configured leaders, who get leader-only replies even before they speak."""
     queued: list[QueuedReply] = []
     for reply in replies:
         text = renderer.render(reply.template, reply.data)
-        for target in _targets(session, group, reply, sender_id):
+        for target in _targets(session, group, reply, sender_id, leader_ids):
             in_group = target == group.chat_id
             queued.append(
                 QueuedReply(
@@ -38,19 +44,27 @@ def address_replies(
                     mention_ids=_wechat_ids(session, reply.mentions, known_ids or {}) if in_group else (),
                     merge_key=reply.merge_key,
                     file_path=reply.file_path,
+                    answers_command=answers_command,
                 )
             )
     return queued
 
 
-def _targets(session: Session, group: Group, reply: Reply, sender_id: str) -> list[str]:
+def _targets(
+    session: Session, group: Group, reply: Reply, sender_id: str, leader_ids: Sequence[str]
+) -> list[str]:
     if reply.audience == "sender" and sender_id:
         return [sender_id]
     if reply.audience == "leaders":
         assert group.id is not None
-        leaders = member_rows.list_leaders(session=session, group_id=group.id)
-        # With no leader on record the group itself is told, rather than nobody.
-        return [m.wechat_id for m in leaders if m.wechat_id] or [group.chat_id]
+        known = [
+            m.wechat_id for m in member_rows.list_leaders(session=session, group_id=group.id) if m.wechat_id
+        ]
+        targets = list(dict.fromkeys([*known, *leader_ids]))
+        if not targets:
+            # Leader-only replies carry addresses and pickup codes: never to the whole group.
+            log.warning("group %s has no leader to send a %s to", group.id, reply.template)
+        return targets
     return [group.chat_id]
 
 

@@ -162,7 +162,15 @@ class Dispatcher:
                 failed = route.name
             else:
                 self._record(session, message, now, outcome="handled", handler=route.name)
-                return self._commit(session, message, "handled", route.name, replies, context)
+                return self._commit(
+                    session,
+                    message,
+                    "handled",
+                    route.name,
+                    replies,
+                    context,
+                    answers_command=route.leader_only,
+                )
         # The failed handler's session is rolled back and closed by now, so nothing it half-wrote
         # (or a cursor it left open) stands in the way of logging the message.
         return self._apologise(message, failed)
@@ -181,6 +189,8 @@ class Dispatcher:
         handler: str,
         replies: Sequence[Reply] = (),
         context: Context | None = None,
+        *,
+        answers_command: bool = False,
     ) -> Outcome:
         # An IntegrityError here (another worker logged the same platform id, or created the same
         # row, first) rolls back and goes up to `handle`, which tells a duplicate from a race.
@@ -188,7 +198,7 @@ class Dispatcher:
         self._remember_rows(session)
         if context is None:
             return Outcome(status=status, handler=handler)
-        return self._queue_after_commit(status, handler, replies, context)
+        return self._queue_after_commit(status, handler, replies, context, answers_command)
 
     def _remember_rows(self, session: Session) -> None:
         """Keep the groups and members of a committed session for the next messages.
@@ -203,7 +213,7 @@ class Dispatcher:
                 self._members.keep((row.group_id, row.wechat_id), row)
 
     def _queue_after_commit(
-        self, status: str, handler: str, replies: Sequence[Reply], context: Context
+        self, status: str, handler: str, replies: Sequence[Reply], context: Context, answers_command: bool
     ) -> Outcome:
         """Render and queue replies; runs only once what they confirm is committed."""
         try:
@@ -215,6 +225,8 @@ class Dispatcher:
                     replies=replies,
                     sender_id=context.message.sender_id,
                     known_ids=_sender_ids(context),
+                    leader_ids=self._configured_leaders(context.message),
+                    answers_command=answers_command,
                 )
             )
         except Exception:
@@ -254,12 +266,7 @@ class Dispatcher:
         return group
 
     def _configured_group(self, message: IncomingMessage) -> GroupSettings | None:
-        for group in self._settings.groups:
-            if (group.chat_id and group.chat_id == message.chat_id) or (
-                not group.chat_id and group.name and group.name == message.chat_name
-            ):
-                return group
-        return None
+        return self._settings.group_config(message.chat_id, message.chat_name)
 
     def _member_for(self, session: Session, group: Group, message: IncomingMessage, now: datetime) -> Member:
         assert group.id is not None
@@ -277,8 +284,7 @@ class Dispatcher:
         return member
 
     def _configured_leaders(self, message: IncomingMessage) -> tuple[str, ...]:
-        configured = self._configured_group(message)
-        return (configured.leaders if configured else ()) + self._settings.admins
+        return self._settings.leaders_for(message.chat_id, message.chat_name)
 
     def _record(
         self, session: Session, message: IncomingMessage, now: datetime, *, outcome: str, handler: str

@@ -63,7 +63,13 @@ def _run_and_queue(
             return 0
         replies = list(produce(session, group))
         session.commit()
-        queued = address_replies(session=session, renderer=app.renderer, group=group, replies=replies)
+        queued = address_replies(
+            session=session,
+            renderer=app.renderer,
+            group=group,
+            replies=replies,
+            leader_ids=app.settings.leaders_for(group.chat_id, group.name),
+        )
     app.outbox.enqueue(queued)
     return len(queued)
 

@@ -36,6 +36,7 @@ Clock = Callable[[], datetime]
 MINUTE = timedelta(seconds=60)
 MERGED_SEPARATOR = "\n\n"
 MAX_SEND_ATTEMPTS = 6
+REPEAT_WINDOW = timedelta(minutes=10)
 MAX_BACKOFF_SECONDS = 300
 
 
@@ -48,6 +49,7 @@ class QueuedReply:
     mention_ids: tuple[str, ...] = ()
     merge_key: str = ""
     file_path: str = ""
+    answers_command: bool = False
 
 
 @dataclass
@@ -56,12 +58,12 @@ class PacingState:
 
     next_allowed_at: dict[str, datetime] = field(default_factory=dict)
     account_sends: deque[datetime] = field(default_factory=deque)
-    last_text: dict[str, str] = field(default_factory=dict)
+    last_text: dict[str, tuple[str, datetime]] = field(default_factory=dict)
 
     def record(self, chat_id: str, text: str, at: datetime, gap: timedelta) -> None:
         self.next_allowed_at[chat_id] = at + gap
         self.account_sends.append(at)
-        self.last_text[chat_id] = text
+        self.last_text[chat_id] = (text, at)
 
     def account_budget(self, now: datetime, per_minute: int) -> int:
         while self.account_sends and self.account_sends[0] <= now - MINUTE:
@@ -109,6 +111,7 @@ def chunk_reply(reply: QueuedReply, settings: OutboxSettings) -> list[QueuedRepl
                 mention_ids=mention_batches[index] if index < len(mention_batches) else (),
                 merge_key=reply.merge_key,
                 file_path=reply.file_path if index == 0 else "",
+                answers_command=reply.answers_command,
             )
         )
     return rows
@@ -172,6 +175,7 @@ class Outbox:
                 mention_ids=row.mention_ids,
                 merge_key=row.merge_key,
                 file_path=row.file_path,
+                answers_command=row.answers_command,
             )
             for reply in replies
             for row in chunk_reply(reply, self._settings)
@@ -242,7 +246,7 @@ class Outbox:
             while batches := self._due_batches(session, now):
                 for rows, text, mentions in batches:
                     message = self._outgoing(rows, text, mentions)
-                    if self._is_repeat(message):
+                    if self._is_repeat(message, rows, now):
                         log.info("outbox: dropped a repeat of the last message to %s", message.chat_id)
                     else:
                         send(message)
@@ -270,7 +274,7 @@ class Outbox:
             while batches := [b for b in self._due_batches(session, now) if b[0][0].chat_id not in failed]:
                 for rows, text, mentions in batches:
                     message = self._outgoing(rows, text, mentions)
-                    if self._is_repeat(message):
+                    if self._is_repeat(message, rows, now):
                         log.info("outbox: dropped a repeat of the last message to %s", message.chat_id)
                     else:
                         try:
@@ -308,13 +312,19 @@ class Outbox:
             outbox_ids=tuple(row.id for row in rows if row.id is not None),
         )
 
-    def _is_repeat(self, message: OutgoingMessage) -> bool:
-        state = self._state
+    def _is_repeat(self, message: OutgoingMessage, rows: Sequence[OutboxMessage], now: datetime) -> bool:
+        """The same words as the last message to this chat, a moment ago: a spammy echo, not news.
+
+        A leader who asks again (汇总 twice) is answered; so is anything after REPEAT_WINDOW.
+        """
+        last = self._state.last_text.get(message.chat_id) if self._state is not None else None
         return (
-            state is not None
+            last is not None
+            and last[0] == message.text
+            and now - last[1] < REPEAT_WINDOW
             and not message.file_path
             and not message.mention_ids
-            and state.last_text.get(message.chat_id) == message.text
+            and not any(row.answers_command for row in rows)
         )
 
     def _after_send(self, session: Session, message: OutgoingMessage, now: datetime) -> None:

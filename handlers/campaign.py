@@ -72,10 +72,10 @@ def handle_open(ctx: Context) -> list[Reply]:
     if "\n" in call.args:
         return _open_from_post(ctx, read_deal_post(call.args))
     products = list_products(session=ctx.session, group_id=ctx.group_id)
-    codes = call.args.replace(",", " ").replace("，", " ").split()
-    if codes and all(code.isalnum() and len(code) <= 4 for code in codes):
-        wanted = {code.upper() for code in codes}
-        products = [p for p in products if p.code.upper() in wanted]
+    words = {word.upper() for word in call.args.replace(",", " ").replace("，", " ").split()}
+    if words and words <= {p.code.upper() for p in products}:
+        # 开团 1 3 5: just these products. Anything else (开团 水果专场) is the title.
+        products = [p for p in products if p.code.upper() in words]
         title = ""
     else:
         title = call.args

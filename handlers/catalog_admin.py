@@ -36,6 +36,14 @@ def _find_product(ctx: Context, query: str) -> Product | list[Product] | None:
     return candidates or None
 
 
+def _named_exactly(ctx: Context, name: str) -> Product | None:
+    """The product with exactly this name or alias: a new listing never updates a look-alike."""
+    for product in list_products(session=ctx.session, group_id=ctx.group_id, active_only=False):
+        if product.name == name or name in product.aliases.split("|"):
+            return product
+    return None
+
+
 def _split(args: str) -> tuple[str, str]:
     parts = args.split(maxsplit=1)
     return (parts[0], parts[1].strip()) if len(parts) == 2 else (args.strip(), "")
@@ -49,26 +57,36 @@ def _refresh_offer(ctx: Context, product: Product) -> None:
 
 
 def handle_listing_on(ctx: Context) -> list[Reply]:
+    """上架 西瓜 2.5/斤 (new, or the same product at a new price), or 上架 3 to put one back."""
     call = ctx.command
     assert call is not None
-    found = _find_product(ctx, call.args.strip()) if call.args.strip() else None
-    if isinstance(found, Product):
+    listing = read_listing(call.args)
+    if listing is None:
+        found = _find_product(ctx, call.args.strip()) if call.args.strip() else None
+        if not isinstance(found, Product):
+            return [Reply("listing_usage", {})]
         found.active = True
         _refresh_offer(ctx, found)
         return [Reply("product_listed", _product_data(found))]
-    listing = read_listing(call.args)
-    if listing is None:
-        return [Reply("listing_usage", {})]
-    spec = ProductSpec(
-        code=next_free_code(session=ctx.session, group_id=ctx.group_id),
-        name=listing.name,
-        unit=listing.unit,
-        price_fen=listing.price_fen,
-        spec=listing.spec,
-        stock=listing.stock,
-        limit_per_person=listing.limit,
-    )
-    product = upsert_products(session=ctx.session, group_id=ctx.group_id, specs=[spec])[0]
+    product = _named_exactly(ctx, listing.name)
+    if product is None:
+        spec = ProductSpec(
+            code=next_free_code(session=ctx.session, group_id=ctx.group_id),
+            name=listing.name,
+            unit=listing.unit,
+            price_fen=listing.price_fen,
+            spec=listing.spec,
+            stock=listing.stock,
+            limit_per_person=listing.limit,
+        )
+        product = upsert_products(session=ctx.session, group_id=ctx.group_id, specs=[spec])[0]
+    else:
+        # The same product listed again: the new price, and stock or limit when they are given.
+        product.price_fen, product.unit, product.active = listing.price_fen, listing.unit, True
+        if listing.stock is not None:
+            product.stock = listing.stock
+        if listing.limit is not None:
+            product.limit_per_person = listing.limit
     _refresh_offer(ctx, product)
     return [Reply("product_listed", _product_data(product))]
 

@@ -20,6 +20,7 @@ class NewMessage:
     mention_ids: Sequence[str] = ()
     merge_key: str = ""
     file_path: str = ""
+    answers_command: bool = False
 
 
 def enqueue(*, session: Session, messages: Sequence[NewMessage], now: datetime) -> None:
@@ -36,6 +37,7 @@ def enqueue(*, session: Session, messages: Sequence[NewMessage], now: datetime) 
                 "mention_ids": json.dumps(list(m.mention_ids), ensure_ascii=False),
                 "merge_key": m.merge_key,
                 "file_path": m.file_path,
+                "answers_command": m.answers_command,
                 "created_at": now,
                 "attempts": 0,
                 "last_error": "",

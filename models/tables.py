@@ -266,6 +266,8 @@ class OutboxMessage(SQLModel, table=True):
     file_path: str = Field(default="", max_length=500)
     # Replies with the same merge key, queued close together for one chat, go out as one message.
     merge_key: str = Field(default="", max_length=40)
+    # An answer to a leader's command goes out even if it repeats the last message word for word.
+    answers_command: bool = False
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0

@@ -18,6 +18,17 @@ def test_opening_a_campaign_posts_the_deals(group: SimulatedGroup) -> None:
     assert campaign.status == "open"
 
 
+def test_a_short_title_is_a_title_not_product_codes(group: SimulatedGroup) -> None:
+    [reply] = group.texts(group.say(LEADER, "开团 水果专场"))
+    assert "🛒 水果专场" in reply
+    assert [c.title for c in dbview.campaigns(group.app)] == ["水果专场"]
+
+
+def test_opening_with_codes_offers_just_those(group: SimulatedGroup) -> None:
+    [reply] = group.texts(group.say(LEADER, "开团 1 3"))
+    assert "1. 红富士苹果" in reply and "3. 海南香蕉" in reply and "土鸡蛋" not in reply
+
+
 def test_a_free_text_order_is_confirmed_after_it_is_saved(open_group: SimulatedGroup) -> None:
     [reply] = open_group.texts(open_group.say("王五", "红富士苹果2斤"))
     assert reply.startswith("@王五 ✅ 王五 已记下")

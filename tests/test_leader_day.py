@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from bot.app import build_app
 from bot.clock import ManualClock
+from bot.jobs import cutoff, daily_deals, run_campaign_job, run_group_job
 from bot.simulation import SimulatedGroup
 from models.tables import Order, OrderLine, Product, ReturnRequest
 from tests import dbview
@@ -48,6 +49,14 @@ def test_listing_a_new_product_and_changing_price_stock_and_limit(open_group: Si
     open_group.say(LEADER, "下架 8")
     [unlisted] = open_group.texts(open_group.say("孙叔", "西瓜1斤"))
     assert "西瓜" in unlisted and "孙叔" not in dbview.orders(open_group.app)
+
+
+def test_relisting_by_name_with_a_new_price_uses_the_new_price(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, "上架 麒麟西瓜 2.5/斤 库存100 限购10")
+    [relisted] = open_group.texts(open_group.say(LEADER, "上架 麒麟西瓜 2.8/斤 库存50"))
+    assert "8. 麒麟西瓜 ¥2.8/斤 每人限10斤 共50斤" in relisted
+    [new] = open_group.texts(open_group.say(LEADER, "上架 西瓜 3/斤"))
+    assert "9. 西瓜 ¥3/斤" in new  # a new product, not a price change of 麒麟西瓜
 
 
 def test_arrival_notice_for_120_buyers_mentions_everyone_in_batches(open_group: SimulatedGroup) -> None:
@@ -226,3 +235,28 @@ def test_commission_by_product_category_and_default(
     group.say("李四", "鸡蛋2板")  # ¥40 at the egg rate of 5%: ¥2
     [stats] = group.texts(group.say(LEADER, "统计"))
     assert "佣金 ¥12" in stats
+
+
+def test_a_leader_asking_again_is_answered_again(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把")
+    open_group.say(LEADER, "截单")
+    assert open_group.say(LEADER, "汇总")  # the same words as the cutoff's summary, and still sent
+    open_group.say(LEADER, "到货")
+    assert open_group.say(LEADER, "未付")
+    open_group.app.clock.advance(hours=5)
+    assert open_group.say(LEADER, "未付")
+
+
+def test_leader_only_lists_reach_a_configured_leader_who_has_not_spoken_yet(group: SimulatedGroup) -> None:
+    [row] = dbview.groups(group.app)
+    assert row.id is not None
+    run_group_job(group.app, row.id, daily_deals)
+    group.flush()
+    group.say("吴婶", "3栋502 吴婶 鸡蛋1板")
+    group.app.clock.advance(hours=12)
+    [campaign] = dbview.campaigns(group.app)
+    assert campaign.id is not None
+    run_campaign_job(group.app, campaign.id, cutoff)
+    sent = group.flush()
+    assert not any("3栋502" in m.text for m in sent if m.chat_id == GROUP_CHAT)
+    assert any("分拣单" in m.text for m in sent if m.chat_id == LEADER_ID)

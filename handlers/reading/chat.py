@@ -33,7 +33,7 @@ from handlers.reading.offer import Offer
 from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
 from handlers.reading.text import normalize_text
 from handlers.reading.units import UNIT_PATTERN
-from handlers.reading.words import INTERJECTION, REMARK
+from handlers.reading.words import INTERJECTION, PREFERENCE, REMARK
 
 MAX_MESSAGE = 500
 
@@ -205,8 +205,13 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
 
 
 def _may_be_name(note: str) -> bool:
-    """`#2 小美` names 小美; `2袋，谢谢` and `1份 好的` name no one."""
-    return " " not in note and not REMARK.search(note) and INTERJECTION.match(note) is None
+    """`#2 小美` names 小美; `2袋，谢谢`, `1份 好的` and `要一个小点的` name no one."""
+    return (
+        " " not in note
+        and not REMARK.search(note)
+        and INTERJECTION.match(note) is None
+        and PREFERENCE.search(note) is None
+    )
 
 
 def _unclear(reading: LineReading, items: tuple[ReadItem, ...], name: str | None) -> Unclear:

@@ -14,6 +14,7 @@ from handlers.reading.model import CatalogEntry
 from handlers.reading.numbers import QTY_CAP
 from handlers.reading.people import (
     PRONOUNS,
+    is_household,
     is_surname,
     looks_like_goods,
     looks_like_person,
@@ -349,6 +350,9 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
         # 李雷要3份 names 李雷; 我要3份, 麻烦给我来两斤 name no one but the sender.
         name = None if is_verb_phrase(name) else without_proxy_word(strip_verb(name)) or None
         if name in PRONOUNS:
+            name = None
+        elif name is not None and is_household(name):
+            reading.notes.append(name)  # 帮我妈订2份: the sender's order, for the sender's mother
             name = None
     reading.name = name
 

@@ -18,6 +18,7 @@ from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry
 from handlers.reading.naming import coded_count, codes_in_range
 from handlers.reading.numbers import QTY_CAP, is_absurd, parse_number
+from handlers.reading.people import PRONOUNS, is_household, looks_like_person
 from handlers.reading.tokens import Token
 from handlers.reading.units import is_weight
 from handlers.reading.variants import FlavourPick, read_flavours
@@ -72,6 +73,8 @@ class Mention:
     counted: bool = False
     # A code written as one (#2, 2号): a bare number after it is its quantity, not another code.
     explicit: bool = False
+    # 我和我老婆各一份: the day's offer for this many people, each getting the count after 各.
+    people: int = 1
 
 
 @dataclass(slots=True)
@@ -491,7 +494,7 @@ def _apply_each(state: _Pairing, value: Decimal, unit: str | None) -> bool:
     quantity. False when there is none to give it to."""
     targets = _split_each(state, [m for m in state.mentions[state.scope_start :] if m.qty is None])
     for mention in targets:
-        mention.qty, mention.unit = value, unit
+        mention.qty, mention.unit = value * mention.people, unit
     state.each = False
     state.scope_start = len(state.mentions)
     return bool(targets)
@@ -508,6 +511,12 @@ def _split_each(state: _Pairing, targets: list[Mention]) -> list[Mention]:
         if mention.entry is None and words and _AND.search(words):
             parts = [p for p in _AND.split(words) if p.strip()]
             at = state.mentions.index(mention)
+            if len(parts) > 1 and all(_a_person(p) for p in parts):
+                # 我和我老婆各一份, 张三和李四各2斤: one count per person, of the day's offer.
+                people = Mention(mention.start, mention.end, implicit=True, people=len(parts))
+                state.mentions[at] = people
+                result.append(people)
+                continue
             split = [Mention(mention.start, mention.end, text=p) for p in parts]
             state.mentions[at : at + 1] = split
             result.extend(split)
@@ -516,11 +525,18 @@ def _split_each(state: _Pairing, targets: list[Mention]) -> list[Mention]:
     return result
 
 
+def _a_person(words: str) -> bool:
+    words = words.strip()
+    return words in PRONOUNS or is_household(words) or (looks_like_person(words) and not words.isascii())
+
+
 def _on_multiplier(token: Token, state: _Pairing) -> None:
     current = state.current
     value = token.value or Decimal(1)
-    if current is not None and not state.hard_since and _weighed_words(current):
+    spaced = token.start > 0 and state.text[token.start - 1].isspace()
+    if current is not None and not state.hard_since and spaced and _weighed_words(current):
         # 贵妃芒5斤 ×2: two packs of five jin, as an app lists them; the size is part of the product.
+        # Written together (苹果5斤x2) it is ten jin, as members write it.
         current.text = "".join(state.text[current.start : current.end].split())
         current.qty, current.unit, current.end = value, token.unit, token.end
         return

@@ -45,6 +45,29 @@ _GOODS = frozenset(
         "毛豆",
         "龙眼",
         "金针菇",
+        # X子 foods: 子 alone ends names too (小胖子), so these are listed.
+        "橙子",
+        "桃子",
+        "梨子",
+        "柿子",
+        "椰子",
+        "栗子",
+        "柚子",
+        "橘子",
+        "桔子",
+        "茄子",
+        "豆子",
+        "包子",
+        "饺子",
+        "粽子",
+        "蛏子",
+        "鸽子",
+        "瓜子",
+        "杏子",
+        "榛子",
+        "松子",
+        "莲子",
+        "蚬子",
     }
 )
 _GOODS_ENDINGS = frozenset(
@@ -53,6 +76,16 @@ _GOODS_ENDINGS = frozenset(
 # 帮王阿姨, 给李叔, 替老张: ordering for someone else; the person is the one after the word.
 _PROXY = re.compile(r"^(?:帮|给|替|为|代)(?=\S)")
 PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己", "我也", "我也要"})
+# 帮我妈订2份, 我和我老婆各一份: someone of the sender's own household, ordered on the sender's row.
+HOUSEHOLD = re.compile(
+    r"^(?:我|我们|俺|咱)(?:家)?(?:的)?(?:妈|妈妈|爸|爸爸|老婆|老公|爱人|媳妇|家人|家里|婆婆|公公|岳母|丈母娘|"
+    r"女儿|儿子|闺女|孩子|娃|宝宝|父母|爸妈|奶奶|爷爷|外婆|姥姥|姐|哥|弟|妹|老人)$"
+)
+
+
+def is_household(word: str) -> bool:
+    """`我妈`, `我老婆`, `我家孩子`: the sender's household, whose orders are the sender's."""
+    return bool(HOUSEHOLD.match(bare(word)))
 
 
 def looks_like_goods(word: str) -> bool:

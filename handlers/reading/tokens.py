@@ -131,6 +131,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("range", "d", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
     ("codeno", "d", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),
     # 1e309斤 is a quantity too (an absurd one, to be asked about), not a number beside a word.
+    ("qty", "d", rf"(?<![\d.])[1-3]\s*/\s*[24](?![\d.])\s*(?:{_U})"),  # 南瓜1/2个: half of one
     # `502 张三`, `401 张`: 张 and 包 after a space are a surname, not a unit.
     ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?(?!\s+[张包])\s*(?:{_U})半?|{_LIANG}"),
     ("qty", "h", _CN_QTY),
@@ -180,6 +181,7 @@ def _class_of(ch: str) -> str:
 
 
 _DIGITS = re.compile(r"\d+")
+_FRACTION = re.compile(rf"^(\d)\s*/\s*(\d)\s*({_U})$")
 _QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}(?:[eE][+-]?\d+)?|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
 _MULT_PARTS = re.compile(rf"({_NUM})\s*({_U})?$")
 _KIND_PARTS = re.compile(rf"(?:({_PEOPLE}|大|小)\s*(\d+)|(\d+)\s*({_PEOPLE}|大|小))")
@@ -273,6 +275,10 @@ def _typed(kind: str, written: str, start: int, end: int) -> Token:
 
 
 def _quantity(written: str, start: int, end: int) -> Token:
+    fraction = _FRACTION.match(written)
+    if fraction is not None:
+        part = Decimal(fraction.group(1)) / Decimal(fraction.group(2))
+        return Token("qty", written, start, end, part, canonical_unit(fraction.group(3)))
     if written.endswith("两"):
         number = written[:-1].strip()
         liang = Decimal("0.5") if number == "半" else parse_number(number)

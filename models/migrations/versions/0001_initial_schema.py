@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("mention_ids", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("file_path", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("merge_key", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("answers_command", sa.Boolean(), nullable=False),
         sa.Column("created_at", models.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
