@@ -19,7 +19,7 @@ from decimal import Decimal
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
 from handlers.ordering import ApplyResult, apply_items
-from handlers.people import remember_address, same_person
+from handlers.people import address_in, remember_address, same_person
 from handlers.questions import ask_back
 from handlers.reading import ChainLayout, ChainLine, Offer, read_chain_row, split_chain
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
@@ -225,7 +225,7 @@ class _ChainApplier:
                     session=self.ctx.session,
                     group_id=self.ctx.group_id,
                     name=row.name,
-                    address=row.note or "",
+                    address=address_in(row.note),
                     now=self.ctx.now,
                 )
         return self.ctx.member

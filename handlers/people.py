@@ -33,9 +33,13 @@ def remember_address(member: Member, note: str | None) -> None:
     """Keep the building and room a member writes (3栋502, 2-1-301) for the sorting list."""
     if member.address or not note:
         return
-    match = _ADDRESS.search(note)
-    if match:
-        member.address = match.group(0).replace(" ", "")
+    member.address = address_in(note)
+
+
+def address_in(note: str | None) -> str:
+    """The building and room in free text ("放门口 3栋502 谢谢" → 3栋502), or "" when it names none."""
+    match = _ADDRESS.search(note or "")
+    return match.group(0).replace(" ", "") if match else ""
 
 
 def same_person(written: str, display_name: str) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
+from sqlmodel.sql.sqltypes import AutoString
 
 
 def make_engine(url: str, **engine_options: Any) -> Engine:
@@ -43,3 +45,33 @@ def _begin_immediate(connection: Any) -> None:
     read what the first one wrote, so stock and cutoff checks see each other.
     """
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "before_flush")
+def _fit_text_to_columns(session: Session, _context: Any, _instances: Any) -> None:
+    """Cut text written by people (a 259-character campaign title, a remark used as an address) to
+    its column's length. SQLite would keep the whole text and PostgreSQL would refuse the whole
+    message; a leader is better served by the first 200 characters on both."""
+    for row in (*session.new, *session.dirty):
+        columns = _bounded_text_columns(type(row))
+        for name, limit in columns:
+            value = getattr(row, name, None)
+            if isinstance(value, str) and len(value) > limit:
+                setattr(row, name, value[:limit])
+
+
+_bounded: dict[str, tuple[tuple[str, int], ...]] = {}
+
+
+def _bounded_text_columns(model: type) -> tuple[tuple[str, int], ...]:
+    """The model's text columns that have a length, looked up once per model."""
+    key = f"{model.__module__}.{model.__qualname__}"
+    if key not in _bounded:
+        table = getattr(model, "__table__", None)
+        columns = table.columns if table is not None else ()
+        _bounded[key] = tuple(
+            (column.key, column.type.length)
+            for column in columns
+            if isinstance(column.type, (String, AutoString)) and column.type.length
+        )
+    return _bounded[key]

@@ -41,12 +41,19 @@ def find_members_by_name(*, session: Session, group_id: int, name: str) -> list[
 
 
 def ensure_proxy_member(*, session: Session, group_id: int, name: str, address: str, now: datetime) -> Member:
-    """A member without WeChat (an elderly neighbour), found by name or created with their address."""
+    """A member without WeChat (an elderly neighbour), found by name or created with their address.
+
+    Two 王奶奶 in two buildings are two people: a known neighbour is only the same one when the
+    addresses agree or one of them is unknown (then the address written now is kept).
+    """
     for member in find_members_by_name(session=session, group_id=group_id, name=name):
-        if member.is_proxy or member.wechat_id is None:
-            if address and member.address != address:
-                member.address = address
-            return member
+        if not (member.is_proxy or member.wechat_id is None):
+            continue
+        if address and member.address and member.address != address:
+            continue
+        if address and not member.address:
+            member.address = address
+        return member
     member = Member(
         group_id=group_id, wechat_id=None, display_name=name, address=address, is_proxy=True, created_at=now
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlmodel import Session, col, select
+
 from bot.simulation import SimulatedGroup
+from models.tables import Member, Order, OrderLine
 from tests import dbview
 from tests.conftest import GROUP_CHAT, LEADER
 
@@ -142,6 +145,19 @@ def test_a_leader_orders_for_an_elderly_neighbour(open_group: SimulatedGroup) ->
     assert dbview.orders(open_group.app) == {"李爷爷": {"红富士苹果": Decimal(2)}}
     open_group.say(LEADER, "代 李爷爷 不要了")
     assert dbview.orders(open_group.app) == {}
+
+
+def test_two_neighbours_of_one_name_in_two_buildings_are_two_people(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, "代 3栋502王奶奶 鸡蛋2板")
+    [second] = open_group.texts(open_group.say(LEADER, "代 5栋301王奶奶 鸡蛋1板"))
+    assert "已代王奶奶下单（5栋301）" in second
+    with Session(open_group.app.engine) as session:
+        rows = session.exec(
+            select(Member.address, OrderLine.qty)
+            .join(Order, col(Order.member_id) == Member.id)
+            .join(OrderLine, col(OrderLine.order_id) == Order.id)
+        ).all()
+    assert sorted(rows) == [("3栋502", Decimal(2)), ("5栋301", Decimal(1))]
 
 
 def test_a_member_cannot_use_leader_commands(open_group: SimulatedGroup) -> None:

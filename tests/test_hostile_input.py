@@ -121,3 +121,20 @@ def test_logs_never_carry_addresses_or_phone_numbers(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for private in ("3栋502", "13812345678", "7栋1101"):
         assert private not in logged
+
+
+def test_a_title_longer_than_its_column_is_kept_to_its_first_200_characters(group: SimulatedGroup) -> None:
+    title = "今天给大家带来的是" + "新鲜水果蔬菜鸡蛋大米" * 25
+    sent = group.texts(group.say(LEADER, f"开团 {title}"))
+    assert not any("没处理好" in text for text in sent)
+    [campaign] = dbview.campaigns(group.app)
+    assert campaign.title == title[:200]
+
+
+def test_a_long_remark_on_a_jielong_line_is_no_address(open_group: SimulatedGroup) -> None:
+    note = "备注" + "麻烦放在门口的鞋柜上面谢谢" * 20
+    chain = "#接龙\n水果鸡蛋团 晚8点截单\n\n" + f"1. 小何 鸡蛋1板 {note}\n2. 何妈妈 鸡蛋1板"
+    sent = open_group.texts(open_group.say("何姐", chain))
+    assert not any("没处理好" in text or "鞋柜" in text for text in sent)
+    assert dbview.orders(open_group.app) == {"小何": {"土鸡蛋": Decimal(1)}, "何妈妈": {"土鸡蛋": Decimal(1)}}
+    assert dbview.members(open_group.app)["小何"].address == ""
