@@ -30,7 +30,7 @@ from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.reading.numbers import is_absurd, parse_number
 from handlers.reading.offer import Offer
-from handlers.reading.people import PRONOUNS, looks_like_person, without_proxy_word
+from handlers.reading.people import PRONOUNS, is_household, looks_like_person, without_proxy_word
 from handlers.reading.text import normalize_text
 from handlers.reading.units import UNIT_PATTERN
 from handlers.reading.words import INTERJECTION, PREFERENCE, REMARK
@@ -92,6 +92,12 @@ def read_chat_message(
         return ShowMyOrder()
     if _NOTICE.search(message):
         return Chatter()
+    if _UNIT_PRICE.search(message) and not _ORDER_VERB.search(message):
+        # 土豆2.5一斤，青椒4块一斤: the leader's prices. With a count in it, the leader decides.
+        reading = read_line(message, ctx, mode="chat")
+        if not reading.items:
+            return Chatter()
+        return Unclear(reasons.AMBIGUOUS_QUANTITY, detail="写了单价，是下单吗?", items=tuple(reading.items))
     if _QUESTION.search(message):
         return _question(message, ctx)
     speaker = _SPEAKER.match(message)
@@ -106,6 +112,13 @@ def read_chat_message(
     return _order(message, ctx)
 
 
+# So much a unit (45元/斤, 2.5一斤, ¥18/kg): what the leader announces. A member quoting it orders
+# with a verb (我要2盒，58元/盒).
+_UNIT_PRICE = re.compile(
+    rf"(?:[¥￥$]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱?))\s*(?:/|每|一)\s*(?:{UNIT_PATTERN})"
+    rf"|\d+(?:\.\d+)?\s*/\s*(?:{UNIT_PATTERN})(?![\u4e00-\u9fff])|\d\s*一(?:{UNIT_PATTERN})"
+)
+_ORDER_VERB = re.compile(r"要|来|买|订|定|留|[+＋➕]")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
 
 
@@ -211,6 +224,7 @@ def _may_be_name(note: str) -> bool:
         and not REMARK.search(note)
         and INTERJECTION.match(note) is None
         and PREFERENCE.search(note) is None
+        and not is_household(note)
     )
 
 

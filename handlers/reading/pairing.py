@@ -40,6 +40,19 @@ _REMARK_NUMBER = re.compile(r"(\d+|[一两二三四五六七八九十])\s*份?")
 _MEAL_MODIFIER = re.compile(r"饭|辣|盒|袋|换|汤|少|多|免|不要|已付|主食|菜")
 
 
+def _portions_get_add_on(token: Token, state: _Pairing) -> bool:
+    """`2份 一份加蛋`: a count of 份, no more than the portions, right before 加X, says how many
+    portions get the add-on (unlike `3加包子`, which may be portion 3 or three buns)."""
+    if token.unit != "份" or token.value is None:
+        return False
+    portions = sum(
+        (m.qty for m in state.mentions if m.implicit and m.qty is not None and not m.add_on), Decimal(0)
+    )
+    if state.pending is not None and state.pending[0] is not None and state.pending[1] == "份":
+        portions += state.pending[0]
+    return 0 < token.value <= portions and ADD_ON.match(state.text[token.end :].lstrip()) is not None
+
+
 def _counts_add_on(following: str) -> bool:
     """Whether the words after a remark number count something extra (加包子, 2黑凉粉)."""
     word = following.lstrip(" 份个")[:8]
@@ -103,6 +116,10 @@ class _Pairing:
     text: str = ""
     # Menu codes written with their count glued on (A2 B1).
     coded_counts: int = 0
+    # The line orders for people other than the sender's household (张三和李四各2斤).
+    others: bool = False
+    # `一份加蛋`: how many of the portions get the add-on that follows.
+    portions_with_add_on: Decimal | None = None
 
 
 def read_order(
@@ -179,6 +196,8 @@ def read_order(
         elif kind in ("addr", "phone", "time", "date", "other"):
             reading.notes.append(token.text)
     _flush_pending(state)
+    if state.others:
+        reading.issues.append(Issue(reasons.AMBIGUOUS_PRODUCT, "给几个人一起订的，要分开记吗?"))
     if state.coded_counts and any(m.by_code and m.qty is None for m in state.mentions):
         # 张三 H3 C: with C written bare, is H3 three of H, or building H3?
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "字母加数字是份数还是楼号?"))
@@ -304,7 +323,8 @@ def _on_words(
         add_on = ADD_ON.match(words)
         if add_on is not None:
             _flush_pending(state)
-            _start(state, Mention(token.start, token.end, text=add_on.group(1), add_on=True))
+            count, state.portions_with_add_on = state.portions_with_add_on, None
+            _start(state, Mention(token.start, token.end, text=add_on.group(1), add_on=True, qty=count))
             return
     if OPTIONS.match(words):
         reading.notes.append(words)  # 珍珠奶茶 中杯 全糖 x2: the count after the options is the drink's
@@ -476,6 +496,10 @@ def _on_quantity(
         current.qty, current.unit, current.end = token.value, token.unit, token.end
         state.scope_start = len(state.mentions)
         return
+    if meal and counted and not state.add_on_next and _portions_get_add_on(token, state):
+        # 2份 一份加蛋: that many of the portions get one each.
+        state.portions_with_add_on = token.value
+        return
     if meal and counted and not state.add_on_next:
         # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
         state.remark_numbers.append((token.text, token.value, _counts_add_on(state.text[token.end :])))
@@ -512,7 +536,9 @@ def _split_each(state: _Pairing, targets: list[Mention]) -> list[Mention]:
             parts = [p for p in _AND.split(words) if p.strip()]
             at = state.mentions.index(mention)
             if len(parts) > 1 and all(_a_person(p) for p in parts):
-                # 我和我老婆各一份, 张三和李四各2斤: one count per person, of the day's offer.
+                # 我和我老婆各一份: one count per person of the sender's household, of the day's offer;
+                # 张三和李四各2斤 orders for two people, whom the leader may want apart.
+                state.others |= not all(p.strip() in PRONOUNS or is_household(p) for p in parts)
                 people = Mention(mention.start, mention.end, implicit=True, people=len(parts))
                 state.mentions[at] = people
                 result.append(people)

@@ -105,6 +105,15 @@ def looks_like_person(word: str) -> bool:
     return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")
 
 
+def looks_like_full_name(word: str) -> bool:
+    """`李四`, `王阿姨`: a surname and a given name, or a kinship word; stricter than
+    `looks_like_person`, for words where goods are expected (小零食, 老干妈 are goods)."""
+    core = bare(word)
+    if not core or core.isascii() or looks_like_goods(core):
+        return False
+    return any(kin in core for kin in _KINSHIP) or (2 <= len(core) <= 3 and core[0] in _SURNAMES)
+
+
 def is_surname(word: str) -> bool:
     """`张`, `王`: a surname alone, the way many members sign a list."""
     return len(word) == 1 and word in _SURNAMES

@@ -13,6 +13,7 @@ from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.reading.numbers import is_absurd, tidy
 from handlers.reading.offer import UNNAMED_OFFER
 from handlers.reading.pairing import Mention
+from handlers.reading.people import looks_like_full_name
 from handlers.reading.units import PORTION_UNITS, canonical_unit, convert
 from handlers.reading.variants import FlavourPick, mixed_box
 from handlers.reading.words import GIFT_WORDS, clean_product
@@ -79,6 +80,9 @@ def _match_words(words: str, mention: Mention, ctx: ReadContext, reading: LineRe
         return None
     if ctx.catalog and (mention.qty is not None or mention.priced):
         reading.issues.append(Issue(reasons.UNKNOWN_PRODUCT, f"没有找到商品 {words}"))
+    elif not ctx.catalog and mention.qty is not None and looks_like_full_name(words):
+        # 张三 2份 李四 1份: a second person on the line, not a product called 李四.
+        reading.issues.append(Issue(reasons.AMBIGUOUS_PRODUCT, f"{words} 是商品，还是另一个人?"))
     return None
 
 

@@ -288,7 +288,7 @@ def test_an_app_order_list_is_no_catalog() -> None:
         ("我要3盒，謝謝", [one("(本团商品)", 3, "盒")], "謝謝"),
         ("五斤西瓜，十斤苹果", [one("西瓜", 5, "斤"), one("苹果", 10, "斤")], None),
         ("有的，土豆2.5一斤，青椒4块一斤", [], None),
-        ("土豆2斤 3元一斤", [one("土豆", 2, "斤")], "3元一斤"),
+        ("土豆2斤 3元一斤 我要", [one("土豆", 2, "斤")], "3元一斤"),
     ],
 )
 def test_commas_and_prices_in_messages(message: str, expected: list[Item], note: str | None) -> None:
@@ -357,3 +357,58 @@ def test_a_menu_choice_by_part_of_its_name() -> None:
 )
 def test_options_of_an_item(line: str, offer: Offer, status: str, expected: list[Item], note: str) -> None:
     assert read(line, offer=offer)[1:] == (status, expected, note)
+
+
+# Orders for the sender's household are the sender's; for other people named together, the leader
+# decides; an apology or a wish is no name; a second person on one line is asked about; the
+# leader's prices are no order; payment status is a note.
+@pytest.mark.parametrize(
+    ("message", "intent", "expected"),
+    [
+        ("帮我妈订2份", PlaceOrder(items=(), name=None), [one("(本团商品)", 2, "份")]),
+        ("我和我老婆各一份", PlaceOrder(items=(), name=None), [one("(本团商品)", 2, "份")]),
+        ("张三和李四各2斤", Unclear(reason="ambiguous_product"), [one("(本团商品)", 4, "斤")]),
+        ("苹果和香蕉各2斤", PlaceOrder(items=(), name=None), [one("苹果", 2, "斤"), one("香蕉", 2, "斤")]),
+        ("不好意思，再加1份", PlaceOrder(items=(), name=None), [one("(本团商品)", 1, "份")]),
+        ("要一个小点的", PlaceOrder(items=(), name=None), [one("(本团商品)", 1, "个")]),
+        (
+            "张三 2份 李四 1份",
+            Unclear(reason="ambiguous_product", name="张三"),
+            [one("李四", 2, "份"), one("(本团商品)", 1, "份")],
+        ),
+        ("有的，土豆2.5一斤，青椒4块一斤", Chatter(), []),
+        (
+            "金枕 45元/斤，整个卖，一个4-6斤",
+            Unclear(reason="ambiguous_quantity"),
+            [one("(本团商品)", 1, "个")],
+        ),
+        ("我要2盒，58元/盒", PlaceOrder(items=(), name=None), [one("(本团商品)", 2, "盒")]),
+    ],
+)
+def test_who_a_message_orders_for(message: str, intent: object, expected: list[Item]) -> None:
+    found = read_chat_message(message)
+    assert type(found) is type(intent)
+    assert getattr(found, "name", None) == getattr(intent, "name", None)
+    assert getattr(found, "reason", None) == getattr(intent, "reason", None)
+    assert [(i.product, i.qty, i.unit) for i in getattr(found, "items", ())] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "offer", "status", "expected"),
+    [
+        ("何阿姨 2盒 未付", BUY, "ok", [one("(本团商品)", 2, "盒")]),
+        ("阿琴 冬瓜半个 南瓜1/2个", BUY, "ok", [one("冬瓜", "0.5", "个"), one("南瓜", "0.5", "个")]),
+        ("10-2-301 橙子5斤", BUY, "ok", [one("橙子", 5, "斤")]),
+        ("杨柳 苹果5斤✖️2", BUY, "ok", [one("苹果", 10, "斤")]),
+        ("李姐 2份 一份加蛋", MEAL, "ok", [one("套餐", 2, "份"), one("蛋", 1)]),
+        ("张三 2份 2份加蛋", MEAL, "ok", [one("套餐", 2, "份"), one("蛋", 2)]),
+        ("张三 2份 3份加蛋", MEAL, "review", [one("套餐", 2, "份"), one("蛋", 1)]),
+    ],
+)
+def test_more_line_shapes(line: str, offer: Offer, status: str, expected: list[Item]) -> None:
+    assert read(line, offer=offer)[1:3] == (status, expected)
+
+
+def test_mango_varieties_are_mangoes() -> None:
+    mangoes = (CatalogEntry(name="海南贵妃芒", code="1"), CatalogEntry(name="丹东草莓", code="2"))
+    assert read("老杜 芒果1份", mangoes)[1:3] == ("ok", [one("海南贵妃芒", 1, "份")])
