@@ -18,7 +18,7 @@ from handlers.arrival import arrival_replies
 from handlers.base import Reply
 from handlers.campaign import cut_off, deals_reply, next_time_of_day
 from handlers.money import period_start, stats_data
-from models.campaigns import ARRIVED, OPEN, current_campaign, latest_campaign, open_campaign
+from models.campaigns import ARRIVED, OPEN, campaigns_in, current_campaign, open_campaign
 from models.catalog import list_products
 from models.stats import sales_stats
 from models.tables import Campaign, Group
@@ -114,16 +114,17 @@ def cutoff_reminder(session: Session, group: Group, campaign: Campaign, app: App
 def pickup_reminder(session: Session, group: Group, app: App) -> list[Reply]:
     """In the evening, mention only the buyers who have not collected yet."""
     assert group.id is not None
-    campaign = latest_campaign(session=session, group_id=group.id, statuses=(ARRIVED,))
-    if campaign is None:
-        return []
-    return arrival_replies(
-        session,
-        campaign,
-        batch_size=app.settings.outbox.max_mentions,
-        pickup_place=campaign.pickup_place or group.pickup_place,
-        unpicked_only=True,
-    )
+    return [
+        reply
+        for campaign in campaigns_in(session=session, group_id=group.id, statuses=(ARRIVED,))
+        for reply in arrival_replies(
+            session,
+            campaign,
+            batch_size=app.settings.outbox.max_mentions,
+            pickup_place=campaign.pickup_place or group.pickup_place,
+            unpicked_only=True,
+        )
+    ]
 
 
 def weekly_report(session: Session, group: Group, app: App) -> list[Reply]:

@@ -14,8 +14,9 @@ from sqlmodel import Session
 
 from handlers.base import Context, Reply, Route
 from models import orders as order_rows
-from models.campaigns import ARRIVED, CLOSED, OPEN, close_campaign, latest_campaign, mark_arrived
+from models.campaigns import ARRIVED, CLOSED, OPEN, campaigns_in, close_campaign, mark_arrived
 from models.orders import BuyerView
+from models.settlement import finish_settled_campaigns
 from models.tables import Campaign
 
 _PICKUP_CODE = re.compile(r"^\d{4,6}$")
@@ -78,8 +79,11 @@ def arrival_replies(
 
 
 def handle_arrival(ctx: Context) -> list[Reply]:
-    campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(OPEN, CLOSED))
-    if campaign is None:
+    """到货: the goods of the oldest campaign closed and waiting have come (yesterday's, while today's
+    campaign is open); with none waiting, the open campaign is closed and arrives at once."""
+    waiting = campaigns_in(session=ctx.session, group_id=ctx.group_id, statuses=(CLOSED,))
+    campaign = waiting[0] if waiting else ctx.campaign()
+    if campaign is None or campaign.status not in (OPEN, CLOSED):
         return [Reply("no_campaign_to_arrive", {})]
     if campaign.status == OPEN:
         close_campaign(campaign=campaign, now=ctx.now)
@@ -92,20 +96,37 @@ def handle_arrival(ctx: Context) -> list[Reply]:
     return replies or [Reply("arrival_no_orders", {"title": campaign.title})]
 
 
-def _pickup_campaign(ctx: Context) -> Campaign | None:
-    return latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED))
+def pickup_campaigns(session: Session, group_id: int) -> list[Campaign]:
+    """Campaigns whose goods can be collected now: every arrived one, oldest first. Without any, the
+    latest closed one, for a leader who hands goods out without announcing 到货."""
+    arrived = campaigns_in(session=session, group_id=group_id, statuses=(ARRIVED,))
+    if arrived:
+        return arrived
+    closed = campaigns_in(session=session, group_id=group_id, statuses=(CLOSED,))
+    return closed[-1:]
+
+
+def _buyers_of(session: Session, campaigns: list[Campaign]) -> list[BuyerView]:
+    return [
+        buyer
+        for campaign in campaigns
+        if campaign.id is not None
+        for buyer in order_rows.campaign_buyers(session=session, campaign_id=campaign.id)
+    ]
 
 
 def handle_leader_pickup(ctx: Context) -> list[Reply]:
     """已取 张三 / 核销 1234: a leader marks a household's goods as collected."""
     call = ctx.command
     assert call is not None
-    campaign = _pickup_campaign(ctx)
-    if campaign is None or campaign.id is None:
+    campaigns = pickup_campaigns(ctx.session, ctx.group_id)
+    if not campaigns:
         return [Reply("nothing_to_pick_up", {})]
-    buyers = order_rows.campaign_buyers(session=ctx.session, campaign_id=campaign.id)
     wanted = [word.lstrip("@") for word in call.args.replace("\u2005", " ").replace("，", " ").split()]
     mentioned = set(ctx.message.mention_ids)
+    if not wanted and not mentioned:
+        return [Reply("pickup_usage", {})]
+    buyers = _buyers_of(ctx.session, campaigns)
     marked, unknown = [], []
     for word in wanted or [""]:
         match = [
@@ -128,6 +149,7 @@ def handle_leader_pickup(ctx: Context) -> list[Reply]:
             if buyer.member.display_name not in marked:
                 marked.append(buyer.member.display_name)
     left = sum(1 for b in buyers if b.order.picked_up_at is None)
+    finish_settled_campaigns(ctx.session, campaigns)
     return [Reply("picked_up", {"names": marked, "unknown": [u for u in unknown if u], "left": left})]
 
 
@@ -136,46 +158,44 @@ def _is_self_pickup(ctx: Context) -> bool:
 
 
 def handle_self_pickup(ctx: Context) -> list[Reply]:
-    campaign = _pickup_campaign(ctx)
-    if campaign is None or campaign.id is None or ctx.member.id is None:
+    campaigns = pickup_campaigns(ctx.session, ctx.group_id)
+    mine = [b for b in _buyers_of(ctx.session, campaigns) if b.member.id == ctx.member.id]
+    if not mine:
         return []
-    order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
-    if (
-        order is None
-        or order.id is None
-        or not order_rows.order_lines(session=ctx.session, order_id=order.id)
-    ):
-        return []
-    if order.picked_up_at is None:
-        order.picked_up_at = ctx.now
+    for buyer in mine:
+        if buyer.order.picked_up_at is None:
+            buyer.order.picked_up_at = ctx.now
+    finish_settled_campaigns(ctx.session, campaigns)
     return [
         Reply(
             "self_picked_up",
             {"name": ctx.member.display_name},
-            mentions=(ctx.member.id,),
+            mentions=(ctx.member.id,) if ctx.member.id is not None else (),
             merge_key="confirm",
         )
     ]
 
 
 def handle_not_picked_up(ctx: Context) -> list[Reply]:
-    campaign = _pickup_campaign(ctx)
-    if campaign is None or campaign.id is None:
+    campaigns = pickup_campaigns(ctx.session, ctx.group_id)
+    if not campaigns:
         return [Reply("nothing_to_pick_up", {})]
-    buyers = [
-        b
-        for b in order_rows.campaign_buyers(session=ctx.session, campaign_id=campaign.id)
-        if b.order.picked_up_at is None
-    ]
-    return [
-        Reply(
-            "not_picked_up",
-            {
-                "title": campaign.title,
-                "buyers": [{**_buyer_data(b), "proxy": b.member.is_proxy} for b in buyers],
-            },
-        )
-    ]
+    sections = []
+    for campaign in campaigns:
+        assert campaign.id is not None
+        buyers = [
+            b
+            for b in order_rows.campaign_buyers(session=ctx.session, campaign_id=campaign.id)
+            if b.order.picked_up_at is None
+        ]
+        if buyers:
+            sections.append(
+                {
+                    "title": campaign.title,
+                    "buyers": [{**_buyer_data(b), "proxy": b.member.is_proxy} for b in buyers],
+                }
+            )
+    return [Reply("not_picked_up", {"campaigns": sections, "title": campaigns[-1].title})]
 
 
 ROUTES = [

@@ -5,51 +5,39 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session
-
 from handlers.base import Context, Reply, Route
-from models import orders as order_rows
-from models.returns import refunds_for_orders
+from models.campaigns import ARRIVED, CLOSED, OPEN, campaigns_in
+from models.settlement import amounts_due, finish_settled_campaigns
 from models.stats import SalesStats, sales_stats
 from models.tables import Campaign
 
 
-def amounts_due(session: Session, campaign_id: int) -> list[dict[str, Any]]:
-    """Every buyer with what they owe: the order amount less approved refunds."""
-    buyers = order_rows.campaign_buyers(session=session, campaign_id=campaign_id)
-    refunds = refunds_for_orders(
-        session=session, order_ids=[b.order.id for b in buyers if b.order.id is not None]
-    )
-    return [
-        {
-            "name": b.member.display_name,
-            "member_id": b.member.id,
-            "wechat_id": b.member.wechat_id or "",
-            "proxy": b.order.is_proxy,
-            "paid": b.order.paid_at is not None,
-            "due_fen": b.amount_fen - refunds.get(b.order.id or 0, 0),
-            "order": b.order,
-            "pickup_code": b.order.pickup_code,
-        }
-        for b in buyers
-    ]
+def money_campaigns(ctx: Context) -> list[Campaign]:
+    """Campaigns still collecting money, oldest first: yesterday's buyers pay while today's order."""
+    return campaigns_in(session=ctx.session, group_id=ctx.group_id, statuses=(OPEN, CLOSED, ARRIVED))
 
 
 def handle_mark_paid(ctx: Context) -> list[Reply]:
+    """已付 张三 / 已付 1234 / 已付 @李四: the leader has the money for every order they owe for."""
     call = ctx.command
     assert call is not None
-    campaign = ctx.campaign()
-    if campaign is None or campaign.id is None:
+    campaigns = money_campaigns(ctx)
+    if not campaigns:
         return [Reply("no_open_campaign", {})]
     wanted = {w.lstrip("@") for w in call.args.replace("\u2005", " ").replace("，", " ").split()}
     mentioned = set(ctx.message.mention_ids)
-    marked = []
-    for due in amounts_due(ctx.session, campaign.id):
-        order = due["order"]
-        if due["name"] in wanted or due["pickup_code"] in wanted or due["wechat_id"] in mentioned:
-            if order.paid_at is None:
-                order.paid_at = ctx.now
-            marked.append(due["name"])
+    if not wanted and not mentioned:
+        return [Reply("mark_paid_usage", {})]
+    marked: list[str] = []
+    for campaign in campaigns:
+        for due in amounts_due(ctx.session, campaign):
+            order, member = due.buyer.order, due.buyer.member
+            if member.display_name in wanted or order.pickup_code in wanted or member.wechat_id in mentioned:
+                if order.paid_at is None:
+                    order.paid_at = ctx.now
+                if member.display_name not in marked:
+                    marked.append(member.display_name)
+    finish_settled_campaigns(ctx.session, campaigns)
     unknown = sorted(wanted - set(marked) - {d for d in wanted if d.isdigit()})
     return [Reply("marked_paid", {"names": marked, "unknown": unknown})]
 
@@ -61,16 +49,19 @@ MEMBER_PAID_WORDS = frozenset(
 
 def _member_says_paid(ctx: Context) -> bool:
     """A member's own 已付 (a leader writes 已付 张三): they say they paid; the leader checks."""
+    if ctx.is_leader:
+        return False
     said = ctx.text.strip()
     return said in MEMBER_PAID_WORDS or said.rstrip("!！。~～啊哈") in MEMBER_PAID_WORDS
 
 
 def handle_member_paid(ctx: Context) -> list[Reply]:
-    campaign = ctx.campaign()
-    due = 0
-    if campaign is not None and campaign.id is not None:
-        mine = [d for d in amounts_due(ctx.session, campaign.id) if d["member_id"] == ctx.member.id]
-        due = mine[0]["due_fen"] if mine else 0
+    due = sum(
+        d.due_fen
+        for campaign in money_campaigns(ctx)
+        for d in amounts_due(ctx.session, campaign)
+        if d.buyer.member.id == ctx.member.id and d.owes
+    )
     data = {"name": ctx.member.display_name, "due_fen": due}
     return [
         Reply("member_says_paid", data, mentions=ctx.me, merge_key="confirm"),
@@ -79,20 +70,28 @@ def handle_member_paid(ctx: Context) -> list[Reply]:
 
 
 def handle_unpaid(ctx: Context) -> list[Reply]:
-    campaign = ctx.campaign()
-    if campaign is None or campaign.id is None:
+    campaigns = money_campaigns(ctx)
+    if not campaigns:
         return [Reply("no_open_campaign", {})]
-    unpaid = [d for d in amounts_due(ctx.session, campaign.id) if not d["paid"] and d["due_fen"] > 0]
-    return [
-        Reply(
-            "unpaid",
-            {
-                "title": campaign.title,
-                "people": [{k: d[k] for k in ("name", "proxy", "due_fen")} for d in unpaid],
-                "total_fen": sum(d["due_fen"] for d in unpaid),
-            },
-        )
-    ]
+    sections = []
+    for campaign in campaigns:
+        unpaid = [d for d in amounts_due(ctx.session, campaign) if d.owes]
+        if unpaid:
+            sections.append(
+                {
+                    "title": campaign.title,
+                    "people": [
+                        {
+                            "name": d.buyer.member.display_name,
+                            "proxy": d.buyer.order.is_proxy,
+                            "due_fen": d.due_fen,
+                        }
+                        for d in unpaid
+                    ],
+                    "total_fen": sum(d.due_fen for d in unpaid),
+                }
+            )
+    return [Reply("unpaid", {"campaigns": sections, "title": campaigns[-1].title})]
 
 
 PERIODS = {"今天": "today", "今日": "today", "本周": "week", "这周": "week", "本团": "campaign"}

@@ -68,6 +68,17 @@ def latest_campaign(*, session: Session, group_id: int, statuses: tuple[str, ...
     ).first()
 
 
+def campaigns_in(*, session: Session, group_id: int, statuses: tuple[str, ...]) -> list[Campaign]:
+    """The group's campaigns in one of `statuses`, oldest first: pickup and money span several."""
+    return list(
+        session.exec(
+            select(Campaign)
+            .where(Campaign.group_id == group_id, col(Campaign.status).in_(statuses))
+            .order_by(col(Campaign.id))
+        )
+    )
+
+
 def open_campaign(
     *,
     session: Session,
