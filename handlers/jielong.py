@@ -27,7 +27,7 @@ from handlers.replies import confirmation
 from models import members as member_rows
 from models import reviews
 from models.campaigns import OPEN
-from models.jielong import StateLine, load_state, save_state
+from models.jielong import StateLine, chain_sharing_lines, load_state, save_state
 from models.tables import Member
 
 OTHERS_LINE_CHANGED = "others_line_changed"
@@ -95,6 +95,13 @@ def handle_chain(ctx: Context) -> list[Reply]:
         return [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=ctx.me)]
     chain_key, seen = _incoming(ctx)
     read, state = load_state(session=ctx.session, campaign_id=campaign.id, chain_key=chain_key)
+    if read is None:
+        renamed = chain_sharing_lines(
+            session=ctx.session, campaign_id=campaign.id, keys=[line.key for line in seen]
+        )
+        if renamed is not None:
+            chain_key = renamed
+            read, state = load_state(session=ctx.session, campaign_id=campaign.id, chain_key=chain_key)
     known = {line.key for line in state}
     if all(s.key in known for s in seen) and len(seen) >= len(state):
         return []  # an unchanged repost

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, insert, update
+from sqlalchemy import CursorResult, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -79,6 +79,41 @@ def load_state(
     lines = tuple(StateLine(*row) for row in rows)
     _parsed.put(session, row_id, version, lines)
     return StateVersion(row_id, version), lines
+
+
+def chain_sharing_lines(*, session: Session, campaign_id: int, keys: Sequence[str]) -> str | None:
+    """The stored list of this campaign that a list with `keys` continues, if its title changed.
+
+    A leader who edits the title (晚9点截单（延长1小时）) makes the next repost look like a new list;
+    it is the same list when it repeats at least half of a stored list's lines.
+    """
+    if not keys:
+        return None
+    hashes = list({key_hash(key) for key in keys})
+    lists = sa_select(_STATES.c.id).where(_STATES.c.campaign_id == campaign_id)
+    of_campaign = _LINES.c.state_id.in_(lists)
+    shared = (
+        sa_select(_LINES.c.state_id, func.count().label("shared"))
+        .where(of_campaign, _LINES.c.key_hash.in_(hashes))
+        .group_by(_LINES.c.state_id)
+        .subquery()
+    )
+    sizes = (
+        sa_select(_LINES.c.state_id, func.count().label("size"))
+        .where(of_campaign)
+        .group_by(_LINES.c.state_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa_select(_STATES.c.chain_key, shared.c.shared, sizes.c.size)
+        .join(shared, shared.c.state_id == _STATES.c.id)
+        .join(sizes, sizes.c.state_id == _STATES.c.id)
+        .order_by(shared.c.shared.desc(), _STATES.c.id.desc())
+    ).all()
+    for chain_key, shared_count, size in rows:
+        if shared_count * 2 >= size:
+            return str(chain_key)
+    return None
 
 
 def save_state(

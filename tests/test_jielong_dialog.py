@@ -92,6 +92,19 @@ def test_reposts_that_crossed_keep_both_lines(open_group: SimulatedGroup) -> Non
     }
 
 
+def test_a_list_whose_title_was_edited_is_still_the_same_list(open_group: SimulatedGroup) -> None:
+    edited = HEADER.replace("晚8点截单", "晚9点截单（延长1小时）")
+    open_group.say("张三", HEADER + "\n1. 张三 红富士苹果3斤")
+    open_group.say("李四", HEADER + "\n1. 张三 红富士苹果3斤\n2. 李四 香蕉1把")
+    sent = open_group.say("王五", edited + "\n1. 张三 红富士苹果3斤\n2. 李四 香蕉1把\n3. 王五 西红柿2斤")
+    assert [text for text in open_group.texts(sent) if "张三" in text or "李四" in text] == []
+    assert dbview.orders(open_group.app) == {
+        "张三": {"红富士苹果": Decimal(3)},
+        "李四": {"海南香蕉": Decimal(1)},
+        "王五": {"本地西红柿": Decimal(2)},
+    }
+
+
 def test_an_unclear_line_is_asked_back_to_its_writer(open_group: SimulatedGroup) -> None:
     open_group.say("张三", chain("张三 红富士苹果3斤"))
     [question] = open_group.texts(open_group.say("钱大爷", chain("张三 红富士苹果3斤", "钱大爷 苹果两斤")))
