@@ -38,6 +38,9 @@ _NUMBERED = re.compile(
 _INLINE_NUMBER = re.compile(r"(?:^|\s)(\d{1,4})\s*[.、](?=\s|$)")
 _INLINE_LIST_START = re.compile(r"(?:^|\s)1\s*[.、]\s+\S.*?\s2\s*[.、](?:\s|$)")
 _DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
+_CODED_PRODUCT = re.compile(r"^\s*(\d{1,3})\s*号\s+(\S.*)$")
+# `赵六 1份（取消）`: a member line its writer has withdrawn.
+_WITHDRAWN = re.compile(r"取消|不要了|不要啦|不买了|作废|退单|撤单")
 # `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
 _LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
 # `小明：#1`: a chat message after a posted menu, not more of the menu's last line.
@@ -169,6 +172,12 @@ def _parse_lines(
                 previous_seq = seq
             last, gap, members_started = entries[-1], False, True
             continue
+        coded = None if members_started else _CODED_PRODUCT.match(stripped)
+        if coded is not None and has_price(coded.group(2)):
+            # 1号 云南小土豆 ¥6/斤: a catalog numbered with 号, before the member list.
+            entries.append(_Entry(int(coded.group(1)), [coded.group(2)], [stripped]))
+            previous_seq, last, gap = int(coded.group(1)), entries[-1], False
+            continue
         if not members_started:
             letter = letter_menu_line(stripped)
             if letter is not None:
@@ -298,6 +307,8 @@ def read_chain_row(
     reading = read_line(text, ctx, mode="chain")
     if first_row and _demonstration(reading, ctx):
         return _row(line.seq, reading, "example", raw)
+    if reading.items and _WITHDRAWN.search(text):
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "这一行写了取消，还要吗?"))
     return _row(line.seq, reading, _status(reading, ctx), raw)
 
 

@@ -52,6 +52,7 @@ _QUESTION = re.compile(
 # `要的报名`, `需要的直接群里报数量`: a call to whoever wants it, which only the leader makes.
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
+    r"|还剩|仅剩|只剩|剩余|库存|剩下"
 )
 # `李四不要了`, and with a reason after it: `不要了，家里还有`, `不要了 谢谢团长`.
 _CANCEL_TAIL = re.compile(

@@ -10,6 +10,8 @@ Everything that is neither name nor order (addresses, times, remarks, prices) be
 
 from __future__ import annotations
 
+import re
+
 from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
@@ -22,6 +24,10 @@ from handlers.reading.tokens import scan
 # products, one a line); past them the rest is left to the leader.
 MAX_LINE = 400
 MAX_CONTINUATIONS = 40
+# `姓名：张敏 份数：2 地址：3-502`: a template's field names, not words of the order.
+_FIELD_LABEL = re.compile(
+    r"(?:姓名|名字|称呼|昵称|份数|数量|件数|地址|楼号|房号|门牌号?|电话|手机号?|联系方式)\s*[:：]"
+)
 
 
 def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReading:
@@ -34,6 +40,7 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         )
         head = head[:MAX_LINE]
         continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
+    head = _FIELD_LABEL.sub(" ", head).strip()
     tokens = scan(head, ctx.index)
     order_start = split_name(head, tokens, ctx, mode, reading)
     for mention in read_order(head, tokens[order_start:], ctx, reading, mode=mode):

@@ -120,6 +120,8 @@ class _Pairing:
     others: bool = False
     # `一份加蛋`: how many of the portions get the add-on that follows.
     portions_with_add_on: Decimal | None = None
+    # `2份 改为3份`: the next count replaces the last one.
+    revise: bool = False
 
 
 def read_order(
@@ -291,6 +293,9 @@ def _on_words(
     if meal and words in ADD_WORDS and after is not None and after.kind == "qty":
         state.add_on_next = True  # 加一个黑凉粉: the quantity and the words after it are an add-on
         return
+    if _REVISE.match(words):
+        state.revise = True  # 2份 改为3份: the next count replaces the one before
+        return
     if is_verb_phrase(words):
         return
     glued = current is not None and current.end == token.start and current.qty is None
@@ -420,6 +425,8 @@ def _on_number(
     whole = value == value.to_integral_value()
     if state.each and _apply_each(state, value, None):
         return  # 3 4 各2: two of each, never product 2
+    if state.revise and _revise(state, value, None):
+        return
     plus_after, state.plus_after = state.plus_after, None
     if plus_after is not None and plus_after.qty is None and not ctx.index.has_numeric_codes:
         plus_after.qty, plus_after.end = value, token.end  # 苹果+1
@@ -489,6 +496,8 @@ def _on_quantity(
         return
     if state.each and _apply_each(state, token.value, token.unit):
         return
+    if state.revise and _revise(state, token.value, token.unit):
+        return
     counted = state.pending is not None or any(m.qty is not None for m in state.mentions)
     chosen = current is not None and current.entry is not None and not current.implicit
     if chosen and current is not None and current.qty is None and not state.hard_since:
@@ -522,6 +531,23 @@ def _apply_each(state: _Pairing, value: Decimal, unit: str | None) -> bool:
     state.each = False
     state.scope_start = len(state.mentions)
     return bool(targets)
+
+
+_REVISE = re.compile(r"^(?:改为|改成|改到|更改为|更正为|修改为|改)$")
+
+
+def _revise(state: _Pairing, value: Decimal | None, unit: str | None) -> bool:
+    """`2份 改为3份`, `苹果2斤 改成3斤`: the count after 改为 replaces the last one written."""
+    state.revise = False
+    counted = next((m for m in reversed(state.mentions) if m.qty is not None), None)
+    if counted is not None:
+        counted.qty, counted.unit = value, unit or counted.unit
+        return True
+    if state.pending is not None:
+        _old, old_unit, start, end = state.pending
+        state.pending = (value, unit or old_unit, start, end)
+        return True
+    return False
 
 
 _AND = re.compile(r"[和与跟及&]")

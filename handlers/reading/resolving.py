@@ -14,7 +14,7 @@ from handlers.reading.numbers import is_absurd, tidy
 from handlers.reading.offer import UNNAMED_OFFER
 from handlers.reading.pairing import Mention
 from handlers.reading.people import looks_like_full_name
-from handlers.reading.units import PORTION_UNITS, canonical_unit, convert
+from handlers.reading.units import PORTION_UNITS, UNITS, canonical_unit, convert
 from handlers.reading.variants import FlavourPick, mixed_box
 from handlers.reading.words import GIFT_WORDS, clean_product
 
@@ -32,6 +32,8 @@ def resolve(mention: Mention, text: str, ctx: ReadContext, reading: LineReading)
         if gift_match is not None:
             product_text, gift = gift_match.group(1), True
         product_text = clean_product(product_text)
+        if canonical_unit(product_text) in UNITS or product_text in ("个", "個"):
+            product_text = ""  # 要个15斤: a measure word, not a product
         if not product_text:
             if mention.qty is None:
                 return

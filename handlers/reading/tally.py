@@ -51,6 +51,7 @@ _SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}
 _STAMP_THEN_SENDER = re.compile(rf"^\[?{_DATE}\s*{_CLOCK}\s*\]?\s+(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s*$")
 # What a message has and a name does not: a quantity, a count, a plus.
 _ORDERISH = re.compile(r"(?<![A-Za-z0-9])\d|[+＋➕]|[一二两三四五六七八九十半](?:份|个|斤|箱|盒|袋)")
+_SENDER_ALONE = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]$")
 _SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
@@ -134,6 +135,10 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
         message = _STAMP_FIRST.sub("", line).strip()
         if not message:
             continue
+        alone = _SENDER_ALONE.match(message)
+        if alone is not None and not _NOT_SENDERS.search(alone.group("name").strip()):
+            sender = alone.group("name").strip()  # `张三：` over a message of several lines
+            continue
         prefix = _SENDER_PREFIX.match(message)
         if prefix is not None and not _NOT_SENDERS.search(prefix.group("name").strip()):
             name = prefix.group("name").strip()
@@ -206,7 +211,9 @@ def _change(rows: list[ReadRow], intent: ChangeOrder, name: str | None, raw: str
         row = ReadRow(None, name, None, "review", None, raw, intent.items)
         rows.append(_doubt(row, reasons.NOTHING_TO_CHANGE, "要改的订单之前没有找到"))
         return
-    at = earlier[-1]
+    named = {change.product for change in intent.items if not change.implicit}
+    # 苹果改成3斤 after 苹果 and 香蕉 came in two messages: the row with 苹果, not the last one.
+    at = next((i for i in reversed(earlier) if named & {item.product for item in rows[i].items}), earlier[-1])
     row = rows[at]
     items = list(row.items)
     problem = None

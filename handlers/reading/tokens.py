@@ -113,8 +113,9 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         rf"|[{_CN}]+件套",
     ),
     ("addr", "d", rf"\d+\s*(?:栋|幢|号楼|楼|单元|座|期|层|号院|号门|室|号房|房|弄|巷){_ADDR_MORE}"),
-    # 2-1-301, 8-1-602: building, unit and room; never a range (8-1-602 张 is not 8 to 602 sheets).
-    ("addr", "d", r"\d{1,4}\s*-\s*\d{1,4}\s*-\s*\d{1,5}(?:\s*-\s*\d{1,5})?(?![\d.])"),
+    # 2-1-301, 8-1-602, 15-2单元-1201: building, unit and room; never a range (8-1-602 张 is not 8
+    # to 602 sheets).
+    ("addr", "d", r"\d{1,4}\s*-\s*\d{1,4}\s*(?:单元|栋|号楼|号)?\s*-\s*\d{1,5}(?:\s*-\s*\d{1,5})?(?![\d.])"),
     ("addr", "h", r"(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*|[东南西北中]区"),
     (
         "addr",

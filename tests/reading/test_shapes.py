@@ -412,3 +412,52 @@ def test_more_line_shapes(line: str, offer: Offer, status: str, expected: list[I
 def test_mango_varieties_are_mangoes() -> None:
     mangoes = (CatalogEntry(name="海南贵妃芒", code="1"), CatalogEntry(name="丹东草莓", code="2"))
     assert read("老杜 芒果1份", mangoes)[1:3] == ("ok", [one("海南贵妃芒", 1, "份")])
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "status", "expected", "note"),
+    [
+        ("老马 要个15斤", "老马", "ok", [one("(本团商品)", 15, "斤")], None),
+        ("王五 2份 改为3份", "王五", "ok", [one("(本团商品)", 3, "份")], None),
+        ("王五 苹果2斤 改成3斤", "王五", "ok", [one("苹果", 3, "斤")], None),
+        ("赵六 1份（取消）", "赵六", "review", [one("(本团商品)", 1, "份")], "取消"),
+        ("姓名：张敏 份数：2 地址：3-502", "张敏", "ok", [one("(本团商品)", 2, "份")], "3-502"),
+        (
+            "刘 15-2单元-1201 13800001111 60个",
+            "刘",
+            "ok",
+            [one("(本团商品)", 60, "个")],
+            "15-2单元-1201 13800001111",
+        ),
+    ],
+)
+def test_edits_cancels_and_templates_in_a_line(
+    line: str, name: str, status: str, expected: list[Item], note: str | None
+) -> None:
+    assert read(line, offer=BUY) == (name, status, expected, note)
+
+
+def test_a_catalog_numbered_with_hao() -> None:
+    post = """#接龙 下周团购
+1号 云南小土豆 ¥6/斤
+2号 山东大葱 ¥3/斤
+3号 东北黑木耳 ¥25/包
+
+1. 小李 1号×2 3号×1
+2. 周周 2号 3斤"""
+    tally = tally_text(post)
+    assert [e.name for e in tally.catalog] == ["云南小土豆", "山东大葱", "东北黑木耳"]
+    assert [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows] == [
+        ("小李", "ok", [("云南小土豆", d(2)), ("东北黑木耳", d(1))]),
+        ("周周", "ok", [("山东大葱", d(3))]),
+    ]
+
+
+def test_chat_senders_alone_stock_and_changes_by_product() -> None:
+    log = "团长：有的，还剩5箱\n张三：\n苹果2斤\n香蕉1把\n张三：苹果改成3斤"
+    rows = tally_text(log).rows
+    assert [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in rows] == [
+        ("团长", "chatter", []),
+        ("张三", "ok", [("苹果", d(3))]),
+        ("张三", "ok", [("香蕉", d(1))]),
+    ]
