@@ -55,7 +55,20 @@ def _is_chain(ctx: Context) -> bool:
     if ctx.message.kind == "jielong" and ctx.message.jielong_entries:
         return True
     layout = _layout(ctx)
-    return layout is not None and bool(layout.lines)
+    if layout is None or not layout.lines:
+        return False
+    return layout.has_header or layout.title is not None or _names_anyone(ctx, layout)
+
+
+def _names_anyone(ctx: Context, layout: ChainLayout) -> bool:
+    """Whether a bare numbered list (no #接龙, no title) is a list of people's orders.
+
+    "1. 红富士2斤 / 2. 香蕉1把" is one person's order written as a list, and two neighbours may
+    well write the same one; "1. 张三 红富士2斤 / 2. 李四 香蕉1把" is a 接龙 reposted without its
+    header.
+    """
+    catalog = catalog_of(ctx.offers())
+    return any(read_chain_row(line, catalog).name for line in layout.lines)
 
 
 def line_keys(lines: Sequence[ChainLine]) -> list[str]:

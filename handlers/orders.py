@@ -7,7 +7,7 @@ from handlers.catalog_view import catalog_of, is_implicit
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address
 from handlers.questions import ask_back
-from handlers.reading import read_chat_message, reasons
+from handlers.reading import read_chain_row, read_chat_message, reasons, split_chain
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
@@ -17,7 +17,7 @@ from handlers.reading.intents import (
     ShowMyOrder,
     Unclear,
 )
-from handlers.reading.model import ReadItem
+from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import confirmation, order_snapshot, product_names
 from models import orders as order_rows
 from models.campaigns import OPEN
@@ -27,7 +27,8 @@ IMPLICIT = "(本团商品)"
 
 
 def handle_chat_order(ctx: Context) -> list[Reply]:
-    intent = read_chat_message(ctx.text, catalog_of(ctx.offers()))
+    catalog = catalog_of(ctx.offers())
+    intent = _own_list(ctx, catalog) or read_chat_message(ctx.text, catalog)
     if isinstance(intent, ShowMyOrder):
         return [_my_order(ctx)]
     if not isinstance(intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder | Unclear):
@@ -63,6 +64,19 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
             proxy=proxy,
         )
     return _place(ctx, member, intent.items, additive=isinstance(intent, PlaceOrder), proxy=proxy)
+
+
+def _own_list(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> PlaceOrder | None:
+    """"1. 红富士2斤 / 2. 香蕉1把": one person's order written as a numbered list (a list naming
+    people is a 接龙 and never gets here). Each line is read as a 接龙 line, so its number is a
+    line number, not a product code; a line in doubt leaves the message to the chat reader."""
+    layout = split_chain(ctx.text)
+    if layout is None or len(layout.lines) < 2 or layout.has_header or layout.title is not None:
+        return None
+    rows = [read_chain_row(line, catalog) for line in layout.lines]
+    if any(row.status != "ok" or row.name for row in rows):
+        return None
+    return PlaceOrder(items=tuple(item for row in rows for item in row.items))
 
 
 def _orders(intent: ChatIntent) -> bool:

@@ -52,6 +52,20 @@ def test_two_products_in_one_message(open_group: SimulatedGroup) -> None:
     assert dbview.orders(open_group.app) == {"杨杨": {"本地西红柿": Decimal(5), "海南香蕉": Decimal(1)}}
 
 
+def test_an_order_written_as_a_numbered_list_is_the_writers_own(open_group: SimulatedGroup) -> None:
+    [first] = open_group.texts(open_group.say("李四", "1. 红富士2斤\n2. 香蕉1把"))
+    assert "@李四" in first
+    [second] = open_group.texts(open_group.say("王五", "1. 红富士2斤\n2. 香蕉1把"))
+    assert "@王五" in second  # the same list from a neighbour is her own order, not a repost
+    open_group.say("赵六", "1、红富士2斤\n2、西红柿1斤")
+    expected = {"红富士苹果": Decimal(2), "海南香蕉": Decimal(1)}
+    assert dbview.orders(open_group.app) == {
+        "李四": expected,
+        "王五": expected,
+        "赵六": {"红富士苹果": Decimal(2), "本地西红柿": Decimal(1)},
+    }
+
+
 def test_an_address_is_not_a_quantity(open_group: SimulatedGroup) -> None:
     open_group.say("吴婶", "3栋502 吴婶 鸡蛋1板")
     assert dbview.orders(open_group.app) == {"吴婶": {"土鸡蛋": Decimal(1)}}
