@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
 from handlers.ordering import ApplyResult, apply_items, order_book
@@ -21,6 +23,7 @@ from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import confirmation, order_snapshot, product_names
 from models import orders as order_rows
 from models.campaigns import OPEN
+from models.orders import OrderBook
 from models.tables import Member
 
 IMPLICIT = "(本团商品)"
@@ -50,6 +53,8 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
         ]
     if isinstance(intent, Unclear):
         return [ask_back(ctx, reason=intent.reason, candidates=intent.candidates, items=intent.items)]
+    if isinstance(intent, CancelOrder):
+        intent = code_not_name(intent)
     member, proxy = member_named(ctx, intent.name)
     if isinstance(intent, PlaceOrder):
         remember_address(member, intent.note)
@@ -67,7 +72,7 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
 
 
 def _own_list(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> PlaceOrder | None:
-    """"1. 红富士2斤 / 2. 香蕉1把": one person's order written as a numbered list (a list naming
+    """ "1. 红富士2斤 / 2. 香蕉1把": one person's order written as a numbered list (a list naming
     people is a 接龙 and never gets here). Each line is read as a 接龙 line, so its number is a
     line number, not a product code; a line in doubt leaves the message to the chat reader."""
     layout = split_chain(ctx.text)
@@ -105,24 +110,67 @@ def _ask_about_unmatched(ctx: Context, result: ApplyResult) -> Reply:
 
 
 def cancel_items(ctx: Context, member: Member, products: tuple[str, ...], *, proxy: bool) -> Reply:
-    """Cancel the named products, or the whole order when none are named."""
+    """Cancel the named products, or the whole order when none are named.
+
+    Each name is looked for among the products this member ordered (苹果 is their 红富士苹果, 4号
+    is product 4). A name that fits none, or several, cancels nothing: the member is told, never
+    left with the whole order gone.
+    """
     book = order_book(ctx, member)
     removed_ids: list[int] = []
+    unknown: list[str] = []
+    which: list[str] = []
     if book is not None:
         if not products:
             removed_ids = order_rows.remove_lines(session=ctx.session, book=book, now=ctx.now)
-        else:
-            by_name = {offer.name: offer.product_id for offer in ctx.offers()}
-            for name in products:
-                product_id = by_name.get(name)
-                if product_id is not None:
-                    removed_ids += order_rows.remove_lines(
-                        session=ctx.session, book=book, now=ctx.now, product_id=product_id
-                    )
+        for word in products:
+            found = _ordered_products_named(ctx, book, word)
+            if len(found) > 1:
+                which.append(word)
+            elif not found:
+                unknown.append(word)
+            for product_id in found if len(found) == 1 else ():
+                removed_ids += order_rows.remove_lines(
+                    session=ctx.session, book=book, now=ctx.now, product_id=product_id
+                )
     names = product_names(ctx, set(removed_ids))
     removed = list(dict.fromkeys(names[product_id] for product_id in removed_ids if product_id in names))
-    data = {"name": member.display_name, "proxy": proxy, "removed": removed, **order_snapshot(ctx, member)}
+    data = {
+        "name": member.display_name,
+        "proxy": proxy,
+        "removed": removed,
+        "unknown": unknown,
+        "which": which,
+        **order_snapshot(ctx, member),
+    }
     return Reply("order_cancelled", data, mentions=() if proxy else ctx.me, merge_key="confirm")
+
+
+_PRODUCT_CODE = re.compile(r"^第?(\d{1,4})号?$")
+
+
+def code_not_name(intent: CancelOrder) -> CancelOrder:
+    """取消4号 names product 4, not a person called 4号 whose whole order would go."""
+    if intent.name and _PRODUCT_CODE.match(intent.name):
+        return CancelOrder(products=(*intent.products, intent.name), name=None)
+    return intent
+
+
+def _ordered_products_named(ctx: Context, book: OrderBook, word: str) -> set[int]:
+    """The products in `book` that `word` names: by code, by full name, else by a part of a name."""
+    ordered = book.product_ids()
+    offers = [offer for offer in ctx.offers() if offer.product_id in ordered]
+    code = _PRODUCT_CODE.match(word)
+    if code:
+        return {offer.product_id for offer in offers if offer.code == code.group(1)}
+    exact = {offer.product_id for offer in offers if word == offer.name or word in offer.aliases}
+    if exact:
+        return exact
+    return {
+        offer.product_id
+        for offer in offers
+        if word in offer.name or any(word in alias or alias in word for alias in offer.aliases)
+    }
 
 
 def _my_order(ctx: Context) -> Reply:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
 from handlers.ordering import apply_items
-from handlers.orders import cancel_items
+from handlers.orders import cancel_items, code_not_name
 from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne, Unclear
 from handlers.reading.model import ReadItem
@@ -83,7 +83,7 @@ def handle_proxy(ctx: Context) -> list[Reply]:
     member = _proxy_member(ctx, target)
     intent = read_chat_message(target.order_text, catalog_of(ctx.offers()))
     if isinstance(intent, CancelOrder):
-        return [cancel_items(ctx, member, intent.products, proxy=True)]
+        return [cancel_items(ctx, member, code_not_name(intent).products, proxy=True)]
     if isinstance(intent, PlusOne):
         items: tuple[ReadItem, ...] = (
             ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text, implicit=True),

@@ -115,6 +115,29 @@ def test_change_and_cancel(open_group: SimulatedGroup) -> None:
     assert dbview.orders(open_group.app) == {}
 
 
+def test_cancelling_one_item_by_code_or_short_name_keeps_the_rest(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "香蕉1把 鸡蛋1板 红富士2斤")
+    [by_code] = open_group.texts(open_group.say("郑哥", "取消4号"))  # 4 = 土鸡蛋
+    assert "已取消土鸡蛋" in by_code and "还剩：" in by_code
+    [by_name] = open_group.texts(open_group.say("郑哥", "苹果不要了"))
+    assert "已取消红富士苹果" in by_name
+    assert dbview.orders(open_group.app) == {"郑哥": {"海南香蕉": Decimal(1)}}
+
+
+def test_cancelling_something_not_ordered_cancels_nothing(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "香蕉1把")
+    [reply] = open_group.texts(open_group.say("郑哥", "鸡蛋不要了"))
+    assert "没有订土鸡蛋，没有取消" in reply and "还剩：海南香蕉1把" in reply
+    assert dbview.orders(open_group.app) == {"郑哥": {"海南香蕉": Decimal(1)}}
+
+
+def test_cancelling_a_name_that_fits_two_ordered_products_asks_which(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "红富士苹果2斤 青苹果1斤")
+    [reply] = open_group.texts(open_group.say("郑哥", "苹果不要了"))
+    assert "苹果指的是哪一个" in reply
+    assert dbview.orders(open_group.app) == {"郑哥": {"红富士苹果": Decimal(2), "青苹果": Decimal(1)}}
+
+
 def test_a_change_naming_a_shared_word_means_the_product_ordered(open_group: SimulatedGroup) -> None:
     open_group.say("王五", "青苹果2斤")
     [changed] = open_group.texts(open_group.say("王五", "苹果改成3斤"))
