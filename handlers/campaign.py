@@ -11,6 +11,7 @@ from sqlmodel import Session
 from handlers.base import Context, Reply, Route
 from handlers.deal_text import DealPost, TimeOfDay, read_deal_post
 from models import orders as order_rows
+from models import reviews
 from models.campaigns import OPEN, Offer, close_campaign, list_offers, open_campaign
 from models.catalog import ProductSpec, list_products, place_products
 from models.tables import Campaign, Group, Product
@@ -150,6 +151,8 @@ def cut_off(
 ) -> list[Reply]:
     """Close ordering, then post the supplier summary and send the leaders the sorting list."""
     close_campaign(campaign=campaign, now=now)
+    assert campaign.id is not None
+    reviews.dismiss_questions(session=session, campaign_id=campaign.id, now=now)
     session.flush()
     return [
         Reply("cutoff_done", {"title": campaign.title}),

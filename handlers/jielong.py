@@ -14,14 +14,14 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from handlers.base import Context, Reply, Route
-from handlers.catalog_view import catalog_of, offer_for
-from handlers.ordering import ApplyResult, apply_items
+from handlers.catalog_view import catalog_of
+from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
+from handlers.ordering import ApplyResult, LineResult, apply_items
 from handlers.people import address_in, remember_address, same_person
-from handlers.questions import ask_back
-from handlers.reading import ChainLayout, ChainLine, Offer, read_chain_row, split_chain
+from handlers.questions import LineInDoubt, ask_back
+from handlers.reading import ChainLayout, ChainLine, Offer, match_product, read_chain_row, split_chain
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.replies import confirmation
 from models import members as member_rows
@@ -128,7 +128,11 @@ def handle_chain(ctx: Context) -> list[Reply]:
         ]
     layout = _layout(ctx) if ctx.message.kind != "jielong" else None
     apply = _ChainApplier(
-        ctx, catalog_of(ctx.offers()), first_version=not state, offer=layout.offer if layout else None
+        ctx,
+        catalog_of(ctx.offers()),
+        chain_key=chain_key,
+        first_version=not state,
+        offer=layout.offer if layout else None,
     )
     new_state = apply.merge(state, seen)
     save_state(
@@ -147,10 +151,17 @@ class _ChainApplier:
     """Works out one repost: which lines are new, changed or gone, and applies them."""
 
     def __init__(
-        self, ctx: Context, catalog: tuple[CatalogEntry, ...], *, first_version: bool, offer: Offer | None
+        self,
+        ctx: Context,
+        catalog: tuple[CatalogEntry, ...],
+        *,
+        chain_key: str,
+        first_version: bool,
+        offer: Offer | None,
     ) -> None:
         self.ctx = ctx
         self.catalog = catalog
+        self.chain_key = chain_key
         # What the list's title sells, for lines that name only a quantity (a meal relay, say).
         self.offer = offer
         self.first_version = first_version
@@ -227,8 +238,14 @@ class _ChainApplier:
             return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
         remember_address(owner, row.note)
         on_behalf = not item.author_id and owner.id != self.ctx.member.id
-        self._apply(owner, _items(row), on_behalf=on_behalf)
-        return StateLine(key=item.key, name=row.name, owner=owner.id, applied=item.line.text, status="ok")
+        changes = self._apply(owner, row.items, on_behalf=on_behalf)
+        return StateLine(
+            key=item.key,
+            name=row.name,
+            owner=owner.id,
+            applied=encode_applied(sum_applied({}, changes)),
+            status="ok",
+        )
 
     def _owner_of_new_line(self, item: SeenLine, row: ReadRow) -> Member:
         """Who a new line belongs to: its card author, else its writer, unless it names another member."""
@@ -257,17 +274,23 @@ class _ChainApplier:
             return replace(old, key=item.key)
         owner = self.ctx.session.get(Member, old.owner) if old.owner is not None else author
         assert owner is not None
+        if old.status == "review":
+            # The writer fixed the line the bot asked about: the question is answered by the fix.
+            reviews.settle_line_reviews(
+                session=self.ctx.session, group_id=self.ctx.group_id, line_key=old.key, now=self.ctx.now
+            )
         if row.status == "review":
-            self._doubt(owner, item, row)
+            self._doubt(owner, item, row, old.applied)
             return replace(old, key=item.key, name=row.name, status="review")
-        before = _items(self._reread(old.applied)) if old.applied else ()
-        after = _items(row) if row.status == "ok" else ()
-        self._apply(owner, _difference(after, before, self.ctx), on_behalf=False)
+        before = self._applied_items(old.applied)
+        after = row.items if row.status == "ok" else ()
+        change = self._apply(owner, difference(after, before, self.ctx), on_behalf=False)
+        applied = sum_applied(applied_quantities(before, self.ctx), change)
         return StateLine(
             key=item.key,
             name=row.name,
             owner=owner.id,
-            applied=item.line.text if after else None,
+            applied=encode_applied(applied),
             status=row.status,
         )
 
@@ -278,19 +301,28 @@ class _ChainApplier:
             if gone.owner is not None and self.ctx.is_leader:
                 self._note_for_leaders(OTHERS_LINE_REMOVED, gone, "")
             return gone
-        if gone.applied:
-            owner = self.ctx.member
-            negated = tuple(replace(i, qty=-i.qty) for i in _items(self._reread(gone.applied)))
-            self._apply(owner, negated, on_behalf=False)
+        if gone.status == "review":
+            reviews.settle_line_reviews(
+                session=self.ctx.session, group_id=self.ctx.group_id, line_key=gone.key, now=self.ctx.now
+            )
+        negated = tuple(replace(i, qty=-i.qty) for i in self._applied_items(gone.applied))
+        self._apply(self.ctx.member, negated, on_behalf=False)
         return None
 
-    def _reread(self, text: str) -> ReadRow:
-        return read_chain_row(ChainLine(seq=None, text=text), self.catalog, offer=self.offer)
+    def _applied_items(self, stored: str | None) -> tuple[ReadItem, ...]:
+        """What a line put in its owner's order, as items (a list saved by an older version kept the
+        line's text, which is read again)."""
+        items = decode_applied(stored)
+        if items is not None:
+            return items
+        assert stored is not None
+        return read_chain_row(ChainLine(seq=None, text=stored), self.catalog, offer=self.offer).items
 
-    def _apply(self, owner: Member, items: Sequence[ReadItem], *, on_behalf: bool) -> None:
-        """Put items in the owner's order; `on_behalf` when the poster wrote someone else's line."""
+    def _apply(self, owner: Member, items: Sequence[ReadItem], *, on_behalf: bool) -> list[LineResult]:
+        """Put items in the owner's order; `on_behalf` when the poster wrote someone else's line.
+        Returns what changed, which is what the line now has in the order."""
         if not items:
-            return
+            return []
         entered_by = self.ctx.member if on_behalf else owner
         result = apply_items(self.ctx, member=owner, items=items, additive=True, entered_by=entered_by)
         assert owner.id is not None
@@ -301,11 +333,21 @@ class _ChainApplier:
             earlier.unmatched.extend(result.unmatched)
         else:
             self.results[owner.id] = (owner, result, on_behalf)
+        return list(result.changed)
 
-    def _doubt(self, owner: Member, item: SeenLine, row: ReadRow) -> None:
+    def _doubt(self, owner: Member, item: SeenLine, row: ReadRow, applied: str | None = None) -> None:
+        """Ask the writer about their own line (one question per repost); anyone else's line in
+        doubt waits for the leaders. Either is settled when the line is corrected."""
         if owner.id == self.ctx.member.id and not self.questions:
             self.questions.append(
-                ask_back(self.ctx, reason=row.reason or "unclear", candidates=self.catalog, items=row.items)
+                ask_back(
+                    self.ctx,
+                    reason=row.reason or "unclear",
+                    candidates=self._candidates(row),
+                    items=row.items,
+                    text=item.line.text,
+                    line=LineInDoubt(self.chain_key, item.key, applied),
+                )
             )
         else:
             reviews.open_review(
@@ -317,7 +359,18 @@ class _ChainApplier:
                 reason=row.reason or "unclear",
                 now=self.ctx.now,
                 source_message_id=self.ctx.message.message_id,
+                context={"line_key": item.key},
             )
+
+    def _candidates(self, row: ReadRow) -> tuple[CatalogEntry, ...]:
+        """The products a line in doubt may mean: those its words fit, else the whole catalog."""
+        fits = [
+            entry
+            for read in row.items
+            for entry in match_product(read.product, self.catalog).candidates
+            if not read.implicit
+        ]
+        return tuple(dict.fromkeys(fits)) or self.catalog
 
     def _campaign_id(self) -> int | None:
         campaign = self.ctx.campaign()
@@ -330,7 +383,7 @@ class _ChainApplier:
             group_id=self.ctx.group_id,
             campaign_id=self._campaign_id(),
             member_id=old.owner,
-            text=new_text or (old.applied or old.key),
+            text=new_text or old.key,
             reason=reason,
             now=self.ctx.now,
             source_message_id=self.ctx.message.message_id,
@@ -340,7 +393,7 @@ class _ChainApplier:
                 "reason": reason,
                 "owner": owner.display_name if owner else (old.name or ""),
                 "editor": self.ctx.member.display_name,
-                "old": old.applied or old.key,
+                "old": old.key,
                 "new": new_text,
             }
         )
@@ -355,24 +408,6 @@ class _ChainApplier:
         if self.leader_notes:
             replies.append(Reply("jielong_review", {"notes": self.leader_notes}, audience="leaders"))
         return replies
-
-
-def _items(row: ReadRow) -> tuple[ReadItem, ...]:
-    return row.items
-
-
-def _difference(after: Sequence[ReadItem], before: Sequence[ReadItem], ctx: Context) -> tuple[ReadItem, ...]:
-    """The items to add (negative to take away) to turn `before` into `after`, per product and variant."""
-    offers = ctx.offers()
-    totals: dict[tuple[str, str], Decimal] = {}
-    sample: dict[tuple[str, str], ReadItem] = {}
-    for sign, items in ((1, after), (-1, before)):
-        for item in items:
-            offer = offer_for(item, offers)
-            key = (offer.code if offer else item.product, item.variant or "")
-            totals[key] = totals.get(key, Decimal(0)) + sign * item.qty
-            sample.setdefault(key, item)
-    return tuple(replace(sample[key], qty=qty) for key, qty in totals.items() if qty != 0)
 
 
 ROUTES = [Route(name="jielong", matches=_is_chain, handle=handle_chain)]

@@ -24,6 +24,7 @@ from models.tables import Member, Order
 class LineResult:
     """What happened to one product in an order."""
 
+    code: str
     product: str
     variant: str
     unit: str
@@ -150,6 +151,7 @@ def _apply_one(
     )
     result.changed.append(
         LineResult(
+            code=offer.code,
             product=offer.name,
             variant=variant,
             unit=offer.unit,

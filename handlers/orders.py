@@ -8,7 +8,7 @@ from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address
-from handlers.questions import ask_back
+from handlers.questions import ask_back, drop_superseded_question
 from handlers.reading import read_chain_row, read_chat_message, reasons, split_chain
 from handlers.reading.intents import (
     CancelOrder,
@@ -51,11 +51,20 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
                 mentions=ctx.me,
             )
         ]
-    if isinstance(intent, Unclear):
-        return [ask_back(ctx, reason=intent.reason, candidates=intent.candidates, items=intent.items)]
     if isinstance(intent, CancelOrder):
         intent = code_not_name(intent)
+    drop_superseded_question(ctx, intent)
     member, proxy = member_named(ctx, intent.name)
+    if isinstance(intent, Unclear):
+        return [
+            ask_back(
+                ctx,
+                reason=intent.reason,
+                candidates=intent.candidates,
+                items=intent.items,
+                for_member=member if proxy else None,
+            )
+        ]
     if isinstance(intent, PlaceOrder):
         remember_address(member, intent.note)
     if isinstance(intent, CancelOrder):

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
+from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
 from handlers.ordering import apply_items
-from handlers.reading import match_product, read_quantity
+from handlers.reading import match_product, read_chat_message, read_quantity, reasons
+from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, Chatter, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import candidate_list, confirmation
 from models import reviews
-from models.tables import ReviewItem
+from models.jielong import record_answered_line
+from models.tables import Member, ReviewItem
 
 BARE_YES_NO = frozenset(
     {
@@ -46,34 +49,65 @@ BARE_YES_NO = frozenset(
 _CHOICE = re.compile(r"^\s*(?:选|要|第)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
 
 
+QUANTITY_REASONS = frozenset({reasons.AMBIGUOUS_QUANTITY, reasons.ABSURD_QUANTITY})
+PRODUCT_REASONS = frozenset({reasons.AMBIGUOUS_PRODUCT, reasons.UNKNOWN_PRODUCT})
+
+
+@dataclass(frozen=True)
+class LineInDoubt:
+    """The 接龙 line a question is about, and what that line had in the order before."""
+
+    chain_key: str
+    line_key: str
+    applied: str | None
+
+
 def ask_back(
     ctx: Context,
     *,
     reason: str,
     candidates: Sequence[CatalogEntry],
     items: Sequence[ReadItem],
+    text: str | None = None,
+    for_member: Member | None = None,
+    line: LineInDoubt | None = None,
 ) -> Reply:
-    """Record the doubt as a review item addressed to the sender, and ask them one short question."""
+    """Record the doubt as a review item addressed to the sender, and ask them one short question.
+
+    `text` is what is in doubt (one line of a 接龙, not the whole list); `for_member` whose order
+    the answer goes into when a leader ordered for a neighbour; `line` the 接龙 line asked about.
+    """
+    if reason in QUANTITY_REASONS:
+        candidates = ()
+    elif not candidates and reason in PRODUCT_REASONS:
+        candidates = catalog_of(ctx.offers())
+    in_doubt = text if text is not None else ctx.text
     campaign = ctx.campaign()
     reviews.open_review(
         session=ctx.session,
         group_id=ctx.group_id,
         campaign_id=campaign.id if campaign else None,
-        member_id=ctx.member.id,
+        member_id=(for_member or ctx.member).id,
         asked_member_id=ctx.member.id,
-        text=ctx.text,
+        text=in_doubt,
         reason=reason,
         now=ctx.now,
         source_message_id=ctx.message.message_id,
         context={
             "candidates": [entry.code or entry.name for entry in candidates],
             "items": [_item_json(item) for item in items],
+            "for_member_id": for_member.id if for_member is not None else None,
+            **(
+                {"chain_key": line.chain_key, "line_key": line.line_key, "applied_before": line.applied}
+                if line is not None
+                else {}
+            ),
         },
     )
     data = {
         "name": ctx.member.display_name,
         "reason": reason,
-        "text": ctx.text[:60],
+        "text": in_doubt[:60],
         "candidates": candidate_list(candidates),
         "items": [_item_json(item) for item in items],
     }
@@ -125,22 +159,67 @@ def _is_answer(ctx: Context) -> bool:
 def _read_answer(
     ctx: Context, question: ReviewItem
 ) -> tuple[CatalogEntry | None, Decimal | None] | str | None:
-    """A chosen product and/or quantity, "yes_no" for a bare yes or no, None for not an answer."""
+    """A chosen product and/or quantity, "yes_no" for a bare yes or no, None for not an answer.
+
+    Only a message that reads as nothing but the answer is one: a cancel, another product or a
+    whole new order goes on to the order handlers.
+    """
     text = ctx.text.strip()
     if text in BARE_YES_NO:
         return "yes_no"
+    if question.reason in QUANTITY_REASONS:
+        quantity = read_quantity(text)
+        return (None, quantity) if quantity is not None and quantity > 0 else None
     candidates = _candidates(ctx, question)
     choice = _CHOICE.match(text)
-    if choice and candidates and 1 <= int(choice.group(1)) <= len(candidates):
-        return candidates[int(choice.group(1)) - 1], None
-    if candidates:
+    if choice:
+        number = int(choice.group(1))
+        return (candidates[number - 1], None) if 1 <= number <= len(candidates) else None
+    intent = read_chat_message(text, catalog_of(ctx.offers()))
+    if isinstance(intent, PlaceOrder):
+        if len(intent.items) != 1 or intent.name:
+            return None
+        item = intent.items[0]
+        entry = next((c for c in candidates if item.code == c.code or item.product == c.name), None)
+        if entry is None:
+            return None
+        return entry, (item.qty if _writes_a_quantity(item.raw, entry) else None)
+    if isinstance(intent, Unclear | Chatter) and candidates:
         match = match_product(text, candidates)
         if match.entry is not None:
             return match.entry, None
-    quantity = read_quantity(text)
-    if quantity is not None and question.reason in {"ambiguous_quantity", "absurd_quantity"}:
-        return None, quantity
     return None
+
+
+_NUMERALS = re.compile(r"[0-9一二两三四五六七八九十半]")
+
+
+def _writes_a_quantity(raw: str, entry: CatalogEntry) -> bool:
+    """Whether the words name a quantity besides the product (红富士3斤, not 五常大米)."""
+    for name in sorted((entry.name, *entry.aliases), key=len, reverse=True):
+        raw = raw.replace(name, "")
+    return bool(_NUMERALS.search(raw))
+
+
+def drop_superseded_question(ctx: Context, intent: ChatIntent) -> None:
+    """A member asked which apple who then cancels apples or writes a new order for them has
+    answered by doing so: the question is dropped rather than left to catch a later message."""
+    if not ctx.member.awaiting_answer:
+        return
+    question = _open_question(ctx)
+    if question is None:
+        return
+    asked_about = {entry.name for entry in _candidates(ctx, question)} | {
+        str(raw.get("product", "")) for raw in reviews.review_context(question).get("items", [])
+    }
+    if isinstance(intent, CancelOrder):
+        named = set(intent.products)
+        if not named or any(n in a or a in n for n in named for a in asked_about if a):
+            reviews.settle_review(session=ctx.session, item=question, now=ctx.now, status=reviews.DISMISSED)
+    elif isinstance(intent, PlaceOrder | ChangeOrder):
+        named = {item.product for item in intent.items}
+        if named & asked_about:
+            reviews.settle_review(session=ctx.session, item=question, now=ctx.now, status=reviews.DISMISSED)
 
 
 def _candidates(ctx: Context, question: ReviewItem) -> tuple[CatalogEntry, ...]:
@@ -157,18 +236,44 @@ def handle_answer(ctx: Context) -> list[Reply]:
         data = {"name": ctx.member.display_name, "candidates": candidate_list(_candidates(ctx, question))}
         return [Reply("ask_again", data, mentions=ctx.me)]
     entry, quantity = answer
-    stored = [
-        item for raw in reviews.review_context(question).get("items", []) if (item := _item_from_json(raw))
-    ] or [ReadItem(product="", qty=Decimal(1), unit=None, raw=question.text)]
+    context = reviews.review_context(question)
+    stored = [item for raw in context.get("items", []) if (item := _item_from_json(raw))] or [
+        ReadItem(product="", qty=Decimal(1), unit=None, raw=question.text)
+    ]
     offers = ctx.offers()
     items = tuple(
         _settled(item, entry, quantity, known=offer_for(item, offers) is not None) for item in stored
     )
-    result = apply_items(ctx, member=ctx.member, items=items, additive=True)
-    if not (result.changed or result.refused):
-        return []
+    owner = _answer_for(ctx, context)
+    before = decode_applied(context.get("applied_before")) or ()
+    if context.get("line_key"):
+        items = difference(items, before, ctx)
+    result = apply_items(ctx, member=owner, items=items, additive=True, entered_by=ctx.member)
+    if result.unmatched and not (result.changed or result.refused):
+        data = {"name": ctx.member.display_name, "candidates": candidate_list(_candidates(ctx, question))}
+        return [Reply("ask_again", data, mentions=ctx.me)]
     reviews.settle_review(session=ctx.session, item=question, now=ctx.now)
-    return [confirmation(ctx, ctx.member, result)]
+    campaign = ctx.campaign()
+    if context.get("line_key") and campaign is not None and campaign.id is not None:
+        record_answered_line(
+            session=ctx.session,
+            campaign_id=campaign.id,
+            chain_key=str(context.get("chain_key", "")),
+            line_key=str(context["line_key"]),
+            applied=encode_applied(sum_applied(applied_quantities(before, ctx), result.changed)),
+            now=ctx.now,
+        )
+    return [confirmation(ctx, owner, result, proxy=owner.id != ctx.member.id)]
+
+
+def _answer_for(ctx: Context, context: dict[str, Any]) -> Member:
+    """Whose order the answer goes into: the neighbour a leader ordered for, else the sender."""
+    member_id = context.get("for_member_id")
+    if isinstance(member_id, int):
+        member = ctx.session.get(Member, member_id)
+        if member is not None and member.group_id == ctx.group_id:
+            return member
+    return ctx.member
 
 
 def _settled(

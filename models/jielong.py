@@ -151,6 +151,29 @@ def save_state(
     _parsed.put(session, row_id, version, tuple(after))
 
 
+def record_answered_line(
+    *, session: Session, campaign_id: int, chain_key: str, line_key: str, applied: str | None, now: datetime
+) -> None:
+    """A line the bot asked about was settled by an answer: it now has `applied` in the order.
+
+    The list's version moves on, so a repost being handled at the same moment starts again and
+    sees the line as answered.
+    """
+    state_id = session.execute(
+        sa_select(_STATES.c.id).where(_STATES.c.campaign_id == campaign_id, _STATES.c.chain_key == chain_key)
+    ).scalar()
+    if state_id is None:
+        return
+    session.execute(
+        update(_LINES)
+        .where(_LINES.c.state_id == state_id, _LINES.c.key_hash == key_hash(line_key))
+        .values(applied=applied, status="ok")
+    )
+    session.execute(
+        update(_STATES).where(_STATES.c.id == state_id).values(version=_STATES.c.version + 1, updated_at=now)
+    )
+
+
 def _next_version(
     session: Session, read: StateVersion | None, campaign_id: int, chain_key: str, now: datetime
 ) -> tuple[int, int]:

@@ -92,3 +92,30 @@ def settle_review(*, session: Session, item: ReviewItem, now: datetime, status: 
 def review_context(item: ReviewItem) -> dict[str, Any]:
     loaded = json.loads(item.context or "{}")
     return loaded if isinstance(loaded, dict) else {}
+
+
+def settle_line_reviews(*, session: Session, group_id: int, line_key: str, now: datetime) -> None:
+    """Settle what was asked about one 接龙 line once its writer has corrected or removed it."""
+    for item in list_open_reviews(session=session, group_id=group_id):
+        if review_context(item).get("line_key") == line_key:
+            settle_review(session=session, item=item, now=now)
+
+
+def dismiss_questions(*, session: Session, campaign_id: int, now: datetime) -> int:
+    """At cutoff nobody waits for answers any more: an answer could no longer change an order.
+    The items stay for the leader to look through; returns how many questions were dropped."""
+    asked = list(
+        session.exec(
+            select(ReviewItem).where(
+                ReviewItem.campaign_id == campaign_id,
+                ReviewItem.status == OPEN,
+                col(ReviewItem.asked_member_id).is_not(None),
+            )
+        )
+    )
+    for item in asked:
+        member = session.get(Member, item.asked_member_id)
+        if member is not None:
+            member.awaiting_answer = False
+        item.asked_member_id = None
+    return len(asked)

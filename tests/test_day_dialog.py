@@ -99,6 +99,58 @@ def test_a_bare_yes_does_not_settle_a_question(open_group: SimulatedGroup) -> No
     assert len(dbview.open_reviews(open_group.app)) == 1
 
 
+def test_a_cancel_while_asked_is_no_answer_and_drops_the_question(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")
+    open_group.say("钱大爷", "红富士苹果不要了")
+    assert dbview.orders(open_group.app) == {}
+    assert dbview.open_reviews(open_group.app) == []
+    assert open_group.say("钱大爷", "好的") == []  # nothing is asked any more
+
+
+def test_a_whole_new_order_while_asked_keeps_all_its_items(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")
+    open_group.say("钱大爷", "青苹果3斤 香蕉1把")
+    assert dbview.orders(open_group.app) == {"钱大爷": {"青苹果": Decimal(3), "海南香蕉": Decimal(1)}}
+    assert dbview.open_reviews(open_group.app) == []
+
+
+def test_an_answer_with_a_quantity_takes_that_quantity(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")
+    [reply] = open_group.texts(open_group.say("钱大爷", "红富士3斤"))
+    assert "红富士苹果 现在共3斤" in reply
+    assert dbview.orders(open_group.app) == {"钱大爷": {"红富士苹果": Decimal(3)}}
+
+
+def test_an_answer_to_a_quantity_question_is_the_quantity(open_group: SimulatedGroup) -> None:
+    [question] = open_group.texts(open_group.say("钱大爷", "鸡蛋2-3板"))
+    assert "回复数量就行" in question and "1. " not in question
+    open_group.say("钱大爷", "2")
+    assert dbview.orders(open_group.app) == {"钱大爷": {"土鸡蛋": Decimal(2)}}
+
+
+def test_a_leaders_question_for_a_neighbour_is_answered_into_her_order(open_group: SimulatedGroup) -> None:
+    [question] = open_group.texts(open_group.say(LEADER, "王奶奶 苹果两斤"))
+    assert "哪一个" in question
+    [reply] = open_group.texts(open_group.say(LEADER, "1"))
+    assert "王奶奶" in reply
+    assert dbview.orders(open_group.app) == {"王奶奶": {"红富士苹果": Decimal(2)}}
+
+
+def test_a_question_always_lists_what_to_choose_from(open_group: SimulatedGroup) -> None:
+    for text in open_group.texts(open_group.say("小李", "算了，要香蕉1把")):
+        if "回复编号" in text:
+            assert "1. " in text
+
+
+def test_questions_are_dropped_at_cutoff(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")
+    open_group.say(LEADER, "截单")
+    [reply] = open_group.texts(open_group.say("钱大爷", "1"))  # no answer any more: too late to order
+    assert "已截单" in reply
+    assert dbview.orders(open_group.app) == {}
+    assert not dbview.members(open_group.app)["钱大爷"].awaiting_answer
+
+
 def test_plus_one_with_several_products_asks_which(open_group: SimulatedGroup) -> None:
     [question] = open_group.texts(open_group.say("王五", "+1"))
     assert "哪一个" in question

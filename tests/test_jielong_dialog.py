@@ -114,6 +114,42 @@ def test_an_unclear_line_is_asked_back_to_its_writer(open_group: SimulatedGroup)
     assert dbview.orders(open_group.app)["钱大爷"] == {"青苹果": Decimal(2)}
 
 
+def test_a_question_about_a_line_quotes_that_line_and_its_answer_is_a_quantity(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("张三", chain("张三 红富士苹果3斤"))
+    [question] = open_group.texts(open_group.say("钱大爷", chain("张三 红富士苹果3斤", "钱大爷 鸡蛋2-3板")))
+    assert "鸡蛋2-3板" in question and "#接龙" not in question and "回复数量就行" in question
+    open_group.say("钱大爷", "2")
+    assert dbview.orders(open_group.app)["钱大爷"] == {"土鸡蛋": Decimal(2)}
+    # The answered line is settled: reposting it unchanged orders nothing more.
+    open_group.say("李四", chain("张三 红富士苹果3斤", "钱大爷 鸡蛋2-3板", "李四 香蕉1把"))
+    assert dbview.orders(open_group.app)["钱大爷"] == {"土鸡蛋": Decimal(2)}
+
+
+def test_correcting_the_line_asked_about_settles_the_question(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", chain("钱大爷 苹果两斤"))
+    open_group.say("钱大爷", chain("钱大爷 红富士苹果2斤"))
+    assert dbview.open_reviews(open_group.app) == []
+    assert open_group.say("钱大爷", "好的") == []
+    assert dbview.orders(open_group.app) == {"钱大爷": {"红富士苹果": Decimal(2)}}
+
+
+def test_a_line_refused_for_the_limit_and_corrected_is_ordered(open_group: SimulatedGroup) -> None:
+    [refused] = open_group.texts(open_group.say("何姐", chain("何姐 鸡蛋3板")))
+    assert "每人限购2板" in refused
+    [reply] = open_group.texts(open_group.say("何姐", chain("何姐 鸡蛋2板")))
+    assert "现在共2板" in reply
+    assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(2)}}
+
+
+def test_lowering_a_refused_line_keeps_what_was_ordered_by_chat(open_group: SimulatedGroup) -> None:
+    open_group.say("何姐", "鸡蛋2板")
+    open_group.say("何姐", chain("何姐 鸡蛋2板"))  # refused: she has her two already
+    open_group.say("何姐", chain("何姐 鸡蛋1板"))
+    assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(2)}}
+
+
 def test_a_redelivered_repost_is_a_no_op(open_group: SimulatedGroup) -> None:
     open_group.say("张三", chain("张三 红富士苹果3斤"), message_id="wx-1")
     assert open_group.say("张三", chain("张三 红富士苹果3斤"), message_id="wx-1") == []
