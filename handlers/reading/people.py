@@ -90,6 +90,8 @@ def is_household(word: str) -> bool:
 
 def looks_like_goods(word: str) -> bool:
     core = bare(word)
+    if any(kin in core for kin in _KINSHIP if len(kin) > 1):
+        return False  # 刘奶奶 ends in 奶 (milk), but is a grandmother
     return core in _GOODS or (len(core) >= 2 and core[-1] in _GOODS_ENDINGS)
 
 
