@@ -126,17 +126,34 @@ def _open(
         products=products,
         now=ctx.now,
         cutoff_at=cutoff_at,
-        pickup_at=at_time(local_now, pickup) if pickup else None,
+        pickup_at=_pickup_at(local_now, cutoff_at, pickup) if pickup else None,
         pickup_place=place or ctx.group.pickup_place,
     )
     ctx.forget_campaign()
     return deals_reply(ctx.session, campaign, ctx.group, local_now)
 
 
+def _pickup_at(local_now: datetime, cutoff_at: datetime, pickup: TimeOfDay) -> datetime:
+    """Pickup as written; a 下午3点 that would come before the cutoff is the one after it."""
+    moment = at_time(local_now, pickup)
+    if moment < cutoff_at and pickup.days == 0:
+        moment = at_time(cutoff_at.astimezone(local_now.tzinfo), pickup)
+    return moment
+
+
 def at_time(local_now: datetime, when: TimeOfDay) -> datetime:
-    """The moment a leader's 今晚8点 or 明天下午3点 means, in `local_now`'s zone."""
+    """The moment a leader's 今晚8点 or 明天下午3点 means, in `local_now`'s zone.
+
+    A time with no day that has passed today is tomorrow's (a post at 21:00 saying 8点截单), and a
+    bare 8点 is whichever of 08:00 and 20:00 comes first.
+    """
     day = local_now.date() + timedelta(days=when.days)
-    return datetime.combine(day, time(when.hour, when.minute), tzinfo=local_now.tzinfo)
+    hours = (when.hour, when.hour + 12) if when.either_half else (when.hour,)
+    moments = [datetime.combine(day, time(hour, when.minute), tzinfo=local_now.tzinfo) for hour in hours]
+    if when.days == 0:
+        upcoming = [moment for moment in moments if moment > local_now]
+        return upcoming[0] if upcoming else moments[0] + timedelta(days=1)
+    return moments[0]
 
 
 def handle_deals(ctx: Context) -> list[Reply]:

@@ -58,6 +58,8 @@ class TimeOfDay:
     days: int
     hour: int
     minute: int
+    # 8点 with no 上午/晚上 and no day: 08:00 or 20:00, whichever comes next.
+    either_half: bool = False
 
 
 @dataclass
@@ -107,11 +109,16 @@ def _time_of(match: re.Match[str]) -> TimeOfDay | None:
     minute_text = match.group("m") or ""
     minute = 30 if minute_text == "半" else int(minute_text) if minute_text else 0
     part, day = match.group("part") or "", match.group("day") or ""
-    if hour < 12 and (part in _AFTERNOON or day in _AFTERNOON):
+    days = _DAY_WORDS.get(day, 0)
+    evening = part in _AFTERNOON or day in _AFTERNOON
+    if hour == 12 and evening and part != "下午":
+        hour, days = 0, days + 1  # 晚上12点 is midnight, the start of the next day
+    elif hour < 12 and evening:
         hour += 12
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
-    return TimeOfDay(days=_DAY_WORDS.get(day, 0), hour=hour, minute=minute)
+    either_half = not part and not day and 1 <= hour <= 11
+    return TimeOfDay(days=days, hour=hour, minute=minute, either_half=either_half)
 
 
 def read_deal_post(text: str) -> DealPost:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from handlers.campaign import at_time
 from handlers.deal_text import Listing, TimeOfDay, read_deal_post, read_listing, read_time
 
 
@@ -41,7 +44,9 @@ def test_no_price_no_listing(text: str) -> None:
         ("20:30", TimeOfDay(0, 20, 30)),
         ("晚上八点半", TimeOfDay(0, 20, 30)),
         ("明早9点", TimeOfDay(1, 9, 0)),
-        ("十点", TimeOfDay(0, 10, 0)),
+        ("十点", TimeOfDay(0, 10, 0, either_half=True)),
+        ("晚上12点", TimeOfDay(1, 0, 0)),
+        ("中午12点", TimeOfDay(0, 12, 0)),
     ],
 )
 def test_a_time(text: str, expected: TimeOfDay) -> None:
@@ -65,3 +70,24 @@ def test_a_deal_post() -> None:
         ("3", "土鸡蛋", 2800, "板"),
     ]
     assert post.unreadable == ["4. 好吃的"]
+
+
+SHANGHAI_TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("posted", "written", "expected"),
+    [
+        ("10:00", "8点", "11-22 20:00"),  # a bare 8点 in the morning is this evening
+        ("21:00", "8点", "11-23 08:00"),  # and at night, tomorrow morning
+        ("21:00", "今晚8点", "11-23 20:00"),  # an evening already past is tomorrow's
+        ("21:00", "明天下午3点", "11-23 15:00"),
+        ("10:00", "晚上12点", "11-23 00:00"),
+    ],
+)
+def test_the_moment_a_time_means(posted: str, written: str, expected: str) -> None:
+    hour, minute = map(int, posted.split(":"))
+    now = datetime(2026, 11, 22, hour, minute, tzinfo=SHANGHAI_TZ)
+    when = read_time(written)
+    assert when is not None
+    assert at_time(now, when).strftime("%m-%d %H:%M") == expected

@@ -216,6 +216,15 @@ def test_a_campaign_opened_from_a_pasted_deal_post(group: SimulatedGroup) -> Non
     assert len(set(codes.values())) == len(codes)  # the product that had number 1 moved to a free one
 
 
+def test_a_deal_post_sent_at_night_for_tomorrow_closes_tomorrow(group: SimulatedGroup) -> None:
+    group.app.clock.advance(hours=13)  # 21:00
+    sent = group.say(LEADER, "开团 周末水果团 8点截单 下午3点北门取货\n1. 麒麟西瓜 2.5/斤")
+    [deals] = [m.text for m in sent if m.chat_id == GROUP_CHAT]
+    assert "明天08:00截单" in deals and "明天15:00北门自提" in deals
+    [campaign] = dbview.campaigns(group.app)
+    assert campaign.cutoff_at is not None and campaign.cutoff_at > group.app.clock()
+
+
 def test_commission_by_product_category_and_default(
     engine: Engine, clock: ManualClock, tmp_path: Path
 ) -> None:
