@@ -248,7 +248,8 @@ class _ChainApplier:
         )
 
     def _owner_of_new_line(self, item: SeenLine, row: ReadRow) -> Member:
-        """Who a new line belongs to: its card author, else its writer, unless it names another member."""
+        """Who a new line belongs to: its card author, else its writer, unless it names another
+        member or is a leader's line for a neighbour."""
         if item.author_id:
             return self._author(item, row)
         if row.name and not same_person(row.name, self.ctx.member.display_name):
@@ -257,7 +258,9 @@ class _ChainApplier:
             )
             if named:
                 return named[0]
-            if self._several_new_lines:
+            # Only a leader writes lines for neighbours without WeChat. A member's lines for
+            # names nobody knows (小何, 何妈妈) are her household's and count toward her limits.
+            if self._several_new_lines and self.ctx.is_leader:
                 return member_rows.ensure_proxy_member(
                     session=self.ctx.session,
                     group_id=self.ctx.group_id,

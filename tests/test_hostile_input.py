@@ -136,5 +136,5 @@ def test_a_long_remark_on_a_jielong_line_is_no_address(open_group: SimulatedGrou
     chain = "#接龙\n水果鸡蛋团 晚8点截单\n\n" + f"1. 小何 鸡蛋1板 {note}\n2. 何妈妈 鸡蛋1板"
     sent = open_group.texts(open_group.say("何姐", chain))
     assert not any("没处理好" in text or "鞋柜" in text for text in sent)
-    assert dbview.orders(open_group.app) == {"小何": {"土鸡蛋": Decimal(1)}, "何妈妈": {"土鸡蛋": Decimal(1)}}
-    assert dbview.members(open_group.app)["小何"].address == ""
+    assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(2)}}  # her household's lines
+    assert dbview.members(open_group.app)["何姐"].address == ""

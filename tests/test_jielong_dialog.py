@@ -150,6 +150,25 @@ def test_lowering_a_refused_line_keeps_what_was_ordered_by_chat(open_group: Simu
     assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(2)}}
 
 
+def test_a_members_lines_for_unknown_names_are_her_household_and_share_her_limit(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("何姐", "鸡蛋2板")  # her limit
+    [reply] = open_group.texts(open_group.say("何姐", chain("小何 鸡蛋2板", "何妈妈 鸡蛋2板")))
+    assert "每人限购2板" in reply
+    assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(2)}}
+    assert not any(member.is_proxy for member in dbview.members(open_group.app).values())
+
+
+def test_a_leaders_lines_for_neighbours_are_their_orders(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, chain("王奶奶 鸡蛋2板", "李爷爷 鸡蛋1板"))
+    assert dbview.orders(open_group.app) == {
+        "王奶奶": {"土鸡蛋": Decimal(2)},
+        "李爷爷": {"土鸡蛋": Decimal(1)},
+    }
+    assert dbview.members(open_group.app)["王奶奶"].is_proxy
+
+
 def test_a_redelivered_repost_is_a_no_op(open_group: SimulatedGroup) -> None:
     open_group.say("张三", chain("张三 红富士苹果3斤"), message_id="wx-1")
     assert open_group.say("张三", chain("张三 红富士苹果3斤"), message_id="wx-1") == []
