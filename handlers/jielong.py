@@ -26,7 +26,7 @@ from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.replies import confirmation
 from models import members as member_rows
 from models import reviews
-from models.campaigns import OPEN
+from models.campaigns import takes_orders
 from models.jielong import StateLine, chain_sharing_lines, load_state, save_state
 from models.tables import Member
 
@@ -118,7 +118,7 @@ def handle_chain(ctx: Context) -> list[Reply]:
     known = {line.key for line in state}
     if all(s.key in known for s in seen) and len(seen) >= len(state):
         return []  # an unchanged repost
-    if campaign.status != OPEN:
+    if not takes_orders(campaign, ctx.now):
         return [
             Reply(
                 "campaign_closed",

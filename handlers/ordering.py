@@ -15,7 +15,7 @@ from handlers.catalog_view import catalog_of, is_implicit, offer_for
 from handlers.reading import match_product
 from handlers.reading.model import ReadItem
 from models import orders as order_rows
-from models.campaigns import OPEN, Offer, lock_listing
+from models.campaigns import Offer, lock_listing, takes_orders
 from models.orders import OrderBook
 from models.tables import Member, Order
 
@@ -83,7 +83,7 @@ def apply_items(
     campaign = ctx.campaign()
     result = ApplyResult()
     book = order_book(ctx, member)
-    if campaign is None or campaign.status != OPEN or book is None:
+    if campaign is None or not takes_orders(campaign, ctx.now) or book is None:
         result.unmatched.extend(items)
         return result
     offers = ctx.offers()

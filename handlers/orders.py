@@ -22,7 +22,7 @@ from handlers.reading.intents import (
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import confirmation, order_snapshot, product_names
 from models import orders as order_rows
-from models.campaigns import OPEN
+from models.campaigns import takes_orders
 from models.orders import OrderBook
 from models.tables import Member
 
@@ -43,7 +43,7 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
             if _orders(intent)
             else []
         )
-    if campaign.status != OPEN:
+    if not takes_orders(campaign, ctx.now):
         return [
             Reply(
                 "campaign_closed",

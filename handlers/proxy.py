@@ -19,7 +19,7 @@ from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusO
 from handlers.reading.model import ReadItem
 from handlers.replies import candidate_list, confirmation
 from models import members as member_rows
-from models.campaigns import OPEN
+from models.campaigns import takes_orders
 from models.tables import Member
 
 _ADDRESS = re.compile(
@@ -78,7 +78,7 @@ def handle_proxy(ctx: Context) -> list[Reply]:
     if target is None:
         return [Reply("proxy_usage", {})]
     campaign = ctx.campaign()
-    if campaign is None or campaign.status != OPEN:
+    if campaign is None or not takes_orders(campaign, ctx.now):
         return [Reply("no_open_campaign", {})]
     member = _proxy_member(ctx, target)
     intent = read_chat_message(target.order_text, catalog_of(ctx.offers()))

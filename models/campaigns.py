@@ -53,6 +53,14 @@ def current_campaign(*, session: Session, group_id: int, lock: bool = False) -> 
     return session.exec(query).first()
 
 
+def takes_orders(campaign: Campaign, now: datetime) -> bool:
+    """Open and before its cutoff time: an order at 20:01 is late even if the cutoff job, which
+    closes the campaign and posts the summary, has not run yet (the bot was restarting, say)."""
+    if campaign.status != OPEN:
+        return False
+    return campaign.cutoff_at is None or now < campaign.cutoff_at
+
+
 def lock_listing(*, session: Session, listing_id: int) -> None:
     """Hold a product's listing until the transaction ends, so two orders cannot both take the last
     of its stock (PostgreSQL; SQLite transactions already run one at a time)."""

@@ -142,6 +142,17 @@ def test_a_question_always_lists_what_to_choose_from(open_group: SimulatedGroup)
             assert "1. " in text
 
 
+def test_an_order_after_the_cutoff_time_is_late_even_before_the_cutoff_job_runs(
+    open_group: SimulatedGroup,
+) -> None:
+    [campaign] = dbview.campaigns(open_group.app)
+    assert campaign.cutoff_at is not None
+    open_group.app.clock.set(campaign.cutoff_at)  # the job has not run: the bot was restarting
+    [reply] = open_group.texts(open_group.say("郑哥", "香蕉1把"))
+    assert "已截单" in reply
+    assert dbview.orders(open_group.app) == {}
+
+
 def test_questions_are_dropped_at_cutoff(open_group: SimulatedGroup) -> None:
     open_group.say("钱大爷", "苹果两斤")
     open_group.say(LEADER, "截单")
