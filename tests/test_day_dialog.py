@@ -317,3 +317,19 @@ def test_empty_huge_and_garbage_messages_are_logged_and_ignored(open_group: Simu
     logged = dbview.inbound(open_group.app)[-4:]
     assert [m.outcome for m in logged] == ["ignored"] * 4
     assert dbview.orders(open_group.app) == {}
+
+
+def test_a_line_copied_with_its_list_number_orders_only_what_it_names(open_group: SimulatedGroup) -> None:
+    open_group.say("李四", "2. 香蕉1把")
+    assert dbview.orders(open_group.app) == {"李四": {"海南香蕉": Decimal(1)}}
+
+
+def test_a_count_after_a_comma_is_the_products_count_not_product_one(open_group: SimulatedGroup) -> None:
+    open_group.say("李四", "香蕉,1")
+    assert dbview.orders(open_group.app) == {"李四": {"海南香蕉": Decimal(1)}}
+
+
+def test_a_room_number_after_a_product_is_asked_about_not_ordered(open_group: SimulatedGroup) -> None:
+    replies = open_group.say("李四", "3栋 西红柿 502")
+    assert dbview.orders(open_group.app) == {}
+    assert any("502" in reply.text for reply in replies)

@@ -39,8 +39,9 @@ _INLINE_NUMBER = re.compile(r"(?:^|\s)(\d{1,4})\s*[.、](?=\s|$)")
 _INLINE_LIST_START = re.compile(r"(?:^|\s)1\s*[.、]\s+\S.*?\s2\s*[.、](?:\s|$)")
 _DATE_AFTER_DOT = re.compile(r"^\d{1,2}(?!\d)\s*(?:号|日|月|星期|周)")
 _CODED_PRODUCT = re.compile(r"^\s*(\d{1,3})\s*号\s+(\S.*)$")
-# `赵六 1份（取消）`: a member line its writer has withdrawn.
-_WITHDRAWN = re.compile(r"取消|不要了|不要啦|不买了|作废|退单|撤单")
+# `赵六 1份（取消）`, `赵六 1份 不要了`: a member line its writer has withdrawn (but `香菜不要了` is a
+# remark about the dish).
+_WITHDRAWN = re.compile(r"取消|作废|退单|撤单|不买了|(?:^|[\s，,（(])(?:不要了|不要啦)")
 # `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
 _LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
 # `小明：#1`: a chat message after a posted menu, not more of the menu's last line.

@@ -73,6 +73,8 @@ _PLUS = re.compile(
 _TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})" + _END)
 # `张三：2份`: a speaker named before the message.
 _SPEAKER = re.compile(r"^(?P<who>[^:：\d\s]{1,12})\s*[:：]\s*(?P<rest>\S.*)$")
+# `2. 香蕉1把`, `3、张三 2份`: a list number before words (but `2、3各一份` lists codes).
+_LIST_NUMBER = re.compile(r"^\d{1,3}\s*[.、．]\s*(?=[^\W\d_])")
 _WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
 
 
@@ -106,6 +108,10 @@ def read_chat_message(
         return _with_name(
             read_chat_message(speaker.group("rest"), catalog, offer=offer), speaker.group("who")
         )
+    numbered = _LIST_NUMBER.match(message)
+    if numbered is not None:
+        # `2. 香蕉1把`: a line copied out of a numbered list; its number counts lines, not product 2.
+        return read_chat_message(message[numbered.end() :], catalog, offer=offer)
     for read in (_cancel, _change, _plus_one):
         intent = read(message, ctx)
         if intent is not None:

@@ -34,6 +34,8 @@ from handlers.reading.words import (
     is_verb_phrase,
 )
 
+# A unitless number this big after a product is more often a room number (502) than a count.
+_ROOM_LIKE = Decimal(100)
 # A count in a meal remark: 2少饭, 其中一份, 1份换南瓜.
 _REMARK_NUMBER = re.compile(r"(\d+|[一两二三四五六七八九十])\s*份?")
 # What a meal remark number may count without adding anything: less rice, no chili, a box, a swap.
@@ -442,7 +444,14 @@ def _on_number(
         and not current.add_on
     )
     if follows_product and current is not None and not current.implicit:
+        if value >= _ROOM_LIKE and not is_absurd(value):
+            # 3栋 西红柿 502: a number that big with no unit is more likely a room than a count.
+            reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 是数量还是门牌号?"))
         current.qty, current.end = value, token.end  # 苹果 2
+        return
+    if _count_after_comma(current, token, after, state):
+        assert current is not None
+        current.qty, current.end = value, token.end  # 香蕉,1: the count of the bananas, not product 1
         return
     plain_count = (
         current is not None and current.by_code and (current.explicit or not ctx.index.has_numeric_codes)
@@ -459,6 +468,19 @@ def _on_number(
         return
     _flush_pending(state)
     state.bare.append(token)
+
+
+def _count_after_comma(current: Mention | None, token: Token, after: Token | None, state: _Pairing) -> bool:
+    """`香蕉,1` ending the line: a product named without a count, then its count after a comma."""
+    return (
+        after is None
+        and current is not None
+        and not current.by_code
+        and not current.implicit
+        and not current.add_on
+        and current.qty is None
+        and state.text[current.end : token.start].strip() in (",", "，")
+    )
 
 
 def _on_range(token: Token, ctx: ReadContext, state: _Pairing, reading: LineReading) -> None:

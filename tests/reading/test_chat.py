@@ -51,6 +51,13 @@ TWO_APPLES = (
         ("张三：2份", (), [("(本团商品)", None, d(2), "份")], "张三", None),
         # An alias and the rest of the name written together are still one name.
         ("富士苹果4斤", TWO_APPLES, [("红富士苹果", None, d(4), "斤")], None, None),
+        # A line copied out of a numbered list: its number counts lines, it is not product 2.
+        ("2. 香蕉1把", EGGS, [("香蕉", None, d(1), "把")], None, None),
+        ("2、3各一份", FRUIT, [("青苹果", None, d(1), "斤"), ("香蕉", None, d(1), "把")], None, None),
+        ("2. 香蕉1把", FRUIT, [("香蕉", None, d(1), "把")], None, None),
+        # A count after a comma ends the line: one banana, not product 1 as well.
+        ("香蕉,1", EGGS, [("香蕉", None, d(1), "把")], None, None),
+        ("香蕉，2", EGGS, [("香蕉", None, d(2), "把")], None, None),
     ],
 )
 def test_orders(
@@ -153,6 +160,7 @@ def test_chatter(message: str) -> None:
         ("榴莲2个", FRUIT, "unknown_product", set()),
         ("502", (), "ambiguous_quantity", set()),
         ("王燕燕 512", (), "ambiguous_quantity", set()),
+        ("3栋 香蕉 502", EGGS, "ambiguous_quantity", set()),
         ("99999999", (), "absurd_quantity", set()),
         ("1e309", (), "absurd_quantity", set()),
         ("香蕉1000把", FRUIT, "absurd_quantity", set()),
