@@ -18,6 +18,7 @@ from sqlmodel import Session
 from handlers.reading.model import CatalogEntry
 from models.catalog import ProductSpec, list_products, upsert_products
 from models.groups import ensure_group
+from models.types import fen_from_yuan
 
 REQUIRED_COLUMNS = ("code", "name", "unit", "price")
 
@@ -80,7 +81,7 @@ def _fen(text: str, number: int) -> int:
         raise CatalogFileError(f"row {number}: price {text!r} is not a number") from exc
     if value < 0 or value > 1_000_000:
         raise CatalogFileError(f"row {number}: price {text!r} is out of range")
-    return int((value * 100).to_integral_value())
+    return fen_from_yuan(value)
 
 
 def _quantity(text: str, number: int, column: str) -> Decimal | None:

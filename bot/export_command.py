@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from models.tables import Campaign, Group, Member, Order, OrderLine, Product, ReturnRequest
+from models.types import whole_fen
 
 ORDER_COLUMNS = [
     "团", "状态", "名字", "代下单", "取货码", "商品", "口味/规格",
@@ -62,6 +63,7 @@ def _members(session: Session, group_id: int, workbook: Workbook) -> int:
 
 
 def _orders(session: Session, group_id: int, workbook: Workbook) -> int:
+    """One row per ordered product; returns how many orders (not rows) there are."""
     sheet = workbook.create_sheet("订单")
     sheet.append(
         [
@@ -108,12 +110,12 @@ def _orders(session: Session, group_id: int, workbook: Workbook) -> int:
                 float(line.qty),
                 line.unit,
                 line.price_fen / 100,
-                float(line.qty * line.price_fen) / 100,
+                whole_fen(line.qty * line.price_fen) / 100,
                 _yes(order.picked_up_at is not None),
                 _yes(order.paid_at is not None),
             ]
         )
-    return len(rows)
+    return len({order.id for order, _member, _line, _product in rows})
 
 
 def _returns(session: Session, group_id: int, workbook: Workbook) -> int:

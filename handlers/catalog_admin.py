@@ -15,6 +15,7 @@ from handlers.reading.model import CatalogEntry
 from models.campaigns import OPEN, add_offer, withdraw_offer
 from models.catalog import ProductSpec, list_products, next_free_code, upsert_products
 from models.tables import Product
+from models.types import fen_from_yuan
 
 UNLIMITED_WORDS = frozenset({"不限", "无限", "取消", "无"})
 
@@ -120,11 +121,12 @@ def _set_field(ctx: Context, field: str) -> list[Reply]:
             value = Decimal(value_text)
         except InvalidOperation:
             return [Reply("value_usage", {"field": field})]
-        if value < 0 or value > 1_000_000:
+        # NaN and infinities parse as Decimals; a limit of 0 would refuse everyone (不限 lifts it).
+        if not value.is_finite() or value < 0 or value > 1_000_000 or (field == "limit" and value == 0):
             return [Reply("value_usage", {"field": field})]
     if field == "price":
         assert value is not None
-        found.price_fen = int(value * 100)
+        found.price_fen = fen_from_yuan(value)
     elif field == "stock":
         found.stock = value
     else:

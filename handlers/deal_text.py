@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from handlers.reading import normalize_text
+from models.types import fen_from_yuan
 
 # 麒麟西瓜 2.5/斤 库存100 限购2, 土鸡蛋 28/板（30枚）: the price is the number right before the unit,
 # an optional spec in brackets and the optional stock and limit, so digits inside the name
@@ -89,7 +90,7 @@ def read_listing(text: str, code: str = "") -> Listing | None:
         spec = packed.group(1)
     return Listing(
         name=name,
-        price_fen=int(price * 100),
+        price_fen=fen_from_yuan(price),
         unit=match.group("unit") or "份",
         spec=spec,
         stock=Decimal(stock.group(1)) if stock else None,

@@ -11,6 +11,7 @@ from handlers.base import Context, Reply
 from handlers.ordering import ApplyResult, order_book
 from handlers.reading.model import CatalogEntry
 from models.tables import Member, Product
+from models.types import whole_fen
 
 CONFIRM_MERGE_KEY = "confirm"
 
@@ -27,7 +28,7 @@ def order_snapshot(ctx: Context, member: Member) -> dict[str, Any]:
             "variant": line.variant,
             "qty": line.qty,
             "unit": line.unit,
-            "amount_fen": int((line.qty * line.price_fen).to_integral_value()),
+            "amount_fen": whole_fen(line.qty * line.price_fen),
         }
         for line in book.lines.values()
     ]

@@ -13,6 +13,7 @@ from models import orders as order_rows
 from models import returns as return_rows
 from models.campaigns import ARRIVED, CLOSED, DONE, latest_campaign, list_offers
 from models.tables import Member, OrderLine
+from models.types import fen_from_yuan, whole_fen
 
 _DECISION = re.compile(r"^#?(?P<id>\d+)\s*(?P<rest>.*)$", re.S)
 _AMOUNT = re.compile(r"^(?:退|退款)?\s*(?P<yuan>\d+(?:\.\d{1,2})?)\s*元\s*(?P<rest>.*)$", re.S)
@@ -113,10 +114,10 @@ def handle_decision(ctx: Context) -> list[Reply]:
     if request.status != return_rows.PENDING:
         return [Reply("return_already_decided", {"id": request.id, "status": request.status})]
     note = match.group("rest").strip()
-    refund_fen = int((request.qty * line.price_fen).to_integral_value())
+    refund_fen = whole_fen(request.qty * line.price_fen)
     amount = _AMOUNT.match(note) if approve else None
     if amount is not None:
-        refund_fen = min(refund_fen, int(Decimal(amount.group("yuan")) * 100))
+        refund_fen = min(refund_fen, fen_from_yuan(Decimal(amount.group("yuan"))))
         note = amount.group("rest").strip()
     assert ctx.member.id is not None
     return_rows.decide_return(

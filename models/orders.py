@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from models.campaigns import Offer
 from models.tables import Member, Order, OrderLine, Product
+from models.types import whole_fen
 
 PICKUP_CODE_DIGITS = 4
 
@@ -31,7 +32,7 @@ class LineView:
 
     @property
     def amount_fen(self) -> int:
-        return int((self.qty * self.price_fen).to_integral_value())
+        return whole_fen(self.qty * self.price_fen)
 
 
 def get_order(*, session: Session, campaign_id: int, member_id: int) -> Order | None:

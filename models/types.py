@@ -32,6 +32,16 @@ class Quantity(TypeDecorator[Decimal]):
         return plain_decimal(Decimal(int(value)) / QTY_SCALE)
 
 
+def whole_fen(amount: Decimal) -> int:
+    """An amount in fen rounded to a whole fen the way shops round (四舍五入: 0.5 goes up)."""
+    return int(amount.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def fen_from_yuan(yuan: Decimal) -> int:
+    """`13.8` yuan as 1380 fen."""
+    return whole_fen(yuan * 100)
+
+
 def plain_decimal(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (10, not 1E+1)."""
     if value == value.to_integral_value():

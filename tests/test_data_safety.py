@@ -127,7 +127,7 @@ def test_a_postgres_backup_restores_to_the_same_orders(
 
 
 def test_export_writes_members_orders_and_returns(open_group: SimulatedGroup, tmp_path: Path) -> None:
-    open_group.say("吴婶", "3栋502 吴婶 鸡蛋1板")
+    open_group.say("吴婶", "3栋502 吴婶 鸡蛋1板 西红柿2斤")
     open_group.say(LEADER, "代下单 7栋1101李爷爷 红富士3斤")
     open_group.say(LEADER, "截单")
     open_group.say("吴婶", "退货 鸡蛋1板 碎了")
@@ -135,13 +135,15 @@ def test_export_writes_members_orders_and_returns(open_group: SimulatedGroup, tm
     url = open_group.app.engine.url.render_as_string(hide_password=False)
     result = CliRunner().invoke(main, ["--db", url, "export", "--group", "幸福小区团购群", str(out)])
     assert result.exit_code == 0, result.output
+    assert "订单 2" in result.output  # two orders, three rows
     workbook = load_workbook(out)
     members = {row[0]: row for row in workbook["成员"].iter_rows(min_row=2, values_only=True)}
     assert members["吴婶"][2] == "3栋502" and members["李爷爷"][6] == "是"
     orders = list(workbook["订单"].iter_rows(min_row=2, values_only=True))
-    assert {(row[2], row[5], row[7]) for row in orders} == {
-        ("吴婶", "土鸡蛋", 1),
-        ("李爷爷", "红富士苹果", 3),
+    assert {(row[2], row[5], row[7], row[10]) for row in orders} == {
+        ("吴婶", "土鸡蛋", 1, 28),
+        ("吴婶", "本地西红柿", 2, 9),
+        ("李爷爷", "红富士苹果", 3, 17.7),
     }
     [returned] = list(workbook["退货"].iter_rows(min_row=2, values_only=True))
     assert returned[1:5] == ("吴婶", "土鸡蛋", 1, "碎了")

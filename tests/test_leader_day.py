@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -49,6 +50,27 @@ def test_listing_a_new_product_and_changing_price_stock_and_limit(open_group: Si
     open_group.say(LEADER, "下架 8")
     [unlisted] = open_group.texts(open_group.say("孙叔", "西瓜1斤"))
     assert "西瓜" in unlisted and "孙叔" not in dbview.orders(open_group.app)
+
+
+@pytest.mark.parametrize("command", ["限购 4 0", "限购 4 NaN", "限购 4 -1", "库存 4 Infinity", "改价 4 abc"])
+def test_a_nonsense_limit_stock_or_price_is_refused_with_the_format(
+    open_group: SimulatedGroup, command: str
+) -> None:
+    [answer] = open_group.texts(open_group.say(LEADER, command))
+    assert "格式" in answer
+    open_group.say("王五", "鸡蛋2板")
+    assert dbview.orders(open_group.app) == {"王五": {"土鸡蛋": Decimal(2)}}  # the old limit of 2 holds
+
+
+def test_a_price_in_fractions_of_a_fen_rounds_half_up(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, "改价 1 5.995")
+    open_group.say(LEADER, "改价 2 5.99")
+    open_group.say("王五", "富士1斤 青苹果1.5斤")
+    with Session(open_group.app.engine) as session:
+        prices = sorted(line.price_fen for line in session.exec(select(OrderLine)))
+    assert prices == [599, 600]  # 599.5 fen is 6 yuan, as a shop rounds
+    [mine] = open_group.texts(open_group.say("王五", "我的订单"))
+    assert "8.99" in mine  # 1.5斤 × ¥5.99 = 898.5 fen, rounded up
 
 
 def test_relisting_by_name_with_a_new_price_uses_the_new_price(open_group: SimulatedGroup) -> None:
