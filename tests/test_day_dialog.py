@@ -299,6 +299,15 @@ def test_replaying_the_same_message_changes_nothing(open_group: SimulatedGroup) 
     assert dbview.orders(open_group.app) == {"王五": {"红富士苹果": Decimal(2)}}
 
 
+def test_help_lists_every_leader_command_for_leaders_only(open_group: SimulatedGroup) -> None:
+    [for_member] = open_group.texts(open_group.say("王五", "帮助"))
+    [for_leader] = open_group.texts(open_group.say(LEADER, "帮助"))
+    leader_words = ["开团", "截单", "代 ", "上架", "下架", "改价", "库存", "限购", "到货", "已取", "未取"]
+    leader_words += ["已付", "未付", "同意退货", "拒绝退货", "统计", "导出", "设为团长", "取消团长", "待确认"]
+    assert [word for word in leader_words if word not in for_leader] == []
+    assert "团长命令" not in for_member and "退货" in for_member
+
+
 def test_unknown_commands_get_help(open_group: SimulatedGroup) -> None:
     [help_text] = open_group.texts(open_group.say("王五", "/foo"))
     assert "我的订单" in help_text
