@@ -34,7 +34,7 @@ from models import groups as group_rows
 from models import inbound
 from models import members as member_rows
 from models.jielong import ConcurrentUpdate
-from models.rowcache import RowCache
+from models.rowcache import RowCache, written_rows
 from models.tables import Group, Member
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class Dispatcher:
         Every instance in the session is as committed, so leaders named or addresses learnt by
         this message are what the next one sees.
         """
-        for row in list(session.identity_map.values()):
+        for row in (*session.identity_map.values(), *written_rows(session)):
             if isinstance(row, Group):
                 self._groups.keep(row.chat_id, row)
             elif isinstance(row, Member) and row.wechat_id:

@@ -40,9 +40,23 @@ def handle_set_leader(ctx: Context) -> list[Reply]:
     if not members:
         return [Reply("who_do_you_mean", {"text": call.args})]
     make_leader = call.name == "set_leader"
-    for member in members:
+    # A leader named in the bot's configuration is a leader again at their next message, so
+    # only the configuration can take that away; saying otherwise would mislead.
+    configured = set(ctx.settings.leaders_for(ctx.message.chat_id, ctx.message.chat_name))
+    kept = [m for m in members if not make_leader and m.wechat_id in configured]
+    changed = [m for m in members if m not in kept]
+    for member in changed:
         member_rows.set_leader(member=member, is_leader=make_leader)
-    return [Reply("leaders_changed", {"names": [m.display_name for m in members], "leader": make_leader})]
+    return [
+        Reply(
+            "leaders_changed",
+            {
+                "names": [m.display_name for m in changed],
+                "leader": make_leader,
+                "configured": [m.display_name for m in kept],
+            },
+        )
+    ]
 
 
 def handle_reviews(ctx: Context) -> list[Reply]:

@@ -10,11 +10,30 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from sqlalchemy import event
 from sqlmodel import Session, SQLModel
 
 RowT = TypeVar("RowT", bound=SQLModel)
+
+_WRITTEN = "rowcache.written"
+
+
+@event.listens_for(Session, "before_flush")
+def _hold_written_rows(session: Session, _context: Any, _instances: Any) -> None:
+    """Hold every row a flush writes until the session ends.
+
+    The identity map holds clean rows only weakly, so a row a handler changed and then let go of
+    (a leader making 王五 a leader) may be gone from it by commit time; the cache must still learn
+    the new state, or it would serve the old row until it expires.
+    """
+    session.info.setdefault(_WRITTEN, []).extend((*session.new, *session.dirty))
+
+
+def written_rows(session: Session) -> list[object]:
+    """The rows `session` has written, in flush order (a row may appear more than once)."""
+    return list(session.info.get(_WRITTEN, ()))
 
 
 class RowCache(Generic[RowT]):
