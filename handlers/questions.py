@@ -22,6 +22,7 @@ from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, Chatt
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import candidate_list, confirmation
 from models import reviews
+from models.campaigns import takes_orders
 from models.jielong import record_answered_line
 from models.tables import Member, ReviewItem
 
@@ -231,6 +232,13 @@ def _candidates(ctx: Context, question: ReviewItem) -> tuple[CatalogEntry, ...]:
 def handle_answer(ctx: Context) -> list[Reply]:
     question = _open_question(ctx)
     assert question is not None
+    campaign = ctx.campaign()
+    if campaign is None or not takes_orders(campaign, ctx.now):
+        # The cutoff time passed while the question waited (its job may not have run yet): an
+        # answer now would be a late order, so the question ends and the member is told why.
+        reviews.settle_review(session=ctx.session, item=question, now=ctx.now, status=reviews.DISMISSED)
+        title = campaign.title if campaign is not None else ""
+        return [Reply("campaign_closed", {"name": ctx.member.display_name, "title": title}, mentions=ctx.me)]
     answer = _read_answer(ctx, question)
     if answer == "yes_no" or not isinstance(answer, tuple):
         data = {"name": ctx.member.display_name, "candidates": candidate_list(_candidates(ctx, question))}
@@ -253,8 +261,7 @@ def handle_answer(ctx: Context) -> list[Reply]:
         data = {"name": ctx.member.display_name, "candidates": candidate_list(_candidates(ctx, question))}
         return [Reply("ask_again", data, mentions=ctx.me)]
     reviews.settle_review(session=ctx.session, item=question, now=ctx.now)
-    campaign = ctx.campaign()
-    if context.get("line_key") and campaign is not None and campaign.id is not None:
+    if context.get("line_key") and campaign.id is not None:
         record_answered_line(
             session=ctx.session,
             campaign_id=campaign.id,

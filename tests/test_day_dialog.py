@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -151,6 +152,17 @@ def test_an_order_after_the_cutoff_time_is_late_even_before_the_cutoff_job_runs(
     [reply] = open_group.texts(open_group.say("郑哥", "香蕉1把"))
     assert "已截单" in reply
     assert dbview.orders(open_group.app) == {}
+
+
+def test_an_answer_after_the_cutoff_time_is_late_and_ends_the_question(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")  # asked: which apple?
+    [campaign] = dbview.campaigns(open_group.app)
+    assert campaign.cutoff_at is not None
+    open_group.app.clock.set(campaign.cutoff_at)  # before the cutoff job has run
+    [reply] = open_group.texts(open_group.say("钱大爷", "1"))
+    assert "已截单" in reply
+    assert dbview.orders(open_group.app) == {}
+    assert [r.text for r in dbview.open_reviews(open_group.app) if r.asked_member_id is not None] == []
 
 
 def test_questions_are_dropped_at_cutoff(open_group: SimulatedGroup) -> None:
@@ -342,3 +354,24 @@ def test_a_room_number_after_a_product_is_asked_about_not_ordered(open_group: Si
     replies = open_group.say("李四", "3栋 西红柿 502")
     assert dbview.orders(open_group.app) == {}
     assert any("502" in reply.text for reply in replies)
+
+
+def test_a_leader_named_in_the_configuration_is_not_removed_by_a_chat_command(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("王五", "香蕉1把")
+    [made] = open_group.texts(open_group.say(LEADER, "设为团长 @王五"))
+    assert made == "已设 王五 为团长"
+    [answer] = open_group.texts(open_group.say("王五", "取消团长 @李团长 @王五"))
+    assert "已取消 王五 的团长身份" in answer
+    assert "李团长 是机器人配置里写的团长" in answer
+    leaders = {name for name, m in dbview.members(open_group.app).items() if m.is_leader}
+    assert leaders == {"李团长"}
+
+
+def test_a_neighbour_made_leader_can_use_leader_commands_at_once(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "香蕉1把")  # the bot has seen 王五 as a member
+    open_group.say(LEADER, "设为团长 @王五")
+    gc.collect()  # whatever the handler loaded is gone, as it is in a long-running bot
+    [summary] = open_group.texts(open_group.say("王五", "汇总"))
+    assert "海南香蕉" in summary and "只有团长" not in summary
