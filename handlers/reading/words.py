@@ -33,9 +33,13 @@ VERBS = (
 # Who an order is for, in front of its verb: 帮我(留), 给我(来), 麻烦帮我(订), 我也(要).
 _FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|我|帮|给)?$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
+_WHEN = "晚点|晚些|晚上|早点|早上|上午|中午|下午|明天|明早|后天|下班|周末|周[一二三四五六日天]"
 REMARK = re.compile(
     r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|謝謝|多谢|麻烦|辛苦|感谢|請|请)|换|不要|不加|已付|已转|已支付|[未没待](?:付|转|交|给)|称重|"
     r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
+    # 晚点取, 下班来拿, 放门口, 电话138…: when and where to hand over, and how to reach the member.
+    rf"|^(?:{_WHEN})(?:再|过来|来|去)?(?:取|拿|提|送)|^放(?:门口|门卫|快递柜|丰巢|驿站|楼下|前台)"
+    r"|^(?:电话|手机|联系|微信|地址)"
 )
 # How a drink or a dish is made (大杯, 少冰, 半糖, 三分糖, 微辣): a choice about the item before it,
 # never a product, and 半糖 is no half of anything.

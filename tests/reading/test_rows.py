@@ -100,6 +100,23 @@ def test_addresses_and_remarks_go_to_the_note(line: str, note: str) -> None:
     assert row.note == note
 
 
+# When and where to hand the goods over, and how to reach the member, after the count: remarks,
+# never a product the count is of.
+HANDOVER_REMARKS = [
+    ("丽丽 3-2-601 1盒 晚点取", "丽丽", one("(本团商品)", 1, "盒"), "3-2-601 晚点取"),
+    ("王叔 3袋 下班来拿", "王叔", one("(本团商品)", 3, "袋"), "下班来拿"),
+    ("李 2箱 放门口", "李", one("(本团商品)", 2, "箱"), "放门口"),
+    ("王叔 3袋 电话13600002222", "王叔", one("(本团商品)", 3, "袋"), "电话 13600002222"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "item", "note"), HANDOVER_REMARKS)
+def test_handover_remarks_after_the_count(line: str, name: str, item: Item, note: str) -> None:
+    row = read_chain_row(ChainLine(seq=1, text=line), (), offer=Offer(kind="buy"))
+    assert read(line, offer=Offer(kind="buy")) == (name, "ok", [item])
+    assert row.note == note
+
+
 CATALOG_LINES = [
     ("张三 1x2", FRUIT, [one("红富士苹果", 2, "斤")]),
     ("李四 3+4", FRUIT, [one("香蕉", 1, "把"), one("土鸡蛋", 1, "板")]),
