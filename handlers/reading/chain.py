@@ -314,14 +314,20 @@ def read_chain_row(
 
 
 def _demonstration(reading: LineReading, ctx: ReadContext) -> bool:
-    """`1+2+3` or `1+2`: the first catalog codes in order, one each, is the seller showing the format."""
+    """`1+2+3` or `1+2`: the first catalog codes in order, one each, is the seller showing the format.
+    A member who writes the products out (`芒果1箱 丑橘1箱`) orders them, whatever their order."""
     codes = [item.code for item in reading.items]
     first_codes = [entry.code for entry in ctx.catalog[: len(codes)]]
     return (
         len(codes) >= 2
         and codes == first_codes
         and all(item.qty == 1 and item.variant is None for item in reading.items)
+        and all(_BARE_CODE.match(item.raw) for item in reading.items)
     )
+
+
+# How a demonstration writes a product: its code alone (`1`, `#2`, `3号`).
+_BARE_CODE = re.compile(r"^\s*#?\s*(?:[A-Za-z]|\d{1,3})\s*号?\s*$")
 
 
 def _status(reading: LineReading, ctx: ReadContext) -> RowStatus:

@@ -190,6 +190,26 @@ def test_only_the_first_row_in_catalog_order_is_a_demonstration() -> None:
     assert later.status == "ok"
 
 
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        # The products written out with their counts: the member's order, even in catalog order.
+        (
+            "1. 张三 红富士苹果1斤 青苹果1斤",
+            [("红富士苹果", None, d(1), "斤"), ("青苹果", None, d(1), "斤")],
+        ),
+        (
+            "1. 张三 红富士1斤 青苹果1斤 香蕉1把",
+            [("红富士苹果", None, d(1), "斤"), ("青苹果", None, d(1), "斤"), ("香蕉", None, d(1), "把")],
+        ),
+    ],
+)
+def test_products_written_out_are_no_demonstration(first: str, expected: list[object]) -> None:
+    reading = read_chain(FRUIT_POST.replace("1. 团长 1+2+3", first))
+    assert reading is not None
+    assert row_summary(reading.rows[0]) == ("张三", "ok", expected)
+
+
 def test_an_example_line_is_an_example() -> None:
     reading = read_chain("#接龙\n例：王姐 3栋 2份\n1. 张三 1份")
     assert reading is not None
