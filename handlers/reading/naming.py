@@ -21,7 +21,15 @@ from handlers.reading.people import (
     without_proxy_word,
 )
 from handlers.reading.tokens import Token
-from handlers.reading.words import INTERJECTION, OPTIONS, REMARK, is_verb_phrase, strip_verb
+from handlers.reading.words import (
+    INTERJECTION,
+    OPTIONS,
+    REMARK,
+    calls_the_leader,
+    is_verb_phrase,
+    strip_verb,
+    without_verb_tail,
+)
 
 _DASHES = frozenset("-—–~～")
 _BRACKETS = frozenset("【】[]「」『』《》<>")
@@ -140,8 +148,12 @@ def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, rea
             start = chunk_start
         elif mode == "chain" and chunks[first] == leading_chunk:
             start = first  # 刘小西1斤: the name glued to its quantity
-        elif mode == "chat" and strip_verb(glued_text) != glued_text:
-            start = first  # 李雷要3份
+        elif (
+            mode == "chat"
+            and strip_verb(glued_text) != glued_text
+            and not _goods_word(without_verb_tail(glued_text), ctx, chat=True)
+        ):
+            start = first  # 李雷要3份 (but 西瓜要一个 orders a watermelon)
         else:
             start = chunk_start  # 苹果2斤: the words glued to a quantity are the product
     start = _product_before_quantity(tokens, chunks, start, leading_chunk, ctx, mode)
@@ -296,10 +308,12 @@ def _each_scope_start(
     return start
 
 
-def _goods_word(words: str, ctx: ReadContext) -> bool:
+def _goods_word(words: str, ctx: ReadContext, *, chat: bool = False) -> bool:
     if ctx.catalog:
         found = match_in(words, ctx.index)
         return found.entry is not None or found.ambiguous
+    if chat:
+        return looks_like_goods(words) and not looks_like_person(words)
     return looks_like_goods(words)
 
 
@@ -348,8 +362,9 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
     if chat and name is not None:
         name = _after_interjection(name)
         # 李雷要3份 names 李雷; 我要3份, 麻烦给我来两斤 name no one but the sender.
+        called = calls_the_leader(name)
         name = None if is_verb_phrase(name) else without_proxy_word(strip_verb(name)) or None
-        if name in PRONOUNS:
+        if name in PRONOUNS or called:
             name = None
         elif name is not None and is_household(name):
             reading.notes.append(name)  # 帮我妈订2份: the sender's order, for the sender's mother

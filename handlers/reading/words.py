@@ -32,6 +32,8 @@ VERBS = (
 )
 # Who an order is for, in front of its verb: 帮我(留), 给我(来), 麻烦帮我(订), 我也(要).
 _FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|我|帮|给)?$")
+# An order verb after the goods, with whom it is for: 西瓜要, 苹果我要, 鸡蛋给我留.
+_VERB_TAIL = re.compile(r"(?:麻烦|请)?(?:帮我|给我|替我|我也|我|帮|给)?(?:要|来|买|订|定|留|拿)$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 _WHEN = "晚点|晚些|晚上|早点|早上|上午|中午|下午|明天|明早|后天|下班|周末|周[一二三四五六日天]"
 REMARK = re.compile(
@@ -76,10 +78,28 @@ def is_verb_phrase(words: str) -> bool:
     return words in VERBS or (stripped != words and _FOR_WHOM.match(stripped) is not None)
 
 
+def without_verb_tail(words: str) -> str:
+    """`西瓜要` → `西瓜`, `鸡蛋给我留` → `鸡蛋`: the goods before an order verb written after them."""
+    found = _VERB_TAIL.search(words)
+    if found is None or found.start() == 0:
+        return words
+    return words[: found.start()].strip()
+
+
+# 团长我要, 阿姨，我要: the words before 我 call the leader; the order is the sender's own.
+_CALLS_LEADER = re.compile(
+    r"^(?:团长|群主|老板娘?|阿姨|大?姐姐?|亲爱的|亲|美女|帅哥|老师|师傅|宝子?)[，,\s]*(?:我也|给我|帮我|我)(?:要|来|买|订|定|留|拿)?$"
+)
+
+
+def calls_the_leader(words: str) -> bool:
+    return _CALLS_LEADER.match(words) is not None
+
+
 def clean_product(words: str) -> str:
     words = words.strip(" \t-—–~～:：,，、;；/\\|.。")
     for verb in VERBS:
         if words.startswith(verb) and len(words) > len(verb):
             words = words[len(verb) :]
             break
-    return _TRAILING_PARTICLES.sub("", words).strip()
+    return without_verb_tail(_TRAILING_PARTICLES.sub("", words).strip())

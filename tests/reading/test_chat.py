@@ -58,6 +58,16 @@ TWO_APPLES = (
         # A count after a comma ends the line: one banana, not product 1 as well.
         ("香蕉,1", EGGS, [("香蕉", None, d(1), "把")], None, None),
         ("香蕉，2", EGGS, [("香蕉", None, d(2), "把")], None, None),
+        # Goods before the order verb are what is ordered, not who orders (李雷要3份 names 李雷).
+        ("西瓜要一个", (), [("西瓜", None, d(1), "个")], None, None),
+        ("西瓜我要一个", (), [("西瓜", None, d(1), "个")], None, None),
+        ("鸡蛋给我留两板", (), [("鸡蛋", None, d(2), "板")], None, None),
+        ("鸡蛋给我留两板", EGGS, [("土鸡蛋", None, d(2), "板")], None, None),
+        ("王姐要2份", (), [("(本团商品)", None, d(2), "份")], "王姐", None),
+        # Calling the leader before 我要 names no one: the order is the sender's.
+        ("阿姨我要一板鸡蛋", (), [("鸡蛋", None, d(1), "板")], None, None),
+        ("团长，我要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
+        ("老板给我来两斤苹果", (), [("苹果", None, d(2), "斤")], None, None),
     ],
 )
 def test_orders(
