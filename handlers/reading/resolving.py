@@ -13,7 +13,7 @@ from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.reading.numbers import is_absurd, tidy
 from handlers.reading.offer import UNNAMED_OFFER
 from handlers.reading.pairing import Mention
-from handlers.reading.people import looks_like_full_name
+from handlers.reading.people import PRONOUNS, is_household, looks_like_full_name
 from handlers.reading.units import PORTION_UNITS, UNITS, canonical_unit, convert
 from handlers.reading.variants import FlavourPick, mixed_box
 from handlers.reading.words import GIFT_WORDS, clean_product
@@ -34,6 +34,10 @@ def resolve(mention: Mention, text: str, ctx: ReadContext, reading: LineReading)
         product_text = clean_product(product_text)
         if canonical_unit(product_text) in UNITS or product_text in ("个", "個"):
             product_text = ""  # 要个15斤: a measure word, not a product
+        elif product_text in PRONOUNS or is_household(product_text):
+            if product_text not in PRONOUNS:
+                reading.notes.append(product_text)
+            product_text = ""  # 我两箱, 我自己两箱, 我妈一份: who the count is for, not a product
         if not product_text:
             if mention.qty is None:
                 return

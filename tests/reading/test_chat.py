@@ -68,6 +68,11 @@ TWO_APPLES = (
         ("阿姨我要一板鸡蛋", (), [("鸡蛋", None, d(1), "板")], None, None),
         ("团长，我要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
         ("老板给我来两斤苹果", (), [("苹果", None, d(2), "斤")], None, None),
+        # The sender's own household (with 也) and the sender themself are who, never a product.
+        ("给我爸也来两板鸡蛋", (), [("鸡蛋", None, d(2), "板")], None, "我爸也"),
+        ("我自己两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
+        ("我两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
+        ("帮我闺女也订一箱，我自己两箱", (), [("(本团商品)", None, d(3), "箱")], None, "我闺女也"),
     ],
 )
 def test_orders(
