@@ -185,7 +185,12 @@ def _apply(
     name = intent.name or sender
     if isinstance(intent, PlaceOrder):
         row = ReadRow(None, name, intent.note, "ok", None, raw, intent.items)
-        rows.append(row if name else _doubt(row, reasons.NO_NAME, "不知道是谁的订单"))
+        if not name:
+            row = _doubt(row, reasons.NO_NAME, "不知道是谁的订单")
+        elif _unnamed_among_named(intent.items, rows, catalog):
+            # 那我要一板, after others ordered 鸡蛋 and 土豆 by name: a count of which product?
+            row = _doubt(row, reasons.AMBIGUOUS_PRODUCT, "没写要哪个商品")
+        rows.append(row)
         return
     if isinstance(intent, PlusOne):
         item = _implicit_item(intent.qty, raw, catalog)
@@ -275,6 +280,14 @@ def _rows_of(rows: list[ReadRow], name: str | None) -> list[int]:
         for i, row in enumerate(rows)
         if row.items and row.status in ("ok", "review") and bare(row.name or "") == key
     ]
+
+
+def _unnamed_among_named(
+    items: tuple[ReadItem, ...], rows: list[ReadRow], catalog: tuple[CatalogEntry, ...]
+) -> bool:
+    """A count of the day's unnamed offer in a chat where orders name their products."""
+    unnamed = any(item.implicit and item.product == UNNAMED_OFFER for item in items)
+    return unnamed and len(catalog) != 1 and _named_products(rows)
 
 
 def _named_products(rows: list[ReadRow]) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from handlers.reading import CatalogEntry, format_tally_text, render_rows_as_chain, tally_text, tally_to_json
 
 from .helpers import FRUIT, d
@@ -64,6 +66,25 @@ def test_doubtful_chat_lines_are_reviewed() -> None:
         ("郑红", "review", "nothing_to_change"),
         ("周芳", "review", "repeated_plus_one"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        # After orders that name their products, a bare count says not which one it is of.
+        (
+            "林妈妈：鸡蛋两板\n小美：那我要一板",
+            [("林妈妈", "ok", None), ("小美", "review", "ambiguous_product")],
+        ),
+        ("老周：土豆5斤\n王芳：来两箱", [("老周", "ok", None), ("王芳", "review", "ambiguous_product")]),
+        # Only bare counts, as on a single-product day: each is the day's offer.
+        ("张三：2份\n李四：来两份", [("张三", "ok", None), ("李四", "ok", None)]),
+    ],
+)
+def test_a_bare_count_among_named_products_is_reviewed(
+    log: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    assert [(r.name, r.status, r.reason) for r in tally_text(log).rows] == expected
 
 
 def test_a_message_over_several_lines_keeps_its_sender() -> None:
