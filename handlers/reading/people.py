@@ -101,7 +101,7 @@ def looks_like_person(word: str) -> bool:
     if not core or looks_like_goods(core):
         return False
     if core.isascii():
-        return True
+        return any(ch.isalpha() for ch in core)  # Amy, ZJ; but 3-2-501 and a phone number are no one
     if any(word in core for word in _KINSHIP):
         return True
     return 2 <= len(core) <= 3 and (core[0] in _SURNAMES or core[0] in "老小阿")

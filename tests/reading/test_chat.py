@@ -68,6 +68,9 @@ TWO_APPLES = (
         ("阿姨我要一板鸡蛋", (), [("鸡蛋", None, d(1), "板")], None, None),
         ("团长，我要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
         ("老板给我来两斤苹果", (), [("苹果", None, d(2), "斤")], None, None),
+        # A room or a phone number alone before the count is the note, never the person ordering.
+        ("3-2-501 2箱", (), [("(本团商品)", None, d(2), "箱")], None, "3-2-501"),
+        ("13812345678 两箱", (), [("(本团商品)", None, d(2), "箱")], None, "13812345678"),
         # The sender's own household (with 也) and the sender themself are who, never a product.
         ("给我爸也来两板鸡蛋", (), [("鸡蛋", None, d(2), "板")], None, "我爸也"),
         ("我自己两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
