@@ -23,6 +23,7 @@ def all_routes() -> list[Route]:
         orders,
         proxy,
         questions,
+        repeat_order,
         returns,
     )
 
@@ -38,5 +39,6 @@ def all_routes() -> list[Route]:
         *jielong.ROUTES,
         *questions.ROUTES,
         *admin.FALLBACK_ROUTES,
+        *repeat_order.ROUTES,
         *orders.ROUTES,
     ]

@@ -17,6 +17,7 @@ from handlers.orders import cancel_items, code_not_name
 from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne, Unclear
 from handlers.reading.model import ReadItem
+from handlers.repeat_order import asks_for_last_order, repeat_last_order
 from handlers.replies import candidate_list, confirmation
 from models import members as member_rows
 from models.campaigns import takes_orders
@@ -81,6 +82,8 @@ def handle_proxy(ctx: Context) -> list[Reply]:
     if campaign is None or not takes_orders(campaign, ctx.now):
         return [Reply("no_open_campaign", {})]
     member = _proxy_member(ctx, target)
+    if asks_for_last_order(target.order_text):
+        return repeat_last_order(ctx, member, proxy=True)  # 代 王奶奶 老样子
     intent = read_chat_message(target.order_text, catalog_of(ctx.offers()))
     if isinstance(intent, CancelOrder):
         return [cancel_items(ctx, member, code_not_name(intent).products, proxy=True)]

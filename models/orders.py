@@ -171,6 +171,19 @@ def order_lines(*, session: Session, order_id: int) -> list[LineView]:
     return [_view(line, product) for line, product in rows]
 
 
+def last_order_lines(*, session: Session, member_id: int, before_campaign_id: int) -> list[LineView]:
+    """What the member ordered in their latest earlier campaign that still has lines (a cancelled
+    order has none), for `老样子`; empty when they never ordered before."""
+    order_id = session.exec(
+        select(Order.id)
+        .join(OrderLine, col(OrderLine.order_id) == Order.id)
+        .where(Order.member_id == member_id, col(Order.campaign_id) < before_campaign_id)
+        .order_by(col(Order.campaign_id).desc())
+        .limit(1)
+    ).first()
+    return order_lines(session=session, order_id=order_id) if order_id is not None else []
+
+
 def _view(line: OrderLine, product: Product) -> LineView:
     assert line.id is not None and product.id is not None
     return LineView(

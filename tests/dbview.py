@@ -10,17 +10,21 @@ from bot.app import App
 from models.tables import Campaign, Group, InboundMessage, Member, Order, OrderLine, Product, ReviewItem
 
 
-def orders(app: App) -> dict[str, dict[str, Decimal]]:
-    """Each member's order lines as {display name: {product (variant): qty}}; empty orders left out."""
+def orders(app: App, campaign_id: int | None = None) -> dict[str, dict[str, Decimal]]:
+    """Each member's order lines as {display name: {product (variant): qty}}; empty orders left out.
+    All campaigns together, or only `campaign_id`'s."""
     result: dict[str, dict[str, Decimal]] = {}
     with Session(app.engine) as session:
-        rows = session.exec(
+        query = (
             select(Member, OrderLine, Product)
             .join(Order, col(Order.member_id) == Member.id)
             .join(OrderLine, col(OrderLine.order_id) == Order.id)
             .join(Product, col(Product.id) == OrderLine.product_id)
             .order_by(col(OrderLine.id))
         )
+        if campaign_id is not None:
+            query = query.where(Order.campaign_id == campaign_id)
+        rows = session.exec(query)
         for member, line, product in rows:
             name = f"{product.name}（{line.variant}）" if line.variant else product.name
             result.setdefault(member.display_name, {})[name] = line.qty

@@ -1,0 +1,78 @@
+"""`老样子`, `和上次一样`: the member's last order again, as far as today's campaign offers it.
+
+Regulars (and the elderly neighbours a leader orders for) often order the same things every
+time. The quantities are set, not added, so saying it twice orders nothing twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.base import Context, Reply, Route
+from handlers.catalog_view import catalog_of
+from handlers.commands import strip_leading_mentions
+from handlers.ordering import apply_items
+from handlers.reading.model import ReadItem
+from handlers.replies import candidate_list, confirmation
+from models import orders as order_rows
+from models.campaigns import takes_orders
+from models.tables import Member
+
+_REPEAT = re.compile(
+    r"^(?:还是|就|也|我也|我)?\s*(?:老样子|照旧|老规矩|照老样子|(?:和|跟|同)上(?:次|回|一次|一回|周)一样|照上(?:次|回)的?)"
+    r"\s*(?:来一份|的|吧|啊|呀|哈|哦|噢)*[\s，,。.!！~～]*(?:谢谢(?:团长)?)?[\s。.!！~～]*$"
+)
+
+
+def asks_for_last_order(text: str) -> bool:
+    return _REPEAT.match(strip_leading_mentions(text)) is not None
+
+
+def repeat_last_order(ctx: Context, member: Member, *, proxy: bool) -> list[Reply]:
+    """Order for `member` what they ordered last time; what today does not offer is listed."""
+    campaign = ctx.campaign()
+    if campaign is None or campaign.id is None:
+        return [Reply("no_campaign", {"name": member.display_name}, mentions=ctx.me)]
+    if not takes_orders(campaign, ctx.now):
+        closed = {"name": member.display_name, "title": campaign.title}
+        return [Reply("campaign_closed", closed, mentions=ctx.me)]
+    assert member.id is not None
+    last = order_rows.last_order_lines(
+        session=ctx.session, member_id=member.id, before_campaign_id=campaign.id
+    )
+    offers = {offer.product_id: offer for offer in ctx.offers()}
+    items = tuple(
+        ReadItem(
+            product=offers[line.product_id].name,
+            qty=line.qty,
+            unit=offers[line.product_id].unit,
+            raw=ctx.text,
+            code=offers[line.product_id].code,
+            variant=line.variant or None,
+        )
+        for line in last
+        if line.product_id in offers
+    )
+    missing = [line.product_name for line in last if line.product_id not in offers]
+    data: dict[str, object] = {
+        "name": member.display_name,
+        "proxy": proxy,
+        "had_order": bool(last),
+        "missing": missing,
+        "ordered": bool(items),
+        "candidates": candidate_list(catalog_of(ctx.offers())),
+    }
+    if not items:
+        return [Reply("repeat_nothing", data, mentions=ctx.me)]
+    result = apply_items(ctx, member=member, items=items, additive=False, entered_by=ctx.member)
+    replies = [confirmation(ctx, member, result, proxy=proxy)]
+    if missing:
+        replies.append(Reply("repeat_nothing", data, mentions=ctx.me))
+    return replies
+
+
+def handle_repeat(ctx: Context) -> list[Reply]:
+    return repeat_last_order(ctx, ctx.member, proxy=False)
+
+
+ROUTES = [Route("repeat_order", lambda ctx: asks_for_last_order(ctx.text), handle_repeat)]
