@@ -75,6 +75,8 @@ _TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})"
 _SPEAKER = re.compile(r"^(?P<who>[^:：\d\s]{1,12})\s*[:：]\s*(?P<rest>\S.*)$")
 # `2. 香蕉1把`, `3、张三 2份`: a list number before words (but `2、3各一份` lists codes).
 _LIST_NUMBER = re.compile(r"^\d{1,3}\s*[.、．]\s*(?=[^\W\d_])")
+_CLAUSE_BREAK = re.compile(r"[，,。；;]+")
+_ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
 _WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
 
 
@@ -159,7 +161,14 @@ def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
             return None  # 不要了，换成2斤: a change, for `_change`
         return Unclear(reasons.AMBIGUOUS_PRODUCT, detail="是取消，还是换成别的?")
     words = (tail.group("who") if tail else head.group("what") if head else "").strip(" ，,:：")
-    name, product = _person_and_product(words, ctx)
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(words) if c.strip()]
+    # The words next to 不要了 (after 取消) are what is withdrawn; the other clauses may order.
+    others = clauses[:-1] if tail else clauses[1:]
+    ordered = read_line(" ".join(others), ctx, mode="chat").items if others else []
+    if ordered:
+        # 蓝莓2盒，车厘子不要了: an order and a withdrawal in one message; the leader sorts them out.
+        return Unclear(reasons.AMBIGUOUS_PRODUCT, detail="又下单又取消，请团长确认", items=tuple(ordered))
+    name, product = _person_and_product(" ".join(clauses), ctx)
     if product is None and name is None:
         return CancelOrder()
     return CancelOrder(products=(product,) if product else (), name=name)
@@ -274,8 +283,8 @@ def _person_and_product(words: str, ctx: ReadContext) -> tuple[str | None, str |
 
 
 def _product(words: str, ctx: ReadContext) -> str | None:
-    if not words:
-        return None
+    if not words or _ADDRESS_ONLY.match(words):
+        return None  # 3栋502，不要了: where the order goes, not what it is
     if ctx.catalog:
         found = match_in(words, ctx.index)
         if found.entry is not None and found.entry.name not in ctx.offer_words:
@@ -286,4 +295,6 @@ def _product(words: str, ctx: ReadContext) -> str | None:
 
 def _person(words: str) -> str | None:
     words = without_proxy_word(words.strip(" ，,:：的"))
+    if _ADDRESS_ONLY.match(words):
+        return None
     return None if not words or words in PRONOUNS or words in _WHOLE_ORDER else words

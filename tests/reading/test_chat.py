@@ -134,6 +134,10 @@ def test_change(
         ("苹果不要了", (), ("苹果",), None),
         ("取消订单", (), (), None),
         ("李四的香蕉不要了", EGGS, ("香蕉",), "李四"),
+        ("张三，苹果不要了", (), ("苹果",), "张三"),
+        # Where the order goes is neither a product nor a person: the sender's order is withdrawn.
+        ("3栋502，不要了", (), (), None),
+        ("3-2-501不要了", (), (), None),
     ],
 )
 def test_cancel(
@@ -191,6 +195,20 @@ def test_unclear(message: str, catalog: tuple[CatalogEntry, ...], reason: str, c
     assert intent.reason == reason
     assert {c.name for c in intent.candidates} == candidates
     assert intent.detail
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # An order and a withdrawal in one message: the leader sorts them out, with the order shown.
+        ("蓝莓2盒，车厘子不要了", [("蓝莓", None, d(2), "盒")]),
+        ("取消蓝莓，车厘子2盒", [("车厘子", None, d(2), "盒")]),
+    ],
+)
+def test_an_order_and_a_cancel_in_one_message(message: str, expected: list[object]) -> None:
+    intent = read_chat_message(message)
+    assert isinstance(intent, Unclear), intent
+    assert items(intent.items) == expected
 
 
 def test_the_best_reading_travels_with_a_question() -> None:
