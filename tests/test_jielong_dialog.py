@@ -56,6 +56,13 @@ def test_a_line_changed_by_its_writer_updates_their_order(open_group: SimulatedG
     assert dbview.orders(open_group.app)["李四"] == {"土鸡蛋": Decimal(1)}
 
 
+def test_a_product_dropped_from_a_line_is_said_to_be_dropped(open_group: SimulatedGroup) -> None:
+    open_group.say("李四", chain("李四 鸡蛋1板 香蕉1把"))
+    [update] = open_group.texts(open_group.say("李四", chain("李四 鸡蛋2板")))
+    assert "+ 土鸡蛋 现在共2板" in update and "- 海南香蕉 不要了" in update
+    assert dbview.orders(open_group.app)["李四"] == {"土鸡蛋": Decimal(2)}
+
+
 def test_a_line_removed_by_its_writer_cancels_it(open_group: SimulatedGroup) -> None:
     open_group.say("张三", chain("张三 红富士苹果3斤"))
     open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1"))
