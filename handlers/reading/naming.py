@@ -150,7 +150,7 @@ def split_name(text: str, tokens: list[Token], ctx: ReadContext, mode: Mode, rea
             start = first  # 刘小西1斤: the name glued to its quantity
         elif (
             mode == "chat"
-            and strip_verb(glued_text) != glued_text
+            and (strip_verb(glued_text) != glued_text or is_verb_phrase(glued_text))
             and not _goods_word(without_verb_tail(glued_text), ctx, chat=True)
         ):
             start = first  # 李雷要3份 (but 西瓜要一个 orders a watermelon)
@@ -251,6 +251,10 @@ def _product_before_quantity(
     before = start - 1
     while before >= 0 and tokens[before].kind == "soft":
         before -= 1
+    if mode == "chat" and before > 0 and tokens[before].kind == "cjk" and is_verb_phrase(tokens[before].text):
+        goods = _goods_before(tokens, before, ctx)
+        if goods is not None:
+            return goods  # 苹果 我要2斤, 鸡蛋，给我留两板: the goods first, then who orders them
     while before > 0 and tokens[before].kind == "cjk" and OPTIONS.match(tokens[before].text):
         before -= 1  # 珍珠奶茶 中杯 全糖 x2: the product is before its options
         while before >= 0 and tokens[before].kind == "soft":
@@ -271,6 +275,18 @@ def _product_before_quantity(
     if not ctx.catalog and looks_like_person(words.text):
         return start  # `apollo7 李雷 3份`: a team and a person, not a product
     return next(i for i, c in enumerate(chunks) if c == chunks[before])
+
+
+def _goods_before(tokens: list[Token], index: int, ctx: ReadContext) -> int | None:
+    """The index of goods set apart just before `tokens[index]` and first in the line, if any."""
+    before = index - 1
+    while before >= 0 and tokens[before].kind in ("soft", "hard"):
+        before -= 1
+    if before < 0 or tokens[before].kind != "cjk" or before == index - 1:
+        return None
+    if any(t.kind not in _NOTE_KINDS and t.kind not in ("soft", "hard") for t in tokens[:before]):
+        return None
+    return before if _goods_word(tokens[before].text, ctx, chat=True) else None
 
 
 def _each_scope_start(

@@ -535,13 +535,27 @@ def _on_quantity(
         # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
         state.remark_numbers.append((token.text, token.value, _counts_add_on(state.text[token.end :])))
         return
-    if current is not None and current.qty is None and not state.hard_since and not current.implicit:
+    if (
+        current is not None
+        and current.qty is None
+        and not current.implicit
+        and (not state.hard_since or _verb_after_comma(current, token, state))
+    ):
         current.qty, current.unit, current.end = token.value, token.unit, token.end
         state.scope_start = len(state.mentions)
         return
     _flush_pending(state)
     state.pending = (token.value, token.unit, token.start, token.end)
     state.current = None
+
+
+def _verb_after_comma(current: Mention, token: Token, state: _Pairing) -> bool:
+    """`鸡蛋，我要两板`, `苹果，来2斤`: the goods, a comma, then the order verb and the count."""
+    between = state.text[current.end : token.start].strip()
+    if current.by_code or current.add_on or between[:1] not in (",", "，"):
+        return False
+    words = between[1:].strip()
+    return bool(words) and is_verb_phrase(words)
 
 
 def _apply_each(state: _Pairing, value: Decimal, unit: str | None) -> bool:

@@ -64,6 +64,14 @@ TWO_APPLES = (
         ("鸡蛋给我留两板", (), [("鸡蛋", None, d(2), "板")], None, None),
         ("鸡蛋给我留两板", EGGS, [("土鸡蛋", None, d(2), "板")], None, None),
         ("王姐要2份", (), [("(本团商品)", None, d(2), "份")], "王姐", None),
+        # Goods first, then (after a space or a comma) who orders them and the count.
+        ("苹果 我要2斤", (), [("苹果", None, d(2), "斤")], None, None),
+        ("西瓜 给我留一个", (), [("西瓜", None, d(1), "个")], None, None),
+        ("鸡蛋，我要两板", (), [("鸡蛋", None, d(2), "板")], None, None),
+        ("苹果，来2斤", (), [("苹果", None, d(2), "斤")], None, None),
+        ("3栋502 鸡蛋 我要两板", (), [("鸡蛋", None, d(2), "板")], None, "3栋502"),
+        ("李雷 我要2份", (), [("(本团商品)", None, d(2), "份")], "李雷", None),
+        ("张三，来2份", (), [("(本团商品)", None, d(2), "份")], "张三", None),
         # Calling the leader before 我要 names no one: the order is the sender's.
         ("阿姨我要一板鸡蛋", (), [("鸡蛋", None, d(1), "板")], None, None),
         ("团长，我要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
