@@ -76,6 +76,8 @@ _SPEAKER = re.compile(r"^(?P<who>[^:：\d\s]{1,12})\s*[:：]\s*(?P<rest>\S.*)$")
 # `2. 香蕉1把`, `3、张三 2份`: a list number before words (but `2、3各一份` lists codes).
 _LIST_NUMBER = re.compile(r"^\d{1,3}\s*[.、．]\s*(?=[^\W\d_])")
 _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
+_CHANGE_WORD = re.compile(r"换|改")
+_CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
 _ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
 _WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
 
@@ -156,6 +158,11 @@ def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
     head = None if tail else _CANCEL_HEAD.match(message)
     if tail is None and head is None:
         return None
+    why = (tail.group("why") or "").strip(" ，,。") if tail is not None else ""
+    if tail is not None and not tail.group("who").strip() and why and not _CHANGE_WORD.search(why):
+        named = _product(why, ctx)
+        if named is not None:
+            return CancelOrder(products=(named,))  # 取消 4号, 不要了 苹果: what follows is what goes
     if tail is not None and _ORDERS_INSTEAD.search(tail.group("why") or ""):
         if _CHANGE.match(message):
             return None  # 不要了，换成2斤: a change, for `_change`
@@ -283,6 +290,12 @@ def _person_and_product(words: str, ctx: ReadContext) -> tuple[str | None, str |
 
 
 def _product(words: str, ctx: ReadContext) -> str | None:
+    code = _CODE_WORD.match(words)
+    entry = ctx.index.code(code.group(1) or code.group(2)) if code is not None and ctx.catalog else None
+    if entry is not None:
+        return entry.name  # 取消4号, 不要#2: a product by its code, though 4号 could be a door
+    if code is not None and ctx.catalog:
+        return words  # 取消9号 with no product 9: a product nobody sells, never the whole order
     if not words or _ADDRESS_ONLY.match(words):
         return None  # 3栋502，不要了: where the order goes, not what it is
     if ctx.catalog:

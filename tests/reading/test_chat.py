@@ -146,6 +146,13 @@ def test_change(
         # Where the order goes is neither a product nor a person: the sender's order is withdrawn.
         ("3栋502，不要了", (), (), None),
         ("3-2-501不要了", (), (), None),
+        # A product by its code goes; a code nobody sells names nothing to cancel, never the order.
+        ("取消4号", FRUIT, ("土鸡蛋",), None),
+        ("取消 4号", FRUIT, ("土鸡蛋",), None),
+        ("不要#2", FRUIT, ("青苹果",), None),
+        ("取消9号", FRUIT, ("9号",), None),
+        ("不要了 香蕉", FRUIT, ("香蕉",), None),
+        ("取消了，下次再买", FRUIT, (), None),
     ],
 )
 def test_cancel(
