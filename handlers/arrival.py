@@ -20,7 +20,13 @@ from models.settlement import finish_settled_campaigns
 from models.tables import Campaign
 
 _PICKUP_CODE = re.compile(r"^\d{4,6}$")
-SELF_PICKUP_WORDS = frozenset({"取了", "已取", "拿了", "已拿", "取到了", "拿到了", "已提货"})
+# A member saying they collected their goods: 取了, 已取, 我拿到了，谢谢团长, 已提货, 取货了 (but not a
+# bare 取, nor 拿到了吗, which asks).
+_SELF_PICKUP = re.compile(
+    r"^(?:我|俺|我们|我家)?(?:也|都)?"
+    r"(?:(?:已经?|刚刚?)(?:取|拿|领|提)(?:到|好|走)?货?了?|(?:取|拿|领|提)(?:到|好|走)?货?了)"
+    r"(?:[\s，,。.!！~～]*(?:谢谢|谢啦|多谢|感谢|辛苦)(?:团长|你|了|啦)*)?[\s，,。.!！~～🙏👍]*$"
+)
 
 
 def _buyer_data(buyer: BuyerView) -> dict[str, Any]:
@@ -154,7 +160,7 @@ def handle_leader_pickup(ctx: Context) -> list[Reply]:
 
 
 def _is_self_pickup(ctx: Context) -> bool:
-    return ctx.text.strip().rstrip("!！。~～") in SELF_PICKUP_WORDS
+    return _SELF_PICKUP.match(ctx.text.strip()) is not None
 
 
 def handle_self_pickup(ctx: Context) -> list[Reply]:
