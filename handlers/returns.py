@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from handlers.base import Context, Reply, Route
@@ -11,7 +12,8 @@ from handlers.reading import read_chat_message
 from handlers.reading.intents import PlaceOrder
 from models import orders as order_rows
 from models import returns as return_rows
-from models.campaigns import ARRIVED, CLOSED, DONE, latest_campaign, list_offers
+from models.campaigns import ARRIVED, CLOSED, DONE, Offer, latest_campaign, list_offers
+from models.orders import LineView
 from models.tables import Member, OrderLine
 from models.types import fen_from_yuan, whole_fen
 
@@ -19,62 +21,135 @@ _DECISION = re.compile(r"^#?(?P<id>\d+)\s*(?P<rest>.*)$", re.S)
 _AMOUNT = re.compile(r"^(?:退|退款)?\s*(?P<yuan>\d+(?:\.\d{1,2})?)\s*元\s*(?P<rest>.*)$", re.S)
 
 
+@dataclass(frozen=True)
+class _Delivered:
+    """The member's order in the latest campaign whose goods were ordered and closed."""
+
+    offers: list[Offer]
+    lines: list[LineView]
+
+    def named_in(self, text: str) -> list[LineView]:
+        """The ordered lines whose product the text names (鸡蛋 is the 土鸡蛋 ordered)."""
+        words = {offer.product_id: (offer.name, *offer.aliases) for offer in self.offers}
+        return [line for line in self.lines if any(w and w in text for w in words.get(line.product_id, ()))]
+
+
+def _delivered(ctx: Context) -> _Delivered | None:
+    if ctx.member.id is None:
+        return None
+    campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED, DONE))
+    if campaign is None or campaign.id is None:
+        return None
+    order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
+    if order is None or order.id is None:
+        return None
+    lines = order_rows.order_lines(session=ctx.session, order_id=order.id)
+    offers = list_offers(session=ctx.session, campaign=campaign, active_only=False)
+    return _Delivered(offers=offers, lines=lines) if lines else None
+
+
 def handle_return_request(ctx: Context) -> list[Reply]:
     call = ctx.command
     assert call is not None
     name = ctx.member.display_name
-    campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED, DONE))
-    if campaign is None or campaign.id is None or ctx.member.id is None:
+    delivered = _delivered(ctx)
+    if delivered is None:
         return [Reply("return_no_order", {"name": name}, mentions=ctx.me)]
-    order = order_rows.get_order(session=ctx.session, campaign_id=campaign.id, member_id=ctx.member.id)
-    offers = list_offers(session=ctx.session, campaign=campaign, active_only=False)
-    intent = read_chat_message(call.args, catalog_of(offers))
-    if order is None or order.id is None:
-        return [Reply("return_no_order", {"name": name}, mentions=ctx.me)]
-    if not isinstance(intent, PlaceOrder) or not intent.items:
-        return [Reply("return_usage", {"name": name}, mentions=ctx.me)]
-    lines = {line.product_id: line for line in order_rows.order_lines(session=ctx.session, order_id=order.id)}
-    reason = _reason(call.args, intent)
-    created: list[dict[str, object]] = []
+    intent = read_chat_message(call.args, catalog_of(delivered.offers))
+    wanted: list[tuple[LineView, Decimal | None]] = []
     refused: list[dict[str, object]] = []
-    for item in intent.items:
-        offer = offer_for(item, offers)
-        line = lines.get(offer.product_id) if offer is not None else None
-        if offer is None or line is None:
-            refused.append({"product": item.product, "reason": "not_ordered"})
-            continue
-        already = return_rows.returned_quantity(session=ctx.session, order_line_id=line.line_id)
-        if item.qty <= 0 or item.qty + already > line.qty:
-            refused.append(
-                {"product": line.product_name, "reason": "too_many", "ordered": line.qty, "unit": line.unit}
-            )
-            continue
-        order_line = ctx.session.get(OrderLine, line.line_id)
-        assert order_line is not None
-        request = return_rows.create_return(
-            session=ctx.session,
-            order_line=order_line,
-            member_id=ctx.member.id,
-            qty=item.qty,
-            reason=reason,
-            now=ctx.now,
-            photo_path=ctx.message.attachment_path or "",
-        )
-        created.append(
-            {
-                "id": request.id,
-                "product": line.product_name,
-                "qty": item.qty,
-                "unit": line.unit,
-                "reason": request.reason,
-            }
-        )
+    if isinstance(intent, PlaceOrder) and intent.items:
+        reason = _reason(call.args, intent)
+        lines = {line.product_id: line for line in delivered.lines}
+        for item in intent.items:
+            offer = offer_for(item, delivered.offers)
+            line = lines.get(offer.product_id) if offer is not None else None
+            if offer is None or line is None:
+                refused.append({"product": item.product, "reason": "not_ordered"})
+            else:
+                # 鸡蛋2个 of eggs sold by the 板: how much that is, the leader judges.
+                wanted.append((line, item.qty if not item.unit or item.unit == line.unit else None))
+    else:
+        # 退货 鸡蛋 碎了两个: the product is clear, the quantity is not; with one product ordered,
+        # 退货 坏了 is about that one.
+        reason = " ".join(call.args.replace("，", " ").replace(",", " ").split())
+        named = delivered.named_in(call.args) or (delivered.lines if len(delivered.lines) == 1 else [])
+        if len(named) != 1:
+            return [Reply("return_usage", {"name": name}, mentions=ctx.me)]
+        wanted.append((named[0], None))
+    created = [
+        made for line, qty in wanted if (made := _create_return(ctx, line, qty, reason, refused)) is not None
+    ]
     replies = [
         Reply("return_received", {"name": name, "created": created, "refused": refused}, mentions=ctx.me)
     ]
     if created:
         replies.append(Reply("return_for_leader", {"name": name, "created": created}, audience="leaders"))
     return replies
+
+
+def _create_return(
+    ctx: Context, line: LineView, qty: Decimal | None, reason: str, refused: list[dict[str, object]]
+) -> dict[str, object] | None:
+    """A return for `qty` of the line, or for all of it not yet returned when the quantity is
+    unclear (the leader then sets the refund: 同意退货 12 5元)."""
+    already = return_rows.returned_quantity(session=ctx.session, order_line_id=line.line_id)
+    left = line.qty - already
+    if (qty is not None and (qty <= 0 or qty > left)) or left <= 0:
+        refused.append(
+            {"product": line.product_name, "reason": "too_many", "ordered": line.qty, "unit": line.unit}
+        )
+        return None
+    order_line = ctx.session.get(OrderLine, line.line_id)
+    assert order_line is not None and ctx.member.id is not None
+    request = return_rows.create_return(
+        session=ctx.session,
+        order_line=order_line,
+        member_id=ctx.member.id,
+        qty=qty if qty is not None else left,
+        reason=reason,
+        now=ctx.now,
+        photo_path=ctx.message.attachment_path or "",
+    )
+    return {
+        "id": request.id,
+        "product": line.product_name,
+        "qty": request.qty,
+        "unit": line.unit,
+        "reason": request.reason,
+        "qty_unclear": qty is None,
+    }
+
+
+# A member telling the group something they got is bad, without the word 退货.
+_COMPLAINT = re.compile(
+    r"坏|烂|碎|破了|破的|臭|发霉|霉了|变质|不新鲜|蔫|少了|缺了|少给|漏了|(?:能|可以|想|要)退"
+)
+_COMPLAINT_WORDS = {"坏": "坏了", "烂": "烂了", "碎": "碎了", "臭": "臭了", "霉": "发霉了", "蔫": "蔫了"}
+
+
+def _is_complaint(ctx: Context) -> bool:
+    if ctx.command is not None or not _COMPLAINT.search(ctx.text):
+        return False
+    delivered = _delivered(ctx)
+    return delivered is not None and bool(delivered.named_in(ctx.text))
+
+
+def handle_complaint(ctx: Context) -> list[Reply]:
+    """`鸡蛋碎了两个`: not an order but a return in the making; show the member how to ask for it."""
+    delivered = _delivered(ctx)
+    assert delivered is not None
+    line = delivered.named_in(ctx.text)[0]
+    found = _COMPLAINT.search(ctx.text)
+    word = found.group() if found else ""
+    data = {
+        "name": ctx.member.display_name,
+        "product": line.product_name,
+        "qty": line.qty,
+        "unit": line.unit,
+        "why": next((v for k, v in _COMPLAINT_WORDS.items() if k in word), "坏了"),
+    }
+    return [Reply("return_hint", data, mentions=ctx.me)]
 
 
 def _is_photo_for_return(ctx: Context) -> bool:
@@ -160,4 +235,5 @@ ROUTES = [
     ),
     Route("return_request", lambda ctx: ctx.is_command("return"), handle_return_request),
     Route("return_photo", _is_photo_for_return, handle_return_photo),
+    Route("return_hint", _is_complaint, handle_complaint),
 ]

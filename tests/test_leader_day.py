@@ -112,14 +112,23 @@ def test_pickup_by_leader_code_and_member_then_the_unpicked_list(open_group: Sim
     [marked] = open_group.texts(open_group.say(LEADER, "已取 张三"))
     assert "已取货：张三" in marked and "还有2户没取" in marked
     [by_code] = open_group.texts(open_group.say(LEADER, f"核销 {codes[members['李四'].id]}"))
-    assert "已取货：李四" in by_code
+    assert by_code.splitlines() == ["✅ 已取货：李四", "还有1户没取"]
     [unpicked] = open_group.texts(open_group.say(LEADER, "未取"))
     assert "王五" in unpicked and "张三" not in unpicked
-    [thanks] = open_group.texts(open_group.say("王五", "取了"))
+    [thanks] = open_group.texts(open_group.say("王五", "拿到了，谢谢团长"))
     assert "王五 已取货" in thanks
     [done] = open_group.texts(open_group.say(LEADER, "未取"))
     assert "全部取完了" in done
     assert all(o.picked_up_at is not None for o in dbview.order_rows(open_group.app))
+
+
+def test_marking_the_last_pickup_says_everyone_has_collected(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把")
+    open_group.say(LEADER, "代 5栋101 刘奶奶 鸡蛋1板")
+    open_group.say(LEADER, "截单")
+    open_group.say(LEADER, "到货")
+    [marked] = open_group.texts(open_group.say(LEADER, "已取 张三 刘奶奶"))
+    assert marked.splitlines() == ["✅ 已取货：张三、刘奶奶", "🎉 全部取完了"]
 
 
 def test_a_return_with_a_photo_approved_with_its_refund(open_group: SimulatedGroup, tmp_path: Path) -> None:
@@ -151,6 +160,37 @@ def test_a_return_larger_than_the_order_is_refused_and_a_rejection_is_explained(
     open_group.say("王五", "退货 红富士苹果1斤 坏了")
     [rejected] = open_group.texts(open_group.say(LEADER, "拒绝退货 1 已经过了售后时间"))
     assert "没有通过：已经过了售后时间" in rejected
+
+
+def test_a_return_without_a_clear_quantity_is_recorded_and_the_leader_sets_the_refund(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("王五", "鸡蛋1板 富士2斤")
+    open_group.say(LEADER, "截单")
+    sent = open_group.say("王五", "退货 鸡蛋 碎了两个")
+    [received] = in_group(open_group, sent)
+    assert received.splitlines() == [
+        "@王五 📝 王五 退货申请 #1：土鸡蛋（鸡蛋 碎了两个），团长会尽快处理，退多少团长核实后定",
+        "有照片的话直接发上来",
+    ]
+    [for_leader] = to_leader(open_group, sent)
+    assert "数量没写清" in for_leader and "同意退货 1 5元" in for_leader
+    [approved] = open_group.texts(open_group.say(LEADER, "同意退货 1 2元"))
+    assert "退款¥2" in approved
+    with Session(open_group.app.engine) as session:
+        [request] = session.exec(select(ReturnRequest)).all()
+    assert (request.qty, request.refund_fen) == (Decimal(1), 200)
+
+
+def test_a_complaint_without_the_word_return_is_shown_how_to_ask_for_one(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "鸡蛋1板")
+    open_group.say(LEADER, "截单")
+    open_group.say(LEADER, "到货")
+    [hint] = open_group.texts(open_group.say("王五", "鸡蛋碎了两个"))
+    assert "要退货的话请发：退货 土鸡蛋1板 碎了" in hint and "截单" not in hint
+    assert open_group.texts(open_group.say("李四", "我家水管坏了")) == []  # not about anything bought
+    with Session(open_group.app.engine) as session:
+        assert session.exec(select(ReturnRequest)).all() == []
 
 
 def test_a_member_cannot_approve_returns(open_group: SimulatedGroup) -> None:
