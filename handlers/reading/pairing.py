@@ -20,7 +20,7 @@ from handlers.reading.naming import coded_count, codes_in_range
 from handlers.reading.numbers import QTY_CAP, is_absurd, parse_number
 from handlers.reading.people import PRONOUNS, is_household, looks_like_person
 from handlers.reading.tokens import Token
-from handlers.reading.units import is_weight
+from handlers.reading.units import UNIT_PATTERN, is_weight
 from handlers.reading.variants import FlavourPick, read_flavours
 from handlers.reading.words import (
     ADD_ON,
@@ -687,6 +687,11 @@ def _settle_bare_numbers(
         if has_quantity:
             if meal:
                 state.remark_numbers.append((token.text, value, _counts_add_on(text[token.end :])))
+            elif _PLUS_AFTER_COUNT.search(text[: token.start]) or _PLUS_COUNT.match(text[token.end :]):
+                # 1+1, 2+1盒: one more on top (for a neighbour?) or a typo: the leader counts.
+                reading.issues.append(
+                    Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text} 加在数量上，一共几份?")
+                )
             reading.notes.append(token.text)
             continue
         if value != value.to_integral_value() and not is_absurd(value):
@@ -712,6 +717,11 @@ def _settle_bare_numbers(
             state.remark_numbers.append((token.text, value, True))
         state.mentions.append(Mention(token.start, token.end, qty=value, implicit=True))
         has_quantity = True
+
+
+# A count, then a plus (1+ before the number); a plus, then a count (+1 after it).
+_PLUS_AFTER_COUNT = re.compile(rf"\d\s*(?:{UNIT_PATTERN})?\s*[+＋➕]\ufe0f?\s*$")
+_PLUS_COUNT = re.compile(r"\s*[+＋➕]\ufe0f?\s*\d")
 
 
 def _is_bracketed(token: Token, text: str) -> bool:

@@ -100,6 +100,24 @@ def test_addresses_and_remarks_go_to_the_note(line: str, note: str) -> None:
     assert row.note == note
 
 
+# A count with another added to it (1+1, 2+1盒) and no product codes to read them as: one more for
+# a neighbour, or a typo? The leader counts; the line is never silently one.
+ADDED_COUNTS = [
+    ("小红 1+1", "小红", one("(本团商品)", 1, "份")),
+    ("小红 2+1", "小红", one("(本团商品)", 2, "份")),
+    ("王 1+1盒", "王", one("(本团商品)", 1, "盒")),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "item"), ADDED_COUNTS)
+def test_a_count_plus_a_count_is_asked_about(line: str, name: str, item: Item) -> None:
+    assert read(line, offer=Offer(kind="buy")) == (name, "review", [item])
+
+
+def test_counts_with_units_added_up_are_one_count() -> None:
+    assert read("王 1盒+1盒", offer=Offer(kind="buy")) == ("王", "ok", [one("(本团商品)", 2, "盒")])
+
+
 # When and where to hand the goods over, and how to reach the member, after the count: remarks,
 # never a product the count is of.
 HANDOVER_REMARKS = [
