@@ -30,7 +30,13 @@ from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.reading.numbers import is_absurd, parse_number
 from handlers.reading.offer import Offer
-from handlers.reading.people import PRONOUNS, is_household, looks_like_person, without_proxy_word
+from handlers.reading.people import (
+    PRONOUNS,
+    is_household,
+    looks_like_goods,
+    looks_like_person,
+    without_proxy_word,
+)
 from handlers.reading.text import normalize_text
 from handlers.reading.units import UNIT_PATTERN
 from handlers.reading.words import INTERJECTION, PREFERENCE, REMARK
@@ -159,7 +165,14 @@ def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
     if tail is None and head is None:
         return None
     why = (tail.group("why") or "").strip(" ，,。") if tail is not None else ""
-    if tail is not None and not tail.group("who").strip() and why and not _CHANGE_WORD.search(why):
+    if (
+        tail is not None
+        and not tail.group("who").strip()
+        and why
+        and not _CHANGE_WORD.search(why)
+        and (_CODE_WORD.match(why) is not None or not _ORDERS_INSTEAD.search(why))  # 不要了，2斤就行
+        and (ctx.catalog or looks_like_goods(why))  # 不要了，家里还有: a reason, not a product
+    ):
         named = _product(why, ctx)
         if named is not None:
             return CancelOrder(products=(named,))  # 取消 4号, 不要了 苹果: what follows is what goes

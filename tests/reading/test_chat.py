@@ -153,6 +153,9 @@ def test_change(
         ("取消9号", FRUIT, ("9号",), None),
         ("不要了 香蕉", FRUIT, ("香蕉",), None),
         ("取消了，下次再买", FRUIT, (), None),
+        # Without a catalog, only goods after 不要了 are what goes; a reason withdraws the order.
+        ("不要了，家里还有", (), (), None),
+        ("不要了 香蕉", (), ("香蕉",), None),
     ],
 )
 def test_cancel(
