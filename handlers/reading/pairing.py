@@ -363,7 +363,15 @@ def _on_words(
         current.text += words
         current.end = token.end
         return
-    _start(state, Mention(token.start, token.end, text=words))
+    start = token.start
+    joined = _JOINED.match(words) if any(m.qty is not None for m in state.mentions) else None
+    if joined is not None:
+        rest = words[joined.end() :]
+        if not rest or is_verb_phrase(rest):
+            return  # 苹果2斤，另外要两箱橙子: words joining the next item to the last
+        if len(rest) >= 2:
+            words, start = rest, start + joined.end()  # 苹果2斤和香蕉1把: 和 joins, 香蕉 is ordered
+    _start(state, Mention(start, token.end, text=words))
 
 
 def _menu_choice(words: str, ctx: ReadContext) -> bool:
@@ -717,6 +725,10 @@ def _settle_bare_numbers(
             state.remark_numbers.append((token.text, value, True))
         state.mentions.append(Mention(token.start, token.end, qty=value, implicit=True))
         has_quantity = True
+
+
+# Words joining one item to the next: 和香蕉, 还有香蕉.
+_JOINED = re.compile(r"^(?:还有|以及|另外|加上|外加|和|跟|与|及)")
 
 
 # A count, then a plus (1+ before the number); a plus, then a count (+1 after it).
