@@ -160,6 +160,8 @@ def handle_leader_pickup(ctx: Context) -> list[Reply]:
 
 
 def _is_self_pickup(ctx: Context) -> bool:
+    if ctx.is_leader and ctx.is_command("picked_up_by_leader"):
+        return False  # a leader's 已取 is the command, which asks whose pickup it is
     return _SELF_PICKUP.match(ctx.text.strip()) is not None
 
 
