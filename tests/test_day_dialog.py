@@ -375,3 +375,28 @@ def test_a_neighbour_made_leader_can_use_leader_commands_at_once(open_group: Sim
     gc.collect()  # whatever the handler loaded is gone, as it is in a long-running bot
     [summary] = open_group.texts(open_group.say("王五", "汇总"))
     assert "海南香蕉" in summary and "只有团长" not in summary
+
+
+def test_a_message_with_two_instructions_carries_out_both(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "鸡蛋两板，大米一袋，橙子一箱")
+    open_group.say("王五", "大米不要了，橙子改成2箱")
+    assert dbview.orders(open_group.app) == {"王五": {"土鸡蛋": Decimal(2), "赣南脐橙": Decimal(2)}}
+
+
+def test_more_of_the_one_thing_ordered_needs_no_product_name(open_group: SimulatedGroup) -> None:
+    open_group.say("赵六", "1号3斤")
+    [more] = open_group.texts(open_group.say("赵六", "再来1斤"))
+    assert "红富士苹果 现在共4斤" in more
+    open_group.say("钱大爷", "富士1斤 西红柿1斤")
+    [asked] = open_group.texts(open_group.say("钱大爷", "再来1斤"))  # apples or tomatoes?
+    assert "哪一个" in asked
+    assert dbview.orders(open_group.app) == {
+        "赵六": {"红富士苹果": Decimal(4)},
+        "钱大爷": {"红富士苹果": Decimal(1), "本地西红柿": Decimal(1)},
+    }
+
+
+def test_a_unit_only_one_product_is_sold_by_names_it(open_group: SimulatedGroup) -> None:
+    open_group.say("孙叔", "要2板")  # only the eggs come by the 板
+    open_group.say("吴婶", "要2斤")  # apples, green apples and tomatoes all come by the 斤
+    assert dbview.orders(open_group.app) == {"孙叔": {"土鸡蛋": Decimal(2)}}

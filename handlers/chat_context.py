@@ -1,0 +1,91 @@
+"""What a careful leader fills in from what she already knows when one message alone is unclear.
+
+The reader sees a message by itself; the leader also knows the day's offers and what the member
+has ordered. `再来1斤` from someone who ordered only apples is one more 斤 of apples; `2板` when
+only the eggs come by the 板 is two 板 of eggs; `大米不要了，橙子改成2箱` is two instructions, each
+clear on its own. Anything still in doubt is asked about as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from handlers.base import Context
+from handlers.catalog_view import is_implicit
+from handlers.commands import strip_leading_mentions
+from handlers.ordering import order_book
+from handlers.reading import read_chat_message, reasons
+from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, Unclear
+from handlers.reading.model import CatalogEntry, ReadItem
+from models.campaigns import Offer
+
+# 再来1斤, 还要2斤, 加1斤: more of something already ordered.
+_MORE = re.compile(r"再|还要|还来|加")
+_CLAUSE = re.compile(r"[，,。；;\n]+")
+# A doubt the reader joins to another (`；`) is more than a missing product name.
+_SEVERAL_DOUBTS = "；"
+
+
+def product_from_context(ctx: Context, intent: Unclear) -> PlaceOrder | None:
+    """The order an Unclear message means when only its product is missing and what the leader
+    knows names it: the one product the sender ordered (for 再来/还要), or the one sold by the unit."""
+    if (
+        intent.reason != reasons.AMBIGUOUS_PRODUCT
+        or intent.name is not None
+        or not intent.items
+        or not all(is_implicit(item) for item in intent.items)
+        or _SEVERAL_DOUBTS in intent.detail
+    ):
+        return None
+    offers = ctx.offers()
+    book = order_book(ctx, ctx.member)
+    ordered = [offer for offer in offers if book is not None and offer.product_id in book.product_ids()]
+    more = _MORE.search(ctx.text) is not None
+    settled: list[ReadItem] = []
+    for item in intent.items:
+        offer = _fits(item, ordered) if more else None
+        offer = offer or _only_one_sold_by(item.unit, offers)
+        if offer is None:
+            return None
+        settled.append(replace(item, product=offer.name, code=offer.code, unit=offer.unit, implicit=False))
+    return PlaceOrder(items=tuple(settled))
+
+
+def _fits(item: ReadItem, ordered: Sequence[Offer]) -> Offer | None:
+    if len(ordered) != 1:
+        return None
+    offer = ordered[0]
+    return offer if item.unit in (None, offer.unit) else None
+
+
+def _only_one_sold_by(unit: str | None, offers: Sequence[Offer]) -> Offer | None:
+    if unit is None or len(offers) < 2:
+        return None
+    sold_by = [offer for offer in offers if offer.unit == unit]
+    return sold_by[0] if len(sold_by) == 1 else None
+
+
+def clause_by_clause(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ChatIntent] | None:
+    """`大米不要了，橙子改成2箱`: the instructions of a message whose clauses are each clear on their
+    own and name their product; None when any clause is not (then the whole message is asked about)."""
+    clauses = [c.strip() for c in _CLAUSE.split(strip_leading_mentions(text)) if c.strip()]
+    if len(clauses) < 2:
+        return None
+    steps: list[ChatIntent] = []
+    for clause in clauses:
+        intent = read_chat_message(clause, catalog)
+        if not _clear_on_its_own(intent):
+            return None
+        steps.append(intent)
+    return steps
+
+
+def _clear_on_its_own(intent: ChatIntent) -> bool:
+    """A cancel or change or order of named products, for the sender."""
+    if isinstance(intent, CancelOrder):
+        return bool(intent.products) and intent.name is None
+    if isinstance(intent, ChangeOrder | PlaceOrder):
+        return intent.name is None and bool(intent.items) and not any(map(is_implicit, intent.items))
+    return False
