@@ -214,6 +214,21 @@ def scan(text: str, index: CatalogIndex | None) -> list[Token]:
             position = mention.end()
     if position < len(text):
         _scan_gap(text, position, len(text), tokens)
+    return _lone_size_word(tokens)
+
+
+def _lone_size_word(tokens: list[Token]) -> list[Token]:
+    """`大2小1` counts adults and children; a lone `小5` or `大1` where the name goes, with no other
+    such count in the line, is a nickname (小5 2份), not five children."""
+    kinds = [i for i, t in enumerate(tokens) if t.kind == "kind"]
+    first = next((i for i, t in enumerate(tokens) if t.kind not in ("soft", "hard", "emoji")), None)
+    if len(kinds) != 1 or kinds[0] != first:
+        return tokens
+    token = tokens[kinds[0]]
+    parts = _KIND_PARTS.search(token.text)
+    if parts is None or (parts.group(1) or parts.group(4)) not in ("大", "小"):
+        return tokens
+    tokens[kinds[0]] = Token("word", token.text, token.start, token.end)
     return tokens
 
 
