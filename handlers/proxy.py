@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
+from handlers.chat_context import clause_by_clause
 from handlers.ordering import apply_items
 from handlers.orders import cancel_items, code_not_name
 from handlers.reading import read_chat_message
-from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne, Unclear
+from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, PlusOne, Unclear
 from handlers.reading.model import ReadItem
 from handlers.repeat_order import asks_for_last_order, repeat_last_order
 from handlers.replies import candidate_list, confirmation
@@ -84,7 +85,18 @@ def handle_proxy(ctx: Context) -> list[Reply]:
     member = _proxy_member(ctx, target)
     if asks_for_last_order(target.order_text):
         return repeat_last_order(ctx, member, proxy=True)  # 代 王奶奶 老样子
-    intent = read_chat_message(target.order_text, catalog_of(ctx.offers()))
+    catalog = catalog_of(ctx.offers())
+    intent = read_chat_message(target.order_text, catalog)
+    if isinstance(intent, Unclear | ChangeOrder | CancelOrder):
+        # 代 王奶奶 大米不要了，鸡蛋改成2板: two instructions, each clear on its own.
+        steps = clause_by_clause(target.order_text, catalog) or []
+        if steps:
+            return [reply for step in steps for reply in _act_for(ctx, member, target, step)]
+    return _act_for(ctx, member, target, intent)
+
+
+def _act_for(ctx: Context, member: Member, target: ProxyTarget, intent: ChatIntent) -> list[Reply]:
+    """Carry out one instruction of a leader's proxy order for `member`."""
     if isinstance(intent, CancelOrder):
         return [cancel_items(ctx, member, code_not_name(intent).products, proxy=True)]
     if isinstance(intent, PlusOne):

@@ -259,6 +259,12 @@ def test_a_leader_orders_for_an_elderly_neighbour(open_group: SimulatedGroup) ->
     assert dbview.orders(open_group.app) == {}
 
 
+def test_a_leader_changes_two_things_in_a_neighbours_order_at_once(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, "代 3栋502李爷爷 红富士3斤 大米1袋")
+    open_group.say(LEADER, "代 李爷爷 大米不要了，富士改成2斤")
+    assert dbview.orders(open_group.app) == {"李爷爷": {"红富士苹果": Decimal(2)}}
+
+
 def test_two_neighbours_of_one_name_in_two_buildings_are_two_people(open_group: SimulatedGroup) -> None:
     open_group.say(LEADER, "代 3栋502王奶奶 鸡蛋2板")
     [second] = open_group.texts(open_group.say(LEADER, "代 5栋301王奶奶 鸡蛋1板"))
