@@ -116,6 +116,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     # 2-1-301, 8-1-602, 15-2单元-1201: building, unit and room; never a range (8-1-602 张 is not 8
     # to 602 sheets).
     ("addr", "d", r"\d{1,4}\s*-\s*\d{1,4}\s*(?:单元|栋|号楼|号)?\s*-\s*\d{1,5}(?:\s*-\s*\d{1,5})?(?![\d.])"),
+    # 5-6号楼, 3-2栋502: a building numbered with a dash, then the building word.
+    ("addr", "d", rf"\d{{1,3}}\s*-\s*\d{{1,3}}\s*(?:栋|幢|号楼|楼|单元|座){_ADDR_MORE}"),
     ("addr", "h", r"(?:送到?|住|地址[:：]?)\s*\d+(?:\s*[-#]\s*\d+)*|[东南西北中]区"),
     (
         "addr",
