@@ -48,6 +48,13 @@ BARE_YES_NO = frozenset(
     }
 )
 _CHOICE = re.compile(r"^\s*(?:选|要|第)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
+# 第一个, 要第二个: a choice by its place in the list asked about.
+_ORDINAL = re.compile(r"^\s*(?:选|要)?第([一二三四五六七八九十])(?:个|种|样)?\s*(?:吧|啊|呀)?\s*$")
+_ORDINALS = "一二三四五六七八九十"
+# 红的, 青的那个, 要富士的吧: a word from one candidate's name, with the words around it.
+_WORD_OF_NAME = re.compile(
+    r"^\s*(?:要|就要|那就|还是)?(?P<word>[\u4e00-\u9fff]{1,4}?)(?:的|那个|那种|那样)*\s*(?:吧|啊|呀|哈)?\s*$"
+)
 
 
 QUANTITY_REASONS = frozenset({reasons.AMBIGUOUS_QUANTITY, reasons.ABSURD_QUANTITY})
@@ -189,7 +196,23 @@ def _read_answer(
         match = match_product(text, candidates)
         if match.entry is not None:
             return match.entry, None
+        entry = _chosen_by_place_or_word(text, candidates)
+        if entry is not None:
+            return entry, None
     return None
+
+
+def _chosen_by_place_or_word(text: str, candidates: Sequence[CatalogEntry]) -> CatalogEntry | None:
+    """第二个 is the second candidate; 红的 the one candidate whose name holds 红."""
+    ordinal = _ORDINAL.match(text)
+    if ordinal is not None:
+        place = _ORDINALS.index(ordinal.group(1))
+        return candidates[place] if place < len(candidates) else None
+    word = _WORD_OF_NAME.match(text)
+    if word is None:
+        return None
+    holding = [c for c in candidates if any(word.group("word") in name for name in (c.name, *c.aliases))]
+    return holding[0] if len(holding) == 1 else None
 
 
 _NUMERALS = re.compile(r"[0-9一二两三四五六七八九十半]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from decimal import Decimal
 
+import pytest
 from sqlmodel import Session, col, select
 
 from bot.simulation import SimulatedGroup
@@ -406,3 +407,23 @@ def test_a_unit_only_one_product_is_sold_by_names_it(open_group: SimulatedGroup)
     open_group.say("孙叔", "要2板")  # only the eggs come by the 板
     open_group.say("吴婶", "要2斤")  # apples, green apples and tomatoes all come by the 斤
     assert dbview.orders(open_group.app) == {"孙叔": {"土鸡蛋": Decimal(2)}}
+
+
+@pytest.mark.parametrize(
+    ("answer", "chosen"),
+    [("红的", "红富士苹果"), ("青的那个", "青苹果"), ("第二个", "青苹果"), ("要第一个吧", "红富士苹果")],
+)
+def test_an_answer_may_name_the_choice_by_a_word_or_its_place(
+    open_group: SimulatedGroup, answer: str, chosen: str
+) -> None:
+    open_group.say("张三", "苹果两斤")  # asked: 1. 红富士苹果 2. 青苹果
+    open_group.say("张三", answer)
+    assert dbview.orders(open_group.app) == {"张三": {chosen: Decimal(2)}}
+    assert dbview.open_reviews(open_group.app) == []
+
+
+def test_a_word_in_no_or_both_choices_answers_nothing(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "苹果两斤")
+    assert open_group.say("张三", "甜的") == []
+    open_group.say("张三", "苹果的")  # both are apples
+    assert dbview.orders(open_group.app) == {}
