@@ -37,9 +37,14 @@ _SIGNUP = re.compile(
 _BUY = re.compile(
     r"团购|團購|开团|開團|预定|预订|截单|截止|付款|配送|自取|自提|送货|到货|下单|价格|特价|秒杀|元|¥|￥|\$"
 )
+_WEIGHT = r"(?:斤|公斤|千克|kg|KG|Kg|克|g)(?![A-Za-z])"
 _SIZE = re.compile(
     rf"(?:共|限|仅|只有|剩)\s*[\d一二两三四五六七八九十]+\s*({UNIT_PATTERN})"
     rf"|\d+\s*元\s*/?\s*({UNIT_PATTERN})|每({UNIT_PATTERN})"
+    # 10斤/袋, 500g/份: so much in each bag or portion, which is what is sold.
+    rf"|\d+(?:\.\d+)?\s*{_WEIGHT}\s*/\s*({UNIT_PATTERN})"
+    # 鲜切牛肉 1kg 98元: the price of one kilo, so it sells by the kilo.
+    rf"|(?<![\d.])[1一]\s*({_WEIGHT})\s*[¥￥]?\s*\d+(?:\.\d+)?\s*元"
 )
 _PRICE = re.compile(r"(\d+(?:\.\d+)?)\s*元")
 _LEAD = re.compile(r"^[\s#@【\[(（]*")

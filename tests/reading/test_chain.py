@@ -62,6 +62,39 @@ def test_title_description_example_and_trailer() -> None:
     assert layout.offer.product == "高山土豆"
 
 
+@pytest.mark.parametrize(
+    ("post", "expected"),
+    [
+        # A title that prices one kilo sells by the kilo: members' 500克 and 两斤 are kilos too.
+        (
+            "#接龙 鲜切牛肉 1kg 98元\n1. 老张 2公斤\n2. 方方 500克\n3. 大刘 两斤",
+            [
+                ("老张", "ok", [("鲜切牛肉", None, d(2), "公斤")]),
+                ("方方", "ok", [("鲜切牛肉", None, d("0.5"), "公斤")]),
+                ("大刘", "ok", [("鲜切牛肉", None, d(1), "公斤")]),
+            ],
+        ),
+        # 10斤/袋: so much in each bag, which is what is sold.
+        (
+            "#接龙 东北五常大米 10斤/袋 55元\n1. 王叔 3袋\n2. Lucky 1",
+            [
+                ("王叔", "ok", [("东北五常大米", None, d(3), "袋")]),
+                ("Lucky", "ok", [("东北五常大米", None, d(1), "袋")]),
+            ],
+        ),
+        # 500g/份 sells portions; a member writing grams is asked, not counted as 500 of something.
+        (
+            "#接龙 宁夏滩羊肉 500g/份 69元\n1. Coco 500g",
+            [("Coco", "review", [("宁夏滩羊肉", None, d(500), "克")])],
+        ),
+    ],
+)
+def test_the_titles_size_is_the_unit_of_sale(post: str, expected: list[object]) -> None:
+    reading = read_chain(post)
+    assert reading is not None
+    assert [row_summary(row) for row in reading.rows] == expected
+
+
 def test_title_on_the_header_line() -> None:
     layout = split_chain("#接龙 今日团购：阳光玫瑰葡萄\n1. 张三 2串")
     assert layout is not None and layout.title == "今日团购：阳光玫瑰葡萄"
