@@ -42,17 +42,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("arrival", ("到货", "/arrived")),
     CommandSpec("picked_up_by_leader", ("已取", "核销", "/pickup")),
     CommandSpec("not_picked_up", ("未取", "/unpicked")),
+    # 谁还没取？, 还有谁没付款: the same lists asked as a question.
+    CommandSpec("not_picked_up", ("还有谁没取", "谁还没取", "谁没取", "哪些人没取"), needs_break=False),
     CommandSpec("return", ("申请退货", "退货", "售后", "/return")),
     CommandSpec("approve_return", ("同意退货", "/approve")),
     CommandSpec("reject_return", ("拒绝退货", "/reject")),
     CommandSpec("mark_paid", ("已付", "已收款", "/paid")),
     CommandSpec("unpaid", ("未付", "/unpaid")),
+    CommandSpec("unpaid", ("还有谁没付", "谁还没付", "谁没付", "哪些人没付"), needs_break=False),
     CommandSpec("stats", ("统计", "/stats")),
     CommandSpec("help", ("帮助", "命令", "/help")),
 )
 
 _LEADING_MENTIONS = re.compile(r"^(?:@\S+[\s\u2005]+)+")
-_BREAK = re.compile(r"^($|[\s:：,，、])")
+_BREAK = re.compile(r"^($|[\s:：,，、!！。])")
 
 
 def strip_leading_mentions(text: str) -> str:
@@ -71,7 +74,7 @@ def parse_command(text: str) -> CommandCall | None:
             rest = body[len(word) :]
             if spec.needs_break and not _BREAK.match(rest):
                 continue
-            return CommandCall(spec.name, rest.strip(" \t:：,，、"))
+            return CommandCall(spec.name, rest.strip(" \t:：,，、!！。"))
     return None
 
 

@@ -122,6 +122,18 @@ def test_pickup_by_leader_code_and_member_then_the_unpicked_list(open_group: Sim
     assert all(o.picked_up_at is not None for o in dbview.order_rows(open_group.app))
 
 
+def test_who_has_not_collected_or_paid_may_be_asked_as_a_question(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把")
+    open_group.say(LEADER, "截单！")
+    open_group.say(LEADER, "到货")
+    [unpicked] = open_group.texts(open_group.say(LEADER, "谁还没取？"))
+    assert "还有1户没取" in unpicked and "张三" in unpicked
+    [unpaid] = open_group.texts(open_group.say(LEADER, "还有谁没付款"))
+    assert "张三 ¥12.8" in unpaid
+    [refused] = open_group.texts(open_group.say("张三", "谁没付"))
+    assert "只有团长" in refused
+
+
 def test_marking_the_last_pickup_says_everyone_has_collected(open_group: SimulatedGroup) -> None:
     open_group.say("张三", "香蕉1把")
     open_group.say(LEADER, "代 5栋101 刘奶奶 鸡蛋1板")
