@@ -219,6 +219,10 @@ def test_preferences_after_a_quantity(line: str, name: str, expected: list[Item]
         ("健康打卡", "Mvtm 张璐 4人", "ok"),
         ("明天上午9点 集中接种疫苗，需要的业主接龙", "3-2-601 赵 +1", "chatter"),
         ("周六核酸检测登记", "5-1-101 王大爷 1", "chatter"),
+        # Volunteering, outings and exercise are sign-ups too.
+        ("本周日小区大扫除志愿者", "张叔 1", "chatter"),
+        ("本周日小区大扫除志愿者", "李老师 带2个学生", "review"),
+        ("周六徒步 7点南门集合", "Mia 1", "chatter"),
     ],
 )
 def test_sign_up_lists_order_nothing(title: str, line: str, status: str) -> None:
