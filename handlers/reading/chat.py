@@ -81,6 +81,10 @@ _TIMES = re.compile(r"^(?P<who>\D*?\S)\s*(?:[xX×✖*]\ufe0f?)\s*(?P<n>\d{1,3})"
 _SPEAKER = re.compile(r"^(?P<who>[^:：\d\s]{1,12})\s*[:：]\s*(?P<rest>\S.*)$")
 # `2. 香蕉1把`, `3、张三 2份`: a list number before words (but `2、3各一份` lists codes).
 _LIST_NUMBER = re.compile(r"^\d{1,3}\s*[.、．]\s*(?=[^\W\d_])")
+# `接龙 +1`, `我也接龙一份`, `帮我接一个`: joining the list with a count, which only a member writes.
+_JOIN = re.compile(
+    rf"^(?:帮我|给我)?(?:我也|也|我)?(?:接龙|接)了?\s*(?=[+＋➕]\s*\d|\d|[一二两三四五六七八九十半]\s*(?:{UNIT_PATTERN}))"
+)
 _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
@@ -103,6 +107,9 @@ def read_chat_message(
         return Chatter()
     if _SHOW.match(message):
         return ShowMyOrder()
+    joined = _JOIN.match(message)
+    if joined is not None:
+        message = message[joined.end() :]  # 接龙+1, 帮我也接一个: a member joining, not the leader
     if _NOTICE.search(message):
         return Chatter()
     if _UNIT_PRICE.search(message) and not _ORDER_VERB.search(message):

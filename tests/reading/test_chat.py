@@ -76,6 +76,8 @@ TWO_APPLES = (
         ("阿姨我要一板鸡蛋", (), [("鸡蛋", None, d(1), "板")], None, None),
         ("团长，我要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
         ("老板给我来两斤苹果", (), [("苹果", None, d(2), "斤")], None, None),
+        ("我也接龙一份", (), [("(本团商品)", None, d(1), "份")], None, None),
+        ("帮我也接一个", (), [("(本团商品)", None, d(1), "个")], None, None),
         # A room or a phone number alone before the count is the note, never the person ordering.
         ("3-2-501 2箱", (), [("(本团商品)", None, d(2), "箱")], None, "3-2-501"),
         ("13812345678 两箱", (), [("(本团商品)", None, d(2), "箱")], None, "13812345678"),
@@ -107,6 +109,9 @@ def test_orders(
         ("加一", 1, None),
         ("孙七x2", 2, "孙七"),
         ("+1份", 1, None),
+        # Joining the list with a count is a member's message, though it says 接龙.
+        ("接龙 +1", 1, None),
+        ("接龙+2", 2, None),
     ],
 )
 def test_plus_one(message: str, qty: int, name: str | None) -> None:
@@ -186,6 +191,8 @@ def test_show_my_order(message: str) -> None:
         "",
         "   ",
         "3栋502",
+        "团长，接龙了吗",
+        "接龙开始了",
     ],
 )
 def test_chatter(message: str) -> None:
