@@ -34,6 +34,8 @@ VERBS = (
 _FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|我|帮|给)?$")
 # An order verb after the goods, with whom it is for: 西瓜要, 苹果我要, 鸡蛋给我留.
 _VERB_TAIL = re.compile(r"(?:麻烦|请)?(?:帮我|给我|替我|我也|我|帮|给)?(?:要|来|买|订|定|留|拿)$")
+# Goods, then 要 and a wish about them (要大果的, 要熟一点, 要瘦一些).
+_WISH_AFTER = re.compile(r"^(\S{2,}?)要(\S*(?:的|一点|一點|点儿|一些|些))$")
 _TRAILING_AND = re.compile(r"(?<=\S\S)(?:和|跟|还有|以及)$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 _WHEN = "晚点|晚些|晚上|早点|早上|上午|中午|下午|明天|明早|后天|下班|周末|周[一二三四五六日天]"
@@ -103,5 +105,8 @@ def clean_product(words: str) -> str:
         if words.startswith(verb) and len(words) > len(verb):
             words = words[len(verb) :]
             break
+    wish = _WISH_AFTER.match(words)
+    if wish is not None:
+        words = wish.group(1)  # 草莓要大果的: the strawberries; the wish is about them
     words = without_verb_tail(_TRAILING_PARTICLES.sub("", words).strip())
     return _TRAILING_AND.sub("", words) or words  # 2斤车厘子和1箱橙子: 和 joins the next item

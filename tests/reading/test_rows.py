@@ -36,6 +36,9 @@ FREE_TEXT = [
     ("孙八 橙子4斤青岛啤酒24罐装一箱", "孙八", [one("橙子", 4, "斤"), one("青岛啤酒24罐装", 1, "箱")]),
     ("周九 啤酒600ml*24瓶4箱", "周九", [one("啤酒600ml*24瓶", 4, "箱")]),
     ("吴十 苹果x2", "吴十", [one("苹果", 2)]),
+    # A wish about the goods written between them and the count is no part of the product name.
+    ("郑二 草莓要大果的 两盒", "郑二", [one("草莓", 2, "盒")]),
+    ("郑二 五花肉要瘦一点 2斤", "郑二", [one("五花肉", 2, "斤")]),
     # Words joining one item to the next (和, 还有, 另外要) belong to neither product.
     ("郑一 苹果2斤和香蕉1把", "郑一", [one("苹果", 2, "斤"), one("香蕉", 1, "把")]),
     ("郑一 2斤车厘子和1箱橙子", "郑一", [one("车厘子", 2, "斤"), one("橙子", 1, "箱")]),
