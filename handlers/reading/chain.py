@@ -401,6 +401,22 @@ def _row(seq: int | None, reading: LineReading, status: RowStatus, raw: str) -> 
     )
 
 
+# A title that announces (到货, 通知, 清单, 上新): the leader speaking, not a member list's header.
+_ANNOUNCING = re.compile(r"到货|到了|通知|公告|清单|上新|预售|开团|今日|明日|今天|明天|特价|价格|菜单")
+
+
+def _leaders_list(layout: ChainLayout, rows: list[ReadRow]) -> bool:
+    """A numbered list pasted without #接龙 under an announcing title, whose lines name no one and
+    give no address: the leader's list of goods."""
+    ordered = [row for row in rows if row.items]
+    return (
+        not layout.has_header
+        and bool(ordered)
+        and _ANNOUNCING.search(" ".join((layout.title or "", *layout.description))) is not None
+        and all(row.name is None and row.note is None for row in ordered)
+    )
+
+
 def read_chain(text: str, catalog: Sequence[CatalogEntry] = ()) -> ChainReading | None:
     """Read a whole 接龙 post; None when the text is not a chain list. A catalog passed in wins over
     the one printed in the text. Never raises."""
@@ -419,6 +435,15 @@ def read_layout(layout: ChainLayout, catalog: Sequence[CatalogEntry] = ()) -> Ch
         )
         if line.seq is not None:
             first_member = False
+    if _leaders_list(layout, rows):
+        # 明天到货：1. 苹果 10斤 2. 香蕉 5斤: the leader listing the goods, with no one's name on them.
+        detail = "像是团长列的货品清单，不是谁的订单"
+        rows = [
+            replace(row, status="review", reason=reasons.NO_NAME, reason_detail=detail)
+            if row.status == "ok"
+            else row
+            for row in rows
+        ]
     if layout.unread:
         rows.append(
             ReadRow(

@@ -56,6 +56,7 @@ _SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
     r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
+    r"|统计|統計|汇总|匯總|清单|名单"
 )
 _WXID = re.compile(r"^wxid_\w+$")
 _BOTS = re.compile(r"^bot$|机器人|小助手|助理", re.IGNORECASE)

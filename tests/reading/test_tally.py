@@ -87,6 +87,35 @@ def test_a_bare_count_among_named_products_is_reviewed(
     assert [(r.name, r.status, r.reason) for r in tally_text(log).rows] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A numbered list of goods under an announcing line, no one's name on it: the leader's list.
+        (
+            "明天到货：\n1. 苹果 10斤\n2. 香蕉 5斤\n请大家明天下午来取",
+            [(None, "review", [("苹果", d(10))]), (None, "review", [("香蕉", d(5))])],
+        ),
+        # The same shape with rooms on the lines is members ordering.
+        (
+            "半个南瓜 明天到\n1.295-909 6份\n2.295-910 8份",
+            [(None, "ok", [("(本团商品)", d(6))]), (None, "ok", [("(本团商品)", d(8))])],
+        ),
+        # A leader's summary: its heading names no sender, and its total is no one's order.
+        (
+            "统计一下：\n张三 2份\n李四 1份\n共3份",
+            [
+                (None, "chatter", []),
+                ("张三", "ok", [("(本团商品)", d(2))]),
+                ("李四", "ok", [("(本团商品)", d(1))]),
+                (None, "review", [("(本团商品)", d(3))]),
+            ],
+        ),
+    ],
+)
+def test_a_leaders_list_is_no_order(text: str, expected: list[object]) -> None:
+    assert people(text) == expected
+
+
 def test_a_message_over_several_lines_keeps_its_sender() -> None:
     assert people("周芳：苹果2斤\n香蕉1把") == [
         ("周芳", "ok", [("苹果", d(2))]),
