@@ -122,8 +122,9 @@ def _create_return(
 
 
 # A member telling the group something they got is bad, without the word 退货.
+# Said of what arrived (坏了, 碎了两个), unlike a wish in an order (要熟的，不要烂的).
 _COMPLAINT = re.compile(
-    r"坏|烂|碎|破了|破的|臭|发霉|霉了|变质|不新鲜|蔫|少了|缺了|少给|漏了|(?:能|可以|想|要)退"
+    r"坏了|烂了|碎了|破了|臭了|坏掉|烂掉|发霉|霉了|变质|不新鲜|蔫了|少了|缺了|少给|漏了|(?:能|可以|想|要)退"
 )
 _COMPLAINT_WORDS = {"坏": "坏了", "烂": "烂了", "碎": "碎了", "臭": "臭了", "霉": "发霉了", "蔫": "蔫了"}
 

@@ -201,6 +201,9 @@ def test_a_complaint_without_the_word_return_is_shown_how_to_ask_for_one(open_gr
     [hint] = open_group.texts(open_group.say("王五", "鸡蛋碎了两个"))
     assert "要退货的话请发：退货 土鸡蛋1板 碎了" in hint and "截单" not in hint
     assert open_group.texts(open_group.say("李四", "我家水管坏了")) == []  # not about anything bought
+    open_group.say(LEADER, "开团")
+    [ordered] = open_group.texts(open_group.say("王五", "鸡蛋1板，不要碎的"))  # a wish, not a complaint
+    assert "土鸡蛋 现在共1板" in ordered
     with Session(open_group.app.engine) as session:
         assert session.exec(select(ReturnRequest)).all() == []
 
