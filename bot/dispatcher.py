@@ -342,10 +342,17 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "")
 
 
+SPOKEN_KINDS = {"voice": "[语音]", "transfer": "[转账]"}
+
+
 def _readable_text(message: IncomingMessage) -> str | None:
     """The message text ready for handlers, or None when there is nothing a person wrote in it."""
     if message.kind == "jielong" and message.jielong_entries:
         return message.text or (message.jielong_title or "")
+    if message.kind in SPOKEN_KINDS:
+        # What the platform carries for a voice message or a transfer is no one's words; the
+        # handlers go by the kind.
+        return SPOKEN_KINDS[message.kind]
     if len(message.text) > MAX_TEXT_CHARS:
         return None
     text = normalize_text(message.text).strip()

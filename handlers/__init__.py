@@ -25,6 +25,7 @@ def all_routes() -> list[Route]:
         questions,
         repeat_order,
         returns,
+        voice,
     )
 
     return [
@@ -34,6 +35,7 @@ def all_routes() -> list[Route]:
         *proxy.ROUTES,
         *arrival.ROUTES,
         *returns.ROUTES,
+        *voice.ROUTES,
         *money.ROUTES,
         *export.ROUTES,
         *jielong.ROUTES,

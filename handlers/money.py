@@ -51,6 +51,8 @@ def _member_says_paid(ctx: Context) -> bool:
     """A member's own 已付 (a leader writes 已付 张三): they say they paid; the leader checks."""
     if ctx.is_leader:
         return False
+    if ctx.message.kind == "transfer":
+        return True  # paid by WeChat transfer in the group
     said = ctx.text.strip()
     return said in MEMBER_PAID_WORDS or said.rstrip("!！。~～啊哈") in MEMBER_PAID_WORDS
 
@@ -62,7 +64,10 @@ def handle_member_paid(ctx: Context) -> list[Reply]:
         for d in amounts_due(ctx.session, campaign)
         if d.buyer.member.id == ctx.member.id and d.owes
     )
-    data = {"name": ctx.member.display_name, "due_fen": due}
+    transfer = ctx.message.kind == "transfer"
+    if transfer and not due:
+        return []  # a transfer from someone who owes nothing is not about an order
+    data = {"name": ctx.member.display_name, "due_fen": due, "transfer": transfer}
     return [
         Reply("member_says_paid", data, mentions=ctx.me, merge_key="confirm"),
         Reply("member_says_paid_to_leader", data, audience="leaders"),

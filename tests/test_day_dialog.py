@@ -427,3 +427,29 @@ def test_a_word_in_no_or_both_choices_answers_nothing(open_group: SimulatedGroup
     assert open_group.say("张三", "甜的") == []
     open_group.say("张三", "苹果的")  # both are apples
     assert dbview.orders(open_group.app) == {}
+
+
+def test_a_voice_message_while_ordering_is_open_goes_to_the_leaders(open_group: SimulatedGroup) -> None:
+    sent = open_group.say("王奶奶", "", kind="voice")
+    in_group = [m.text for m in sent if m.chat_id == GROUP_CHAT]
+    to_leader = [m.text for m in sent if m.chat_id == SimulatedGroup.wechat_id(LEADER)]
+    assert len(in_group) == 1 and "收到您的语音" in in_group[0]
+    assert len(to_leader) == 1 and "王奶奶 在群里发了语音" in to_leader[0]
+    [review] = dbview.open_reviews(open_group.app)
+    assert (review.reason, review.text) == ("voice", "[语音]")
+    assert f"忽略 {review.id}" in to_leader[0]
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_a_voice_message_with_no_campaign_open_is_left_alone(group: SimulatedGroup) -> None:
+    assert group.say("王奶奶", "", kind="voice") == []
+    assert dbview.open_reviews(group.app) == []
+
+
+def test_a_transfer_in_the_group_from_a_buyer_tells_the_leaders(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把")
+    sent = open_group.say("张三", "", kind="transfer")
+    to_leader = [m.text for m in sent if m.chat_id == SimulatedGroup.wechat_id(LEADER)]
+    assert to_leader == ["💰 张三 在群里转账了（应付¥12.8），核对后发「已付 张三」"]
+    assert open_group.say("李四", "", kind="transfer") == []  # owes nothing: not about an order
+    assert all(o.paid_at is None for o in dbview.order_rows(open_group.app))  # the leader checks first

@@ -52,7 +52,16 @@ MENTION_SEPARATOR = "\u2005"  # WeChat ends an @name with a four-per-em space
 FILE_HELPER_ID = "filehelper"
 # The service puts wechaty-puppet's MessageType numbers on the wire (Text=7, Image=6,
 # GroupNote=10, ...), not the numbers its .proto declares.
-WIRE_KINDS: dict[int, MessageKind] = {1: "file", 6: "image", 7: "text", 10: "jielong"}
+# Wechaty's MessageType numbers: 1 attachment, 2 audio (a voice message), 6 image, 7 text,
+# 10 group note (群接龙), 11 transfer (a member paying in the group).
+WIRE_KINDS: dict[int, MessageKind] = {
+    1: "file",
+    2: "voice",
+    6: "image",
+    7: "text",
+    10: "jielong",
+    11: "transfer",
+}
 _BASE64_FILEBOX = 1
 _ARTWORK_IMAGE = 3
 _SCAN_WAITING, _SCAN_SCANNED, _SCAN_TIMEOUT = 2, 3, 5

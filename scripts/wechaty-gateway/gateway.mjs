@@ -236,6 +236,12 @@ class HttpError extends Error {
   }
 }
 
+function messageType (name) {
+  const type = MessageType[name]
+  if (typeof type !== 'number') throw new HttpError(400, `no message type ${name}`)
+  return type
+}
+
 const routes = {
   'GET /health': () => ({
     ok: true,
@@ -263,7 +269,8 @@ const routes = {
       mentionIdList: target.roomId ? mentionIds : undefined,
       text: body.text,
       timestamp: body.timestamp,
-      type: MessageType.Text,
+      // `type` names another kind of message with text, e.g. Audio (a voice message) or Transfer.
+      type: body.type === undefined ? MessageType.Text : messageType(body.type),
     })
     return { messageId }
   },

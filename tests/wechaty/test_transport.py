@@ -77,6 +77,21 @@ def test_a_member_speaking_in_a_room_reaches_the_sink(gateway: Gateway, connect:
     run(scenario())
 
 
+@pytest.mark.parametrize(("wire_type", "kind"), [("Audio", "voice"), ("Transfer", "transfer")])
+def test_voice_messages_and_transfers_arrive_as_their_kind(
+    gateway: Gateway, connect: Connect, wire_type: str, kind: str
+) -> None:
+    room = open_room(gateway, "幸福里团购", [("王奶奶", None)])
+
+    async def scenario() -> None:
+        async with connect() as (_, inbox):
+            message_id = await gateway.say(room.ids["王奶奶"], "", room.id, type=wire_type)
+            message = await inbox.wait_for_id(message_id)
+        assert (message.kind, message.sender_id, message.chat_id) == (kind, room.ids["王奶奶"], room.id)
+
+    run(scenario())
+
+
 def test_without_a_room_alias_the_sender_is_named_by_their_wechat_name(
     gateway: Gateway, connect: Connect
 ) -> None:
