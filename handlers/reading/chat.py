@@ -58,7 +58,11 @@ _QUESTION = re.compile(
 # `要的报名`, `需要的直接群里报数量`: a call to whoever wants it, which only the leader makes.
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
-    r"|还剩|仅剩|只剩|剩余|库存|剩下"
+    r"|还剩|仅剩|只剩|剩余|库存|剩下|最后\s*[\d一二两三四五六七八九十]"
+)
+# Goods already handed over, received or still at home: what happened, not an order.
+_REPORT = re.compile(
+    r"收到了|已收到|拿到了|取到了|已取|取走了|拿走了|送到了|已送|已放|放(?:在|到)?\S{0,8}了$|没吃完|吃不完|还没吃"
 )
 # `李四不要了`, and with a reason after it: `不要了，家里还有`, `不要了 谢谢团长`.
 _CANCEL_TAIL = re.compile(
@@ -112,6 +116,8 @@ def read_chat_message(
         message = message[joined.end() :]  # 接龙+1, 帮我也接一个: a member joining, not the leader
     if _NOTICE.search(message):
         return Chatter()
+    if _REPORT.search(message) and not _ORDER_VERB.search(message):
+        return Chatter()  # 昨天的两箱收到了, 5栋的两箱放门卫了: about goods already handed over
     if _UNIT_PRICE.search(message) and not _ORDER_VERB.search(message):
         # 土豆2.5一斤，青椒4块一斤: the leader's prices. With a count in it, the leader decides.
         reading = read_line(message, ctx, mode="chat")
@@ -141,6 +147,7 @@ def read_chat_message(
 _UNIT_PRICE = re.compile(
     rf"(?:[¥￥$]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱?))\s*(?:/|每|一)\s*(?:{UNIT_PATTERN})"
     rf"|\d+(?:\.\d+)?\s*/\s*(?:{UNIT_PATTERN})(?![\u4e00-\u9fff])|\d\s*一(?:{UNIT_PATTERN})"
+    rf"|\d+(?:\.\d+)?\s*(?:元|块钱?)\s*[\d一两二三四五]\s*(?:{UNIT_PATTERN})"  # 苹果10元3斤
 )
 _ORDER_VERB = re.compile(r"要|来|买|订|定|留|[+＋➕]")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")

@@ -63,7 +63,8 @@ GIFT_WORDS = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
 
 # 好的，我要3斤 / 嗯 来2份 / 那我要两箱: words that answer or go on, never a person's name.
 INTERJECTION = re.compile(
-    r"^(?:好的|好滴|好哒|好嘞|好吧|好|嗯+|哦+|噢+|喔|哈+|那么|那|ok|okay|行|可以|对|是的|有的|不好意思|抱歉|sorry|谢谢|麻烦了|辛苦了)",
+    r"^(?:好的|好滴|好哒|好嘞|好吧|好|嗯+|哦+|噢+|喔|哈+|那么|那|ok|okay|行|可以|对|是的|有的|不好意思|抱歉|sorry|谢谢|麻烦了|辛苦了"
+    r"|收到了?|知道了)",
     re.IGNORECASE,
 )
 

@@ -77,6 +77,7 @@ TWO_APPLES = (
         ("团长，我要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
         ("老板给我来两斤苹果", (), [("苹果", None, d(2), "斤")], None, None),
         ("我也接龙一份", (), [("(本团商品)", None, d(1), "份")], None, None),
+        ("收到了，再要两箱", (), [("(本团商品)", None, d(2), "箱")], None, None),
         ("帮我也接一个", (), [("(本团商品)", None, d(1), "个")], None, None),
         # A room or a phone number alone before the count is the note, never the person ordering.
         ("3-2-501 2箱", (), [("(本团商品)", None, d(2), "箱")], None, "3-2-501"),
@@ -193,6 +194,11 @@ def test_show_my_order(message: str) -> None:
         "3栋502",
         "团长，接龙了吗",
         "接龙开始了",
+        # About goods already handed over or still at home, and the leader's last portions.
+        "昨天的两箱收到了",
+        "5栋的两箱放门卫了",
+        "我家还有2箱没吃完",
+        "最后2份了",
     ],
 )
 def test_chatter(message: str) -> None:
@@ -206,6 +212,7 @@ def test_chatter(message: str) -> None:
         ("要3份", EGGS, "ambiguous_product", {"土鸡蛋", "香蕉"}),
         ("榴莲2个", FRUIT, "unknown_product", set()),
         ("502", (), "ambiguous_quantity", set()),
+        ("苹果10元3斤", (), "ambiguous_quantity", set()),  # so much for so many jin: a price
         ("王燕燕 512", (), "ambiguous_quantity", set()),
         ("3栋 香蕉 502", EGGS, "ambiguous_quantity", set()),
         ("99999999", (), "absurd_quantity", set()),
