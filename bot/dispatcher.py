@@ -349,6 +349,8 @@ def _readable_text(message: IncomingMessage) -> str | None:
     """The message text ready for handlers, or None when there is nothing a person wrote in it."""
     if message.kind == "jielong" and message.jielong_entries:
         return message.text or (message.jielong_title or "")
+    if message.kind == "recalled":
+        return message.text.strip() or None  # the id of the message taken back
     if message.kind in SPOKEN_KINDS:
         # What the platform carries for a voice message or a transfer is no one's words; the
         # handlers go by the kind.

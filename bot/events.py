@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-MessageKind = Literal["text", "image", "jielong", "file", "voice", "transfer", "other"]
+MessageKind = Literal["text", "image", "jielong", "file", "voice", "transfer", "recalled", "other"]
 
 
 @dataclass(frozen=True, slots=True)

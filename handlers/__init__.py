@@ -23,12 +23,14 @@ def all_routes() -> list[Route]:
         orders,
         proxy,
         questions,
+        recall,
         repeat_order,
         returns,
         voice,
     )
 
     return [
+        *recall.ROUTES,
         *admin.ROUTES,
         *campaign.ROUTES,
         *catalog_admin.ROUTES,

@@ -19,6 +19,10 @@ def already_received(*, session: Session, platform_id: str) -> bool:
     )
 
 
+def find_message(*, session: Session, platform_id: str) -> InboundMessage | None:
+    return session.exec(select(InboundMessage).where(InboundMessage.platform_id == platform_id)).first()
+
+
 def log_inbound(
     *,
     session: Session,

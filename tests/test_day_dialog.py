@@ -453,3 +453,17 @@ def test_a_transfer_in_the_group_from_a_buyer_tells_the_leaders(open_group: Simu
     assert to_leader == ["💰 张三 在群里转账了（应付¥12.8），核对后发「已付 张三」"]
     assert open_group.say("李四", "", kind="transfer") == []  # owes nothing: not about an order
     assert all(o.paid_at is None for o in dbview.order_rows(open_group.app))  # the leader checks first
+
+
+def test_taking_back_an_order_message_shows_what_is_still_ordered(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把", message_id="m-order")
+    open_group.say("张三", "收到", message_id="m-chatter")
+    open_group.say("李四", "西红柿2斤", message_id="m-other")
+    [shown] = open_group.texts(open_group.say("张三", "m-order", kind="recalled"))
+    assert shown.splitlines() == [
+        "@张三 张三 您撤回了一条消息，之前记下的订单还在：海南香蕉1把，合计¥12.8",
+        "要改直接说，比如「不要了」「改成2斤」",
+    ]
+    assert open_group.say("张三", "m-chatter", kind="recalled") == []  # it ordered nothing
+    assert open_group.say("张三", "m-other", kind="recalled") == []  # not his message
+    assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}, "李四": {"本地西红柿": Decimal(2)}}

@@ -53,7 +53,8 @@ FILE_HELPER_ID = "filehelper"
 # The service puts wechaty-puppet's MessageType numbers on the wire (Text=7, Image=6,
 # GroupNote=10, ...), not the numbers its .proto declares.
 # Wechaty's MessageType numbers: 1 attachment, 2 audio (a voice message), 6 image, 7 text,
-# 10 group note (群接龙), 11 transfer (a member paying in the group).
+# 10 group note (群接龙), 11 transfer (a member paying in the group), 13 recalled (its text is the
+# id of the message taken back).
 WIRE_KINDS: dict[int, MessageKind] = {
     1: "file",
     2: "voice",
@@ -61,6 +62,7 @@ WIRE_KINDS: dict[int, MessageKind] = {
     7: "text",
     10: "jielong",
     11: "transfer",
+    13: "recalled",
 }
 _BASE64_FILEBOX = 1
 _ARTWORK_IMAGE = 3

@@ -77,8 +77,10 @@ def test_a_member_speaking_in_a_room_reaches_the_sink(gateway: Gateway, connect:
     run(scenario())
 
 
-@pytest.mark.parametrize(("wire_type", "kind"), [("Audio", "voice"), ("Transfer", "transfer")])
-def test_voice_messages_and_transfers_arrive_as_their_kind(
+@pytest.mark.parametrize(
+    ("wire_type", "kind"), [("Audio", "voice"), ("Transfer", "transfer"), ("Recalled", "recalled")]
+)
+def test_voice_messages_transfers_and_recalls_arrive_as_their_kind(
     gateway: Gateway, connect: Connect, wire_type: str, kind: str
 ) -> None:
     room = open_room(gateway, "幸福里团购", [("王奶奶", None)])
