@@ -466,4 +466,7 @@ def test_taking_back_an_order_message_shows_what_is_still_ordered(open_group: Si
     ]
     assert open_group.say("张三", "m-chatter", kind="recalled") == []  # it ordered nothing
     assert open_group.say("张三", "m-other", kind="recalled") == []  # not his message
-    assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}, "李四": {"本地西红柿": Decimal(2)}}
+    assert dbview.orders(open_group.app) == {
+        "张三": {"海南香蕉": Decimal(1)},
+        "李四": {"本地西红柿": Decimal(2)},
+    }
