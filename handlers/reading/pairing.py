@@ -539,6 +539,16 @@ def _on_quantity(
         # 2份 一份加蛋: that many of the portions get one each.
         state.portions_with_add_on = token.value
         return
+    glued_remark = (
+        after is not None
+        and after.start == token.end
+        and after.kind == "cjk"
+        and bool(REMARK.search(after.text))
+    )
+    if counted and glued_remark and not meal:
+        # 杨 2份 一份要辣: how many of the portions get the remark, not more portions.
+        state.remark_numbers.append((token.text, token.value, False))
+        return
     if meal and counted and not state.add_on_next:
         # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
         state.remark_numbers.append((token.text, token.value, _counts_add_on(state.text[token.end :])))
