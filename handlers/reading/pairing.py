@@ -18,7 +18,7 @@ from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry
 from handlers.reading.naming import coded_count, codes_in_range
 from handlers.reading.numbers import QTY_CAP, is_absurd, parse_number
-from handlers.reading.people import PRONOUNS, is_household, looks_like_person
+from handlers.reading.people import PRONOUNS, is_household, looks_like_goods, looks_like_person
 from handlers.reading.tokens import Token
 from handlers.reading.units import UNIT_PATTERN, is_weight
 from handlers.reading.variants import FlavourPick, read_flavours
@@ -371,7 +371,18 @@ def _on_words(
             return  # 苹果2斤，另外要两箱橙子: words joining the next item to the last
         if len(rest) >= 2:
             words, start = rest, start + joined.end()  # 苹果2斤和香蕉1把: 和 joins, 香蕉 is ordered
+    if _remark_after_count(words, token, ctx, state):
+        reading.notes.append(words)  # 王 2份 老地方: a list of one product has no other to name
+        return
     _start(state, Mention(start, token.end, text=words))
+
+
+def _remark_after_count(words: str, token: Token, ctx: ReadContext, state: _Pairing) -> bool:
+    """Words set apart after a count, in a list that sells one product, that name no goods."""
+    if state.pending is None or ctx.implicit is None or len(ctx.catalog) > 1:
+        return False
+    between = state.text[state.pending[3] : token.start]
+    return bool(between) and between.isspace() and not looks_like_goods(words)
 
 
 def _menu_choice(words: str, ctx: ReadContext) -> bool:

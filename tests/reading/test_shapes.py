@@ -40,6 +40,20 @@ def one(product: str, qty: str | int, unit: str | None = None) -> Item:
     return (product, d(qty), unit)
 
 
+# A list that sells one product has no other to name: words set apart after the count that name
+# no goods are a remark, and the count is of the day's product.
+REMARKS_IN_A_ONE_PRODUCT_LIST = [
+    ("王 2份 老地方", [one("半个南瓜", 2, "份")], "老地方"),
+    ("张 1份 同事代拿", [one("半个南瓜", 1, "份")], "同事代拿"),
+    ("周 2份 老规矩", [one("半个南瓜", 2, "份")], "老规矩"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected", "note"), REMARKS_IN_A_ONE_PRODUCT_LIST)
+def test_remarks_in_a_one_product_list(line: str, expected: list[Item], note: str) -> None:
+    assert read(line, offer=PUMPKIN)[1:] == ("ok", expected, note)
+
+
 # Building, unit and room, written every way members write them: the address is the note, and the
 # quantity after it is never swallowed into it.
 ADDRESSES = [
