@@ -20,7 +20,7 @@ from handlers.ordering import apply_items
 from handlers.reading import match_product, read_chat_message, read_quantity, reasons
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, Chatter, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
-from handlers.replies import candidate_list, confirmation
+from handlers.replies import candidate_list, chosen_by_number, confirmation
 from models import reviews
 from models.campaigns import takes_orders
 from models.jielong import record_answered_line
@@ -167,7 +167,8 @@ def _is_answer(ctx: Context) -> bool:
 def _read_answer(
     ctx: Context, question: ReviewItem
 ) -> tuple[CatalogEntry | None, Decimal | None] | str | None:
-    """A chosen product and/or quantity, "yes_no" for a bare yes or no, None for not an answer.
+    """A chosen product and/or quantity; "yes_no" for a bare yes or no, or a number that is none
+    of the choices (both are asked again); None for not an answer.
 
     Only a message that reads as nothing but the answer is one: a cancel, another product or a
     whole new order goes on to the order handlers.
@@ -181,8 +182,8 @@ def _read_answer(
     candidates = _candidates(ctx, question)
     choice = _CHOICE.match(text)
     if choice:
-        number = int(choice.group(1))
-        return (candidates[number - 1], None) if 1 <= number <= len(candidates) else None
+        entry = chosen_by_number(candidates, choice.group(1))
+        return (entry, None) if entry is not None else "yes_no"
     intent = read_chat_message(text, catalog_of(ctx.offers()))
     if isinstance(intent, PlaceOrder):
         if len(intent.items) != 1 or intent.name:

@@ -89,14 +89,28 @@ def confirmation(ctx: Context, member: Member, result: ApplyResult, *, proxy: bo
     return Reply("order_confirmed", data, mentions=mentions, merge_key=CONFIRM_MERGE_KEY)
 
 
+def numbered(candidates: Sequence[CatalogEntry]) -> list[tuple[str, CatalogEntry]]:
+    """The numbers a question lists its choices by: the products' own codes, as the deal post
+    shows them (so 4 is never one thing in the post and another in the question), or 1, 2, 3…
+    when some product has no code."""
+    if all(entry.code for entry in candidates):
+        return [(str(entry.code), entry) for entry in candidates]
+    return [(str(index), entry) for index, entry in enumerate(candidates, start=1)]
+
+
+def chosen_by_number(candidates: Sequence[CatalogEntry], number: str) -> CatalogEntry | None:
+    wanted = number.lstrip("0") or number
+    return next((entry for shown, entry in numbered(candidates) if shown.lower() == wanted.lower()), None)
+
+
 def candidate_list(candidates: Sequence[CatalogEntry]) -> list[dict[str, Any]]:
     return [
         {
-            "number": index,
+            "number": number,
             "code": entry.code or "",
             "name": entry.name,
             "unit": entry.unit or "",
             "price_fen": entry.price_fen,
         }
-        for index, entry in enumerate(candidates, start=1)
+        for number, entry in numbered(candidates)
     ]
