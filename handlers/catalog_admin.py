@@ -12,8 +12,10 @@ from handlers.base import Context, Reply, Route
 from handlers.deal_text import read_listing
 from handlers.reading import match_product
 from handlers.reading.model import CatalogEntry
+from models import orders as order_rows
 from models.campaigns import OPEN, add_offer, withdraw_offer
 from models.catalog import ProductSpec, list_products, next_free_code, upsert_products
+from models.orders import ProductTotal
 from models.tables import Product
 from models.types import fen_from_yuan
 
@@ -100,10 +102,19 @@ def handle_listing_off(ctx: Context) -> list[Reply]:
         return [_not_found(call.args, found)]
     found.active = False
     campaign = ctx.campaign()
-    if campaign is not None and found.id is not None:
+    ordered: list[ProductTotal] = []
+    if campaign is not None and campaign.id is not None and found.id is not None:
         withdraw_offer(session=ctx.session, campaign=campaign, product_id=found.id)
         ctx.forget_campaign()
-    return [Reply("product_unlisted", _product_data(found))]
+        totals = order_rows.product_totals(session=ctx.session, campaign_id=campaign.id)
+        ordered = [t for t in totals if t.product_id == found.id]
+    # Orders already taken stay: the leader decides whether to fill or cancel them.
+    data = {
+        **_product_data(found),
+        "buyers": sum(t.buyers for t in ordered),
+        "ordered_qty": sum((t.qty for t in ordered), Decimal(0)),
+    }
+    return [Reply("product_unlisted", data)]
 
 
 def _set_field(ctx: Context, field: str) -> list[Reply]:

@@ -8,7 +8,7 @@ from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
 from handlers.chat_context import clause_by_clause, product_from_context
 from handlers.ordering import ApplyResult, apply_items, order_book
-from handlers.people import member_named, remember_address
+from handlers.people import member_named, remember_address, same_person
 from handlers.questions import ask_back, drop_superseded_question
 from handlers.reading import read_chain_row, read_chat_message, reasons, split_chain
 from handlers.reading.intents import (
@@ -22,8 +22,9 @@ from handlers.reading.intents import (
 )
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import confirmation, order_snapshot, product_names
+from models import members as member_rows
 from models import orders as order_rows
-from models.campaigns import takes_orders
+from models.campaigns import list_offers, takes_orders
 from models.orders import OrderBook
 from models.tables import Member
 
@@ -66,7 +67,7 @@ def _act(ctx: Context, intent: ChatIntent) -> list[Reply]:
     """Carry out one instruction of a member's message (or ask about it)."""
     assert isinstance(intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder | Unclear)
     if isinstance(intent, CancelOrder):
-        intent = code_not_name(intent)
+        intent = person_or_product(ctx, code_not_name(intent))
     drop_superseded_question(ctx, intent)
     member, proxy = member_named(ctx, intent.name)
     if isinstance(intent, Unclear):
@@ -179,10 +180,28 @@ def code_not_name(intent: CancelOrder) -> CancelOrder:
     return intent
 
 
+def person_or_product(ctx: Context, intent: CancelOrder) -> CancelOrder:
+    """`李四不要了` withdraws a whole order only when 李四 is someone the sender may cancel for:
+    herself, or, for a leader, a member the group knows. Any other word (榴莲不要了, or 土鸡蛋不要了
+    once eggs are off the list) is a product, and cancels nothing but that product."""
+    if not intent.name or intent.products:
+        return intent
+    if same_person(intent.name, ctx.member.display_name):
+        return CancelOrder()
+    if ctx.is_leader and member_rows.find_members_by_name(
+        session=ctx.session, group_id=ctx.group_id, name=intent.name
+    ):
+        return intent
+    return CancelOrder(products=(intent.name,))
+
+
 def _ordered_products_named(ctx: Context, book: OrderBook, word: str) -> set[int]:
     """The products in `book` that `word` names: by code, by full name, else by a part of a name."""
     ordered = book.product_ids()
-    offers = [offer for offer in ctx.offers() if offer.product_id in ordered]
+    campaign = ctx.campaign()
+    # Taken-off products too: what was ordered before 下架 can still be cancelled by name.
+    every_offer = list_offers(session=ctx.session, campaign=campaign, active_only=False) if campaign else []
+    offers = [offer for offer in every_offer if offer.product_id in ordered]
     code = _PRODUCT_CODE.match(word)
     if code:
         return {offer.product_id for offer in offers if offer.code == code.group(1)}

@@ -68,6 +68,13 @@ def _proxy_member(ctx: Context, target: ProxyTarget) -> Member:
         )
         if member is not None and member.id != ctx.member.id:
             return member
+    if not target.address:
+        # 代 张三 土鸡蛋不要了: a group member the leader names (she asked by phone, say) is that
+        # member, when the name is hers alone and no neighbour without WeChat goes by it.
+        named = member_rows.find_members_by_name(session=ctx.session, group_id=ctx.group_id, name=target.name)
+        in_group = [m for m in named if m.wechat_id and not m.is_proxy]
+        if len(in_group) == 1 and len(named) == 1 and in_group[0].id != ctx.member.id:
+            return in_group[0]
     return member_rows.ensure_proxy_member(
         session=ctx.session, group_id=ctx.group_id, name=target.name, address=target.address, now=ctx.now
     )
@@ -98,7 +105,11 @@ def handle_proxy(ctx: Context) -> list[Reply]:
 def _act_for(ctx: Context, member: Member, target: ProxyTarget, intent: ChatIntent) -> list[Reply]:
     """Carry out one instruction of a leader's proxy order for `member`."""
     if isinstance(intent, CancelOrder):
-        return [cancel_items(ctx, member, code_not_name(intent).products, proxy=True)]
+        intent = code_not_name(intent)
+        # 代 张三 土鸡蛋不要了: the person is named already, so a word the reader took for a name
+        # (a product no longer on the list) is the product, never the whole order.
+        products = intent.products or ((intent.name,) if intent.name else ())
+        return [cancel_items(ctx, member, products, proxy=True)]
     if isinstance(intent, PlusOne):
         items: tuple[ReadItem, ...] = (
             ReadItem(product="(本团商品)", qty=intent.qty, unit=None, raw=target.order_text, implicit=True),

@@ -470,3 +470,38 @@ def test_taking_back_an_order_message_shows_what_is_still_ordered(open_group: Si
         "张三": {"海南香蕉": Decimal(1)},
         "李四": {"本地西红柿": Decimal(2)},
     }
+
+
+def test_choices_are_numbered_by_product_code_even_after_a_product_is_taken_off(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say(LEADER, "下架 4")
+    [asked] = open_group.texts(open_group.say("张三", "+1"))
+    assert "\n5. 本地西红柿" in asked and "\n4. " not in asked  # the codes of the deal post
+    [again] = open_group.texts(open_group.say("张三", "4"))  # no longer a choice: asked again
+    assert "请回复编号或商品名" in again
+    open_group.say("张三", "5")
+    assert dbview.orders(open_group.app) == {"张三": {"本地西红柿": Decimal(1)}}
+
+
+def test_a_product_word_before_bu_yao_le_never_cancels_the_whole_order(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把")
+    [answer] = open_group.texts(open_group.say("张三", "榴莲不要了"))  # nobody sells 榴莲 here
+    assert "没有订榴莲" in answer
+    assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}}
+
+
+def test_taking_a_product_off_tells_the_leader_who_ordered_it_and_she_cancels_them(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("张三", "鸡蛋1板 香蕉1把")
+    open_group.say("李四", "鸡蛋2板")
+    [unlisted] = open_group.texts(open_group.say(LEADER, "下架 4"))
+    assert unlisted.splitlines()[:2] == [
+        "已下架 4. 土鸡蛋",
+        "已经订了的2人共3板还在订单里；不能供货的话，请用「代 名字 土鸡蛋不要了」逐个取消",
+    ]
+    open_group.say(LEADER, "代 张三 土鸡蛋不要了")  # 张三 is the group member, not a new neighbour
+    open_group.say(LEADER, "代 李四 鸡蛋不要了")
+    assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}}
+    assert not dbview.members(open_group.app)["张三"].is_proxy
