@@ -505,3 +505,11 @@ def test_taking_a_product_off_tells_the_leader_who_ordered_it_and_she_cancels_th
     open_group.say(LEADER, "代 李四 鸡蛋不要了")
     assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}}
     assert not dbview.members(open_group.app)["张三"].is_proxy
+
+
+def test_after_a_limit_refusal_a_smaller_count_in_the_unit_orders_it(open_group: SimulatedGroup) -> None:
+    [refused] = open_group.texts(open_group.say("李四", "鸡蛋3板"))
+    assert "每人限购2板" in refused
+    [ordered] = open_group.texts(open_group.say("李四", "那就2板吧"))
+    assert "土鸡蛋 现在共2板" in ordered
+    assert dbview.orders(open_group.app) == {"李四": {"土鸡蛋": Decimal(2)}}

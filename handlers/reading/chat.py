@@ -90,6 +90,10 @@ _JOIN = re.compile(
     rf"^(?:帮我|给我)?(?:我也|也|我)?(?:接龙|接)了?\s*(?=[+＋➕]\s*\d|\d|[一二两三四五六七八九十半]\s*(?:{UNIT_PATTERN}))"
 )
 _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
+# 那就, 那, 还是 before the count or the verb: words leading to the order, never a name or goods.
+_FILLER = re.compile(
+    r"^(?:那就|那么|那我就|那我|那|还是)\s*(?=(?:要|来|给我|帮我)?\s*[0-9一二两三四五六七八九十半])"
+)
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
 _ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
@@ -131,6 +135,9 @@ def read_chat_message(
         return _with_name(
             read_chat_message(speaker.group("rest"), catalog, offer=offer), speaker.group("who")
         )
+    filler = _FILLER.match(message)
+    if filler is not None:
+        message = message[filler.end() :]  # 那就2板吧: the count, after the words that lead to it
     numbered = _LIST_NUMBER.match(message)
     if numbered is not None:
         # `2. 香蕉1把`: a line copied out of a numbered list; its number counts lines, not product 2.

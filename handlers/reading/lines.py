@@ -11,6 +11,7 @@ Everything that is neither name nor order (addresses, times, remarks, prices) be
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
@@ -49,4 +50,28 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         if line.strip():
             for mention in read_order(line, scan(line, ctx.index), ctx, reading, mode=mode):
                 resolve(mention, line, ctx, reading)
+    _named_by_a_later_word(reading)
     return reading
+
+
+_COUNT_WRITTEN = re.compile(r"[0-9一二两三四五六七八九十半]")
+
+
+def _named_by_a_later_word(reading: LineReading) -> None:
+    """`苹果2斤 红富士`, `苹果2斤 青的`: a product word in doubt, and one of the products it may mean
+    written beside it without a count, say which one; the count is the first's."""
+    doubts = [i for i in reading.issues if i.code == reasons.AMBIGUOUS_PRODUCT and i.candidates]
+    if len(doubts) != 1 or doubts[0].which_product:
+        return
+    names = {entry.name for entry in doubts[0].candidates}
+    in_doubt = [item for item in reading.items if item.code is None and not item.implicit]
+    choosers = [
+        item for item in reading.items if item.product in names and not _COUNT_WRITTEN.search(item.raw)
+    ]
+    if len(in_doubt) != 1 or len(choosers) != 1:
+        return
+    doubtful, chooser = in_doubt[0], choosers[0]
+    unit = doubtful.unit or chooser.unit
+    settled = replace(doubtful, product=chooser.product, code=chooser.code, unit=unit)
+    reading.items = [settled if item is doubtful else item for item in reading.items if item is not chooser]
+    reading.issues.remove(doubts[0])

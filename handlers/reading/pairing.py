@@ -479,6 +479,8 @@ def _on_number(
         current.qty, current.end = value, token.end  # C 2
         return
     entry = ctx.index.code(token.text) if whole and ctx.index.has_numeric_codes else None
+    if entry is not None and not state.mentions and before is not None and before.kind == "plus":
+        entry = None  # 周八 +1: one more (of what, the leader asks when several are sold), not product 1
     if entry is not None and state.mentions and before is not None and before.kind == "word":
         reading.notes.append(token.text)  # 4+5 fig 8: a number after an English word is an address
         return

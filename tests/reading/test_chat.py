@@ -58,6 +58,8 @@ TWO_APPLES = (
         # A count after a comma ends the line: one banana, not product 1 as well.
         ("香蕉,1", EGGS, [("香蕉", None, d(1), "把")], None, None),
         ("香蕉，2", EGGS, [("香蕉", None, d(2), "把")], None, None),
+        # A word beside a product in doubt says which one it is.
+        ("苹果2斤 青的", FRUIT, [("青苹果", None, d(2), "斤")], None, None),
         # Goods before the order verb are what is ordered, not who orders (李雷要3份 names 李雷).
         ("西瓜要一个", (), [("西瓜", None, d(1), "个")], None, None),
         ("西瓜我要一个", (), [("西瓜", None, d(1), "个")], None, None),
@@ -259,3 +261,10 @@ def test_a_long_message_without_an_order_is_chatter() -> None:
 )
 def test_the_leaders_announcements_are_not_orders(message: str) -> None:
     assert read_chat_message(message, ()) == Chatter()
+
+
+@pytest.mark.parametrize("message", ["那就2板吧", "那2板吧", "那就要2板", "那我要两板"])
+def test_words_leading_to_a_count_are_no_name_and_no_product(message: str) -> None:
+    intent = read_chat_message(message, FRUIT)
+    assert isinstance(intent, Unclear) and intent.name is None
+    assert items(intent.items) == [("(本团商品)", None, d(2), "板")]

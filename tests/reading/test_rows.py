@@ -317,3 +317,13 @@ def test_sign_up_lines(line: str, name: str, status: str, expected: list[Item]) 
 )
 def test_check_in_lines_are_chatter(line: str, name: str) -> None:
     assert read(line) == (name, "chatter", [])
+
+
+def test_a_plus_one_on_a_line_is_one_more_not_product_one() -> None:
+    assert read("周八 +1", FRUIT) == ("周八", "review", [one("(本团商品)", 1, "份")])
+    assert read("周八 1+2", FRUIT)[1:] == ("ok", [one("红富士苹果", 1, "斤"), one("青苹果", 1, "斤")])
+
+
+@pytest.mark.parametrize("line", ["张三 苹果2斤 红富士", "张三 红富士 苹果2斤"])
+def test_a_word_beside_a_product_in_doubt_says_which_one(line: str) -> None:
+    assert read(line, FRUIT) == ("张三", "ok", [one("红富士苹果", 2, "斤")])
