@@ -94,6 +94,7 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
 _FILLER = re.compile(
     r"^(?:那就|那么|那我就|那我|那|还是)\s*(?=(?:要|来|给我|帮我)?\s*[0-9一二两三四五六七八九十半])"
 )
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
 _ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
@@ -142,6 +143,8 @@ def read_chat_message(
     if numbered is not None:
         # `2. 香蕉1把`: a line copied out of a numbered list; its number counts lines, not product 2.
         return read_chat_message(message[numbered.end() :], catalog, offer=offer)
+    if _BARE_NUMBER.match(message) and ctx.index.has_numeric_codes and len(ctx.catalog) > 1:
+        return _code_alone(message, ctx)
     for read in (_cancel, _change, _plus_one):
         intent = read(message, ctx)
         if intent is not None:
@@ -158,6 +161,16 @@ _UNIT_PRICE = re.compile(
 )
 _ORDER_VERB = re.compile(r"要|来|买|订|定|留|[+＋➕]")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
+
+
+def _code_alone(message: str, ctx: ReadContext) -> ChatIntent:
+    """`1` and nothing else, where products are numbered: product 1, or a reply to someone? Asked."""
+    entry = ctx.index.code(message)
+    if entry is None:
+        return Chatter()
+    item = ReadItem(entry.name, Decimal(1), entry.unit, message, code=entry.code)
+    detail = f"{message} 是要{entry.code}号{entry.name}吗?"
+    return Unclear(reasons.AMBIGUOUS_PRODUCT, candidates=(entry,), items=(item,), detail=detail)
 
 
 def _question(message: str, ctx: ReadContext) -> ChatIntent:

@@ -268,3 +268,10 @@ def test_words_leading_to_a_count_are_no_name_and_no_product(message: str) -> No
     intent = read_chat_message(message, FRUIT)
     assert isinstance(intent, Unclear) and intent.name is None
     assert items(intent.items) == [("(本团商品)", None, d(2), "板")]
+
+
+def test_a_number_alone_among_numbered_products_is_asked_about() -> None:
+    intent = read_chat_message("3", FRUIT)
+    assert isinstance(intent, Unclear) and intent.reason == "ambiguous_product"
+    assert [c.name for c in intent.candidates] == ["香蕉"]
+    assert read_chat_message("12", FRUIT) == Chatter()  # no product 12: a reply to someone
