@@ -47,6 +47,7 @@ BARE_YES_NO = frozenset(
         "否",
     }
 )
+BARE_YES = frozenset({"好", "好的", "是", "是的", "对", "对的", "嗯", "嗯嗯", "行", "可以", "ok", "OK", "要"})
 _CHOICE = re.compile(r"^\s*(?:选|要|第)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
 # 第一个, 要第二个: a choice by its place in the list asked about.
 _ORDINAL = re.compile(r"^\s*(?:选|要)?第([一二三四五六七八九十])(?:个|种|样)?\s*(?:吧|啊|呀)?\s*$")
@@ -174,6 +175,10 @@ def _read_answer(
     whole new order goes on to the order handlers.
     """
     text = ctx.text.strip()
+    if text in BARE_YES and question.reason not in QUANTITY_REASONS:
+        only = _candidates(ctx, question)
+        if len(only) == 1:
+            return only[0], None  # 是: the one product asked about (`1` alone: is it product 1?)
     if text in BARE_YES_NO:
         return "yes_no"
     if question.reason in QUANTITY_REASONS:

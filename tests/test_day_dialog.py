@@ -513,3 +513,18 @@ def test_after_a_limit_refusal_a_smaller_count_in_the_unit_orders_it(open_group:
     [ordered] = open_group.texts(open_group.say("李四", "那就2板吧"))
     assert "土鸡蛋 现在共2板" in ordered
     assert dbview.orders(open_group.app) == {"李四": {"土鸡蛋": Decimal(2)}}
+
+
+def test_a_number_alone_asks_whether_it_is_that_product(open_group: SimulatedGroup) -> None:
+    [asked] = open_group.texts(open_group.say("张三", "3"))
+    assert asked.splitlines() == ["@张三 张三 您是要这个吗？是的话回复「3」或「是」：", "3. 海南香蕉 ¥12.8/把"]
+    assert dbview.orders(open_group.app) == {}
+    open_group.say("张三", "是")
+    assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}}
+
+
+def test_a_number_after_a_settled_question_orders_nothing_by_itself(open_group: SimulatedGroup) -> None:
+    open_group.say("钱大爷", "苹果两斤")
+    open_group.say("钱大爷", "1")  # the answer: 红富士苹果
+    open_group.say("钱大爷", "1")  # said again: asked about, not a second order
+    assert dbview.orders(open_group.app) == {"钱大爷": {"红富士苹果": Decimal(2)}}
