@@ -517,7 +517,10 @@ def test_after_a_limit_refusal_a_smaller_count_in_the_unit_orders_it(open_group:
 
 def test_a_number_alone_asks_whether_it_is_that_product(open_group: SimulatedGroup) -> None:
     [asked] = open_group.texts(open_group.say("张三", "3"))
-    assert asked.splitlines() == ["@张三 张三 您是要这个吗？是的话回复「3」或「是」：", "3. 海南香蕉 ¥12.8/把"]
+    assert asked.splitlines() == [
+        "@张三 张三 您是要这个吗？是的话回复「3」或「是」：",
+        "3. 海南香蕉 ¥12.8/把",
+    ]
     assert dbview.orders(open_group.app) == {}
     open_group.say("张三", "是")
     assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}}
