@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bot.app import App, build_app
 from bot.clock import ManualClock
+from bot.events import MessageKind
 from bot.simulation import SimulatedGroup
 from models.db import make_engine
 from models.tables import OrderLine
@@ -73,10 +74,16 @@ def module_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=hostile_text, speaker=st.text(min_size=1, max_size=12))
-def test_the_dispatcher_never_raises_and_orders_stay_sane(module_app: App, text: str, speaker: str) -> None:
+@given(
+    text=hostile_text,
+    speaker=st.text(min_size=1, max_size=12),
+    kind=st.sampled_from(["text", "text", "text", "voice", "transfer", "recalled", "other"]),
+)
+def test_the_dispatcher_never_raises_and_orders_stay_sane(
+    module_app: App, text: str, speaker: str, kind: MessageKind
+) -> None:
     group = SimulatedGroup(module_app, chat_id=GROUP_CHAT, name=GROUP_NAME)
-    group.say(speaker, text)
+    group.say(speaker, text, kind=kind)
     assert group.last_outcome is not None
     assert group.last_outcome.status in {"handled", "ignored", "refused", "duplicate"}
     with Session(module_app.engine) as session:
