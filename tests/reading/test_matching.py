@@ -89,3 +89,14 @@ def test_abbreviated_names() -> None:
     )
     assert match_product("焦糖小泡芙", catalog).entry == catalog[0]
     assert match_product("泡芙", catalog).ambiguous
+
+
+@pytest.mark.parametrize(("word", "product"), [("柑子", "耙耙柑"), ("柿子", "火晶柿子"), ("茄子", "长茄")])
+def test_the_zi_form_of_a_fruit_or_vegetable_names_it(word: str, product: str) -> None:
+    catalog = (
+        CatalogEntry(name="耙耙柑", code="1"),
+        CatalogEntry(name="火晶柿子", code="2"),
+        CatalogEntry(name="长茄", code="3"),
+    )
+    found = match_product(word, catalog)
+    assert found.entry is not None and found.entry.name == product
