@@ -86,8 +86,10 @@ def read_listing(text: str, code: str = "") -> Listing | None:
     stock, limit = _STOCK.search(rest), _LIMIT.search(rest)
     spec = match.group("spec") or ""
     packed = _SPEC_IN_NAME.search(name)
-    if not spec and packed:
-        spec = packed.group(1)
+    if packed and name.replace(packed.group(1), "").strip():
+        # 砂糖橘 5斤装 25/箱: the product is 砂糖橘, sold in boxes of 5斤 (said once, as its spec).
+        name = " ".join(name.replace(packed.group(1), " ").split())
+        spec = spec or packed.group(1)
     return Listing(
         name=name,
         price_fen=fen_from_yuan(price),
