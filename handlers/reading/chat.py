@@ -94,6 +94,9 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
 _FILLER = re.compile(
     r"^(?:那就|那么|那我就|那我|那|还是)\s*(?=(?:要|来|给我|帮我)?\s*[0-9一二两三四五六七八九十半])"
 )
+_CLAUSE_SPLIT = re.compile(r"([，,。；;]+)")
+_PAST = re.compile(r"上次|上回|上周|昨天|前天|之前|以前|那次")
+_COUNT = re.compile(r"[0-9一二两三四五六七八九十半]")
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
@@ -275,7 +278,9 @@ def _plus_one(message: str, ctx: ReadContext) -> ChatIntent | None:
 
 
 def _order(message: str, ctx: ReadContext) -> ChatIntent:
+    message, past = _without_past_remarks(message)
     reading = read_line(message, ctx, mode="chat")
+    reading.notes.extend(past)
     items = tuple(reading.items)
     if reading.issues:
         return _unclear(reading, items, reading.name)
@@ -285,6 +290,22 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
             name, note = note, None  # `#2 小美`: ordering for the person named after the order
         return PlaceOrder(items=items, name=name, note=note)
     return Chatter()
+
+
+def _without_past_remarks(message: str) -> tuple[str, list[str]]:
+    """`香蕉2把，上次的鸡蛋有点碎了`: a clause about an earlier time with no count in it speaks of
+    goods already had, not goods ordered now; it is a remark."""
+    parts = _CLAUSE_SPLIT.split(message)
+    if len(parts) < 3:
+        return message, []
+    kept: list[str] = []
+    past: list[str] = []
+    for clause, separator in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        if _PAST.search(clause) and not _COUNT.search(clause):
+            past.append(clause.strip())
+        else:
+            kept.append(clause + separator)
+    return ("".join(kept).strip(" ，,。；;") or message), past
 
 
 def _may_be_name(note: str) -> bool:

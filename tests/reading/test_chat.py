@@ -58,6 +58,14 @@ TWO_APPLES = (
         # A count after a comma ends the line: one banana, not product 1 as well.
         ("香蕉,1", EGGS, [("香蕉", None, d(1), "把")], None, None),
         ("香蕉，2", EGGS, [("香蕉", None, d(2), "把")], None, None),
+        # A clause about last time with no count in it is a remark, not more goods.
+        (
+            "香蕉2把，上次的鸡蛋有点碎了，这次小心点",
+            FRUIT,
+            [("香蕉", None, d(2), "把")],
+            None,
+            "这次小心点 上次的鸡蛋有点碎了",
+        ),
         # A word beside a product in doubt says which one it is.
         ("苹果2斤 青的", FRUIT, [("青苹果", None, d(2), "斤")], None, None),
         # Goods before the order verb are what is ordered, not who orders (李雷要3份 names 李雷).
