@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
-from handlers.reading import read_chat_message
-from handlers.reading.intents import PlaceOrder
+from handlers.reading import read_chat_message, split_chain
+from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne
 from models import orders as order_rows
 from models import returns as return_rows
 from models.campaigns import ARRIVED, CLOSED, DONE, Offer, latest_campaign, list_offers
@@ -124,31 +124,41 @@ def _create_return(
 # A member telling the group something they got is bad, without the word 退货.
 # Said of what arrived (坏了, 碎了两个), unlike a wish in an order (要熟的，不要烂的).
 _COMPLAINT = re.compile(
-    r"坏了|烂了|碎了|破了|臭了|坏掉|烂掉|发霉|霉了|变质|不新鲜|蔫了|少了|缺了|少给|漏了|(?:能|可以|想|要)退"
+    r"坏了|烂了|碎了|破了|臭了|坏掉|烂掉|发霉|霉了|变质|不新鲜|蔫了|少了|缺了|少给|(?:能|可以|想|要)退"
 )
-_COMPLAINT_WORDS = {"坏": "坏了", "烂": "烂了", "碎": "碎了", "臭": "臭了", "霉": "发霉了", "蔫": "蔫了"}
+_PUNCTUATION = re.compile(r"[\s，,。.!！?？~～]+")
+_ASKS_TO_RETURN = re.compile(r"(?:能|可以|想|要)退(?:吗|嘛|不|一下)?")
 
 
 def _is_complaint(ctx: Context) -> bool:
-    if ctx.command is not None or not _COMPLAINT.search(ctx.text):
+    """Something said of goods that arrived (鸡蛋碎了两个), naming something the member bought, in
+    a message that orders nothing: `香蕉2把，上次的有点烂了` orders, and a 接龙 post is a list."""
+    if ctx.command is not None or ctx.message.kind != "text" or not _COMPLAINT.search(ctx.text):
+        return False
+    if split_chain(ctx.text) is not None:
+        return False
+    intent = read_chat_message(ctx.text, catalog_of(ctx.offers()))
+    if isinstance(intent, PlaceOrder | ChangeOrder | CancelOrder | PlusOne):
         return False
     delivered = _delivered(ctx)
     return delivered is not None and bool(delivered.named_in(ctx.text))
 
 
 def handle_complaint(ctx: Context) -> list[Reply]:
-    """`鸡蛋碎了两个`: not an order but a return in the making; show the member how to ask for it."""
+    """`鸡蛋碎了两个`: not an order but a return in the making; show the member how to ask for it,
+    in her own words (碎了两个, 少给了一板)."""
     delivered = _delivered(ctx)
     assert delivered is not None
     line = delivered.named_in(ctx.text)[0]
-    found = _COMPLAINT.search(ctx.text)
-    word = found.group() if found else ""
+    offer = next((o for o in delivered.offers if o.product_id == line.product_id), None)
+    said = ctx.text
+    for word in sorted((line.product_name, *(offer.aliases if offer else ())), key=len, reverse=True):
+        said = said.replace(word, " ")
     data = {
         "name": ctx.member.display_name,
         "product": line.product_name,
-        "qty": line.qty,
         "unit": line.unit,
-        "why": next((v for k, v in _COMPLAINT_WORDS.items() if k in word), "坏了"),
+        "why": _PUNCTUATION.sub(" ", _ASKS_TO_RETURN.sub(" ", said)).strip()[:20],
     }
     return [Reply("return_hint", data, mentions=ctx.me)]
 

@@ -199,11 +199,20 @@ def test_a_complaint_without_the_word_return_is_shown_how_to_ask_for_one(open_gr
     open_group.say(LEADER, "截单")
     open_group.say(LEADER, "到货")
     [hint] = open_group.texts(open_group.say("王五", "鸡蛋碎了两个"))
-    assert "要退货的话请发：退货 土鸡蛋1板 碎了" in hint and "截单" not in hint
+    assert "比如：退货 土鸡蛋1板 碎了两个" in hint and "截单" not in hint
+    [short] = open_group.texts(open_group.say("王五", "鸡蛋少给了一板"))
+    assert "退货 土鸡蛋1板 少给了一板" in short  # her words, never a 坏了 she did not say
     assert open_group.texts(open_group.say("李四", "我家水管坏了")) == []  # not about anything bought
     open_group.say(LEADER, "开团")
-    [ordered] = open_group.texts(open_group.say("王五", "鸡蛋1板，不要碎的"))  # a wish, not a complaint
-    assert "土鸡蛋 现在共1板" in ordered
+    # Messages that order are orders, whatever they say of last time.
+    open_group.say("王五", "鸡蛋1板，不要碎的")
+    open_group.say("王五", "香蕉2把，上次的鸡蛋有点碎了，这次小心点")
+    header = "#接龙\n幸福小区 水果鸡蛋团 坏了包退\n例 3栋502 王姐 红富士苹果2斤\n\n"
+    open_group.say("王五", header + "1. 王五 西红柿1斤")
+    [today] = [c.id for c in dbview.campaigns(open_group.app) if c.status == "open"]
+    assert dbview.orders(open_group.app, today) == {
+        "王五": {"土鸡蛋": Decimal(1), "海南香蕉": Decimal(2), "本地西红柿": Decimal(1)}
+    }
     with Session(open_group.app.engine) as session:
         assert session.exec(select(ReturnRequest)).all() == []
 
