@@ -9,14 +9,14 @@ clear on its own. Anything still in doubt is asked about as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from handlers.base import Context
+from handlers.base import Context, Reply
 from handlers.catalog_view import is_implicit
 from handlers.commands import strip_leading_mentions
 from handlers.ordering import order_book
-from handlers.reading import read_chat_message, reasons
+from handlers.reading import match_product, read_chat_message, reasons
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
 from models.campaigns import Offer
@@ -67,6 +67,21 @@ def _only_one_sold_by(unit: str | None, offers: Sequence[Offer]) -> Offer | None
     return sold_by[0] if len(sold_by) == 1 else None
 
 
+def muddled(intent: ChatIntent, catalog: tuple[CatalogEntry, ...]) -> bool:
+    """Whether a message read as a whole leaves something unresolved that its clauses may not:
+    a doubt, or a change or cancel of a product nobody sells (`大米不要了，橙子` read as one name).
+    A change that reads cleanly (改成富士3斤，香蕉2把 sets both) is never split: its later clauses
+    would become additions."""
+    if isinstance(intent, Unclear):
+        return True
+    if isinstance(intent, ChangeOrder):
+        named = [item for item in intent.items if not is_implicit(item)]
+        return any(match_product(item.product, catalog).entry is None for item in named)
+    if isinstance(intent, CancelOrder):
+        return any(match_product(product, catalog).entry is None for product in intent.products)
+    return False
+
+
 def clause_by_clause(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ChatIntent] | None:
     """`大米不要了，橙子改成2箱`: the instructions of a message whose clauses are each clear on their
     own and name their product; None when any clause is not (then the whole message is asked about)."""
@@ -89,3 +104,21 @@ def _clear_on_its_own(intent: ChatIntent) -> bool:
     if isinstance(intent, ChangeOrder | PlaceOrder):
         return intent.name is None and bool(intent.items) and not any(map(is_implicit, intent.items))
     return False
+
+
+_SUMMARISED = frozenset({"order_confirmed", "order_cancelled"})
+
+
+def carry_out(steps: Sequence[ChatIntent], act: Callable[[ChatIntent], list[Reply]]) -> list[Reply]:
+    """The replies to a message's instructions, done in order; only the last one shows the order
+    as it finally stands (an earlier 还剩… would already be out of date)."""
+    replies: list[Reply] = []
+    for number, step in enumerate(steps, start=1):
+        done = act(step)
+        if number < len(steps):
+            done = [
+                replace(r, data={**r.data, "lines": [], "total_fen": 0}) if r.template in _SUMMARISED else r
+                for r in done
+            ]
+        replies.extend(done)
+    return replies

@@ -6,7 +6,7 @@ import re
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
-from handlers.chat_context import clause_by_clause, product_from_context
+from handlers.chat_context import carry_out, clause_by_clause, muddled, product_from_context
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address, same_person
 from handlers.questions import ask_back, drop_superseded_question
@@ -53,11 +53,11 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
                 mentions=ctx.me,
             )
         ]
-    if isinstance(intent, Unclear | ChangeOrder | CancelOrder):
+    if muddled(intent, catalog):
         # 大米不要了，橙子改成2箱: read as a whole it is one muddled change; clause by clause, two.
         steps = clause_by_clause(ctx.text, catalog)
         if steps:
-            return [reply for step in steps for reply in _act(ctx, step)]
+            return carry_out(steps, lambda step: _act(ctx, step))
     if isinstance(intent, Unclear):
         intent = product_from_context(ctx, intent) or intent
     return _act(ctx, intent)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
-from handlers.chat_context import clause_by_clause
+from handlers.chat_context import carry_out, clause_by_clause, muddled
 from handlers.ordering import apply_items
 from handlers.orders import cancel_items, code_not_name
 from handlers.reading import read_chat_message
@@ -94,11 +94,11 @@ def handle_proxy(ctx: Context) -> list[Reply]:
         return repeat_last_order(ctx, member, proxy=True)  # 代 王奶奶 老样子
     catalog = catalog_of(ctx.offers())
     intent = read_chat_message(target.order_text, catalog)
-    if isinstance(intent, Unclear | ChangeOrder | CancelOrder):
+    if muddled(intent, catalog):
         # 代 王奶奶 大米不要了，鸡蛋改成2板: two instructions, each clear on its own.
         steps = clause_by_clause(target.order_text, catalog) or []
         if steps:
-            return [reply for step in steps for reply in _act_for(ctx, member, target, step)]
+            return carry_out(steps, lambda step: _act_for(ctx, member, target, step))
     return _act_for(ctx, member, target, intent)
 
 

@@ -386,8 +386,16 @@ def test_a_neighbour_made_leader_can_use_leader_commands_at_once(open_group: Sim
 
 def test_a_message_with_two_instructions_carries_out_both(open_group: SimulatedGroup) -> None:
     open_group.say("王五", "鸡蛋两板，大米一袋，橙子一箱")
-    open_group.say("王五", "大米不要了，橙子改成2箱")
+    [done] = open_group.texts(open_group.say("王五", "大米不要了，橙子改成2箱"))
     assert dbview.orders(open_group.app) == {"王五": {"土鸡蛋": Decimal(2), "赣南脐橙": Decimal(2)}}
+    assert done.count("合计") == 1 and "还剩" not in done  # one summary: the order as it now stands
+    assert "订单：土鸡蛋2板、赣南脐橙2箱，合计¥155.8" in done
+
+
+def test_a_clear_change_of_two_products_sets_both_and_adds_nothing(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "富士2斤 香蕉1把")
+    open_group.say("王五", "改成富士3斤，香蕉2把")
+    assert dbview.orders(open_group.app) == {"王五": {"红富士苹果": Decimal(3), "海南香蕉": Decimal(2)}}
 
 
 def test_more_of_the_one_thing_ordered_needs_no_product_name(open_group: SimulatedGroup) -> None:
