@@ -17,6 +17,8 @@ from models.orders import LineView
 from models.tables import Member, OrderLine
 from models.types import fen_from_yuan, whole_fen
 
+# The quantity of a return that did not say how much (鸡蛋 碎了两个): the leader settles the refund.
+UNSETTLED_QTY = Decimal(0)
 _DECISION = re.compile(r"^#?(?P<id>\d+)\s*(?P<rest>.*)$", re.S)
 _AMOUNT = re.compile(r"^(?:退|退款)?\s*(?P<yuan>\d+(?:\.\d{1,2})?)\s*元\s*(?P<rest>.*)$", re.S)
 
@@ -91,8 +93,9 @@ def handle_return_request(ctx: Context) -> list[Reply]:
 def _create_return(
     ctx: Context, line: LineView, qty: Decimal | None, reason: str, refused: list[dict[str, object]]
 ) -> dict[str, object] | None:
-    """A return for `qty` of the line, or for all of it not yet returned when the quantity is
-    unclear (the leader then sets the refund: 同意退货 12 5元)."""
+    """A return for `qty` of the line. With the quantity unclear it is recorded as 0 (quantity to
+    be settled), which holds back nothing else of the line, and the leader sets the refund
+    (同意退货 12 5元)."""
     already = return_rows.returned_quantity(session=ctx.session, order_line_id=line.line_id)
     left = line.qty - already
     if (qty is not None and (qty <= 0 or qty > left)) or left <= 0:
@@ -106,7 +109,7 @@ def _create_return(
         session=ctx.session,
         order_line=order_line,
         member_id=ctx.member.id,
-        qty=qty if qty is not None else left,
+        qty=qty if qty is not None else UNSETTLED_QTY,
         reason=reason,
         now=ctx.now,
         photo_path=ctx.message.attachment_path or "",
@@ -200,11 +203,15 @@ def handle_decision(ctx: Context) -> list[Reply]:
     if request.status != return_rows.PENDING:
         return [Reply("return_already_decided", {"id": request.id, "status": request.status})]
     note = match.group("rest").strip()
-    refund_fen = whole_fen(request.qty * line.price_fen)
+    unsettled = request.qty == UNSETTLED_QTY
+    # A return whose quantity was never said may refund up to the whole line, as the leader says.
+    refund_fen = whole_fen((line.qty if unsettled else request.qty) * line.price_fen)
     amount = _AMOUNT.match(note) if approve else None
     if amount is not None:
         refund_fen = min(refund_fen, fen_from_yuan(Decimal(amount.group("yuan"))))
         note = amount.group("rest").strip()
+    elif approve and unsettled:
+        return [Reply("return_needs_amount", {"id": request.id, "product": product.name})]
     assert ctx.member.id is not None
     return_rows.decide_return(
         request=request,
@@ -223,6 +230,7 @@ def handle_decision(ctx: Context) -> list[Reply]:
         "qty": request.qty,
         "unit": line.unit,
         "approve": approve,
+        "qty_unclear": unsettled,
         "refund_fen": request.refund_fen,
         "note": note,
     }

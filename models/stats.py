@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.returns import APPROVED
 from models.tables import Campaign, Order, OrderLine, Product, ReturnRequest
+from models.types import whole_fen
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def sales_stats(
     sales = commission = 0
     by_category = category_commission_bp or {}
     for campaign, order, line, qty, price, commission_bp, category in rows:
-        amount = int((qty * price).to_integral_value())
+        amount = whole_fen(qty * price)
         campaigns.add(campaign)
         orders.add(order)
         sales += amount

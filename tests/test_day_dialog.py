@@ -370,8 +370,10 @@ def test_a_leader_named_in_the_configuration_is_not_removed_by_a_chat_command(
     [made] = open_group.texts(open_group.say(LEADER, "设为团长 @王五"))
     assert made == "已设 王五 为团长"
     [answer] = open_group.texts(open_group.say("王五", "取消团长 @李团长 @王五"))
-    assert "已取消 王五 的团长身份" in answer
-    assert "李团长 是机器人配置里写的团长" in answer
+    assert answer.splitlines() == [
+        "已取消 王五 的团长身份",
+        "李团长 是机器人配置里写的团长，要在配置文件的 leaders 里去掉",
+    ]
     leaders = {name for name, m in dbview.members(open_group.app).items() if m.is_leader}
     assert leaders == {"李团长"}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.app import build_app
 from bot.clock import ManualClock
@@ -186,12 +186,20 @@ def test_a_return_without_a_clear_quantity_is_recorded_and_the_leader_sets_the_r
         "有照片的话直接发上来",
     ]
     [for_leader] = to_leader(open_group, sent)
-    assert "数量没写清" in for_leader and "同意退货 1 5元" in for_leader
+    assert "#1 土鸡蛋（鸡蛋 碎了两个） ⚠️数量没写清" in for_leader and "同意退货 1 5元" in for_leader
+    [needs_amount] = open_group.texts(open_group.say(LEADER, "同意退货 1"))  # a whole tray for two eggs?
+    assert needs_amount == "退货 #1（土鸡蛋）没写数量，请写上退款金额，比如「同意退货 1 5元」"
     [approved] = open_group.texts(open_group.say(LEADER, "同意退货 1 2元"))
-    assert "退款¥2" in approved
+    assert "退货 #1（土鸡蛋）已同意，退款¥2" in approved
+    # The unclear return holds nothing back: a clear one for the tray is still possible.
+    [second] = in_group(open_group, open_group.say("王五", "退货 鸡蛋1板 碎了"))
+    assert "退货申请 #2：土鸡蛋1板（碎了）" in second
     with Session(open_group.app.engine) as session:
-        [request] = session.exec(select(ReturnRequest)).all()
-    assert (request.qty, request.refund_fen) == (Decimal(1), 200)
+        requests = session.exec(select(ReturnRequest).order_by(col(ReturnRequest.id))).all()
+    assert [(r.qty, r.status, r.refund_fen) for r in requests] == [
+        (Decimal(0), "approved", 200),
+        (Decimal(1), "pending", 0),
+    ]
 
 
 def test_a_complaint_without_the_word_return_is_shown_how_to_ask_for_one(open_group: SimulatedGroup) -> None:
