@@ -73,6 +73,14 @@ def test_a_price_in_fractions_of_a_fen_rounds_half_up(open_group: SimulatedGroup
     assert "8.99" in mine  # 1.5斤 × ¥5.99 = 898.5 fen, rounded up
 
 
+def test_stats_round_half_fen_up_like_the_orders(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, "改价 1 2.53")
+    [ordered] = open_group.texts(open_group.say("张三", "富士0.5斤"))
+    assert "合计¥1.27" in ordered  # 126.5 fen
+    [stats] = open_group.texts(open_group.say(LEADER, "统计"))
+    assert "销售额 ¥1.27，1单" in stats
+
+
 def test_relisting_by_name_with_a_new_price_uses_the_new_price(open_group: SimulatedGroup) -> None:
     open_group.say(LEADER, "上架 麒麟西瓜 2.5/斤 库存100 限购10")
     [relisted] = open_group.texts(open_group.say(LEADER, "上架 麒麟西瓜 2.8/斤 库存50"))
