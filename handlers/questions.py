@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -47,10 +48,14 @@ BARE_YES_NO = frozenset(
         "否",
     }
 )
+# A bare 好的 long after a yes-or-no question is more likely said to someone else.
+YES_ANSWERS_WITHIN = timedelta(minutes=30)
 BARE_YES = frozenset({"好", "好的", "是", "是的", "对", "对的", "嗯", "嗯嗯", "行", "可以", "ok", "OK", "要"})
-_CHOICE = re.compile(r"^\s*(?:选|要|第)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
+_CHOICE = re.compile(r"^\s*(?:选|要)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
 # 第一个, 要第二个: a choice by its place in the list asked about.
-_ORDINAL = re.compile(r"^\s*(?:选|要)?第([一二三四五六七八九十])(?:个|种|样)?\s*(?:吧|啊|呀)?\s*$")
+_ORDINAL = re.compile(
+    r"^\s*(?:选|要)?第\s*([一二三四五六七八九十]|\d{1,2})\s*(?:个|种|样)?\s*(?:吧|啊|呀)?\s*$"
+)
 _ORDINALS = "一二三四五六七八九十"
 # 红的, 青的那个, 要富士的吧: a word from one candidate's name, with the words around it.
 _WORD_OF_NAME = re.compile(
@@ -175,7 +180,8 @@ def _read_answer(
     whole new order goes on to the order handlers.
     """
     text = ctx.text.strip()
-    if text in BARE_YES and question.reason not in QUANTITY_REASONS:
+    recent = ctx.now - question.created_at <= YES_ANSWERS_WITHIN
+    if text in BARE_YES and recent and question.reason not in QUANTITY_REASONS:
         only = _candidates(ctx, question)
         if len(only) == 1:
             return only[0], None  # 是: the one product asked about (`1` alone: is it product 1?)
@@ -185,6 +191,12 @@ def _read_answer(
         quantity = read_quantity(text)
         return (None, quantity) if quantity is not None and quantity > 0 else None
     candidates = _candidates(ctx, question)
+    ordinal = _ORDINAL.match(text)
+    if ordinal is not None:
+        # 第五个, 第5个: the fifth choice listed, whatever its number (after 下架 they differ).
+        written = ordinal.group(1)
+        place = int(written) - 1 if written.isdigit() else _ORDINALS.index(written)
+        return (candidates[place], None) if 0 <= place < len(candidates) else "yes_no"
     choice = _CHOICE.match(text)
     if choice:
         entry = chosen_by_number(candidates, choice.group(1))
@@ -202,18 +214,14 @@ def _read_answer(
         match = match_product(text, candidates)
         if match.entry is not None:
             return match.entry, None
-        entry = _chosen_by_place_or_word(text, candidates)
+        entry = _chosen_by_word(text, candidates)
         if entry is not None:
             return entry, None
     return None
 
 
-def _chosen_by_place_or_word(text: str, candidates: Sequence[CatalogEntry]) -> CatalogEntry | None:
-    """第二个 is the second candidate; 红的 the one candidate whose name holds 红."""
-    ordinal = _ORDINAL.match(text)
-    if ordinal is not None:
-        place = _ORDINALS.index(ordinal.group(1))
-        return candidates[place] if place < len(candidates) else None
+def _chosen_by_word(text: str, candidates: Sequence[CatalogEntry]) -> CatalogEntry | None:
+    """红的: the one candidate whose name holds 红."""
     word = _WORD_OF_NAME.match(text)
     if word is None:
         return None
@@ -265,7 +273,7 @@ def handle_answer(ctx: Context) -> list[Reply]:
     if campaign is None or not takes_orders(campaign, ctx.now):
         # The cutoff time passed while the question waited (its job may not have run yet): an
         # answer now would be a late order, so the question ends and the member is told why.
-        reviews.settle_review(session=ctx.session, item=question, now=ctx.now, status=reviews.DISMISSED)
+        reviews.stop_asking(session=ctx.session, item=question)  # the leader still sees it, as at 截单
         title = campaign.title if campaign is not None else ""
         return [Reply("campaign_closed", {"name": ctx.member.display_name, "title": title}, mentions=ctx.me)]
     answer = _read_answer(ctx, question)

@@ -10,6 +10,7 @@ from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne
 from handlers.replies import order_snapshot
 from models import inbound
+from models.campaigns import takes_orders
 
 # Routes whose handling of a message changes the sender's own order.
 _ORDERING_ROUTES = frozenset({"jielong", "answer", "repeat_order"})
@@ -28,9 +29,14 @@ def _took_back_an_order(ctx: Context) -> bool:
 
 
 def handle_recall(ctx: Context) -> list[Reply]:
-    if ctx.campaign() is None or not _took_back_an_order(ctx):
+    campaign = ctx.campaign()
+    if campaign is None or not _took_back_an_order(ctx):
         return []
-    data = {"name": ctx.member.display_name, **order_snapshot(ctx, ctx.member)}
+    data = {
+        "name": ctx.member.display_name,
+        "open": takes_orders(campaign, ctx.now),
+        **order_snapshot(ctx, ctx.member),
+    }
     return [Reply("recalled_order", data, mentions=ctx.me)]
 
 

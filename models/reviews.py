@@ -89,6 +89,15 @@ def settle_review(*, session: Session, item: ReviewItem, now: datetime, status: 
     item.asked_member_id = None
 
 
+def stop_asking(*, session: Session, item: ReviewItem) -> None:
+    """The member is no longer waiting to answer `item`; it stays open for the leader."""
+    if item.asked_member_id is not None:
+        asked = session.get(Member, item.asked_member_id)
+        if asked is not None:
+            asked.awaiting_answer = False
+    item.asked_member_id = None
+
+
 def review_context(item: ReviewItem) -> dict[str, Any]:
     loaded = json.loads(item.context or "{}")
     return loaded if isinstance(loaded, dict) else {}

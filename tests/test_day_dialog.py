@@ -163,7 +163,9 @@ def test_an_answer_after_the_cutoff_time_is_late_and_ends_the_question(open_grou
     [reply] = open_group.texts(open_group.say("钱大爷", "1"))
     assert "已截单" in reply
     assert dbview.orders(open_group.app) == {}
-    assert [r.text for r in dbview.open_reviews(open_group.app) if r.asked_member_id is not None] == []
+    # He is no longer asked; the leader still has the item to look at, as after 截单.
+    assert [(r.text, r.asked_member_id) for r in dbview.open_reviews(open_group.app)] == [("苹果两斤", None)]
+    assert not dbview.members(open_group.app)["钱大爷"].awaiting_answer
 
 
 def test_questions_are_dropped_at_cutoff(open_group: SimulatedGroup) -> None:
@@ -421,7 +423,13 @@ def test_a_unit_only_one_product_is_sold_by_names_it(open_group: SimulatedGroup)
 
 @pytest.mark.parametrize(
     ("answer", "chosen"),
-    [("红的", "红富士苹果"), ("青的那个", "青苹果"), ("第二个", "青苹果"), ("要第一个吧", "红富士苹果")],
+    [
+        ("红的", "红富士苹果"),
+        ("青的那个", "青苹果"),
+        ("第二个", "青苹果"),
+        ("第2个", "青苹果"),
+        ("要第一个吧", "红富士苹果"),
+    ],
 )
 def test_an_answer_may_name_the_choice_by_a_word_or_its_place(
     open_group: SimulatedGroup, answer: str, chosen: str
@@ -492,6 +500,9 @@ def test_choices_are_numbered_by_product_code_even_after_a_product_is_taken_off(
     assert "请回复编号或商品名" in again
     open_group.say("张三", "5")
     assert dbview.orders(open_group.app) == {"张三": {"本地西红柿": Decimal(1)}}
+    open_group.say("李四", "+1")
+    open_group.say("李四", "第5个")  # the fifth listed (6. 五常大米), as 第五个 would be
+    assert dbview.orders(open_group.app)["李四"] == {"五常大米": Decimal(1)}
 
 
 def test_a_product_word_before_bu_yao_le_never_cancels_the_whole_order(open_group: SimulatedGroup) -> None:
@@ -534,6 +545,10 @@ def test_a_number_alone_asks_whether_it_is_that_product(open_group: SimulatedGro
     assert dbview.orders(open_group.app) == {}
     open_group.say("张三", "是")
     assert dbview.orders(open_group.app) == {"张三": {"海南香蕉": Decimal(1)}}
+    open_group.say("李四", "5")
+    open_group.app.clock.advance(hours=1)
+    open_group.say("李四", "好的")  # an hour later, said to someone else: no tomatoes
+    assert "李四" not in dbview.orders(open_group.app)
 
 
 def test_a_number_after_a_settled_question_orders_nothing_by_itself(open_group: SimulatedGroup) -> None:
@@ -541,3 +556,10 @@ def test_a_number_after_a_settled_question_orders_nothing_by_itself(open_group: 
     open_group.say("钱大爷", "1")  # the answer: 红富士苹果
     open_group.say("钱大爷", "1")  # said again: asked about, not a second order
     assert dbview.orders(open_group.app) == {"钱大爷": {"红富士苹果": Decimal(2)}}
+
+
+def test_taking_back_an_order_after_the_cutoff_does_not_invite_changes(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把", message_id="m-order")
+    open_group.say(LEADER, "截单")
+    [shown] = open_group.texts(open_group.say("张三", "m-order", kind="recalled"))
+    assert shown.splitlines()[-1] == "已经截单了，要改请联系团长"
