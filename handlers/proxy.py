@@ -18,7 +18,7 @@ from handlers.orders import cancel_items, code_not_name
 from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, PlusOne, Unclear
 from handlers.reading.model import ReadItem
-from handlers.repeat_order import asks_for_last_order, repeat_last_order
+from handlers.repeat_order import asks_for_last_order, nothing_to_repeat, repeat_last_order
 from handlers.replies import candidate_list, confirmation
 from models import members as member_rows
 from models.campaigns import takes_orders
@@ -89,9 +89,15 @@ def handle_proxy(ctx: Context) -> list[Reply]:
     campaign = ctx.campaign()
     if campaign is None or not takes_orders(campaign, ctx.now):
         return [Reply("no_open_campaign", {})]
-    member = _proxy_member(ctx, target)
     if asks_for_last_order(target.order_text):
-        return repeat_last_order(ctx, member, proxy=True)  # 代 王奶奶 老样子
+        # 代 王奶奶 老样子: only someone the group knows has a last order to repeat.
+        known = ctx.message.mention_ids or member_rows.find_members_by_name(
+            session=ctx.session, group_id=ctx.group_id, name=target.name
+        )
+        if not known:
+            return [nothing_to_repeat(ctx, target.name, proxy=True)]
+        return repeat_last_order(ctx, _proxy_member(ctx, target), proxy=True)
+    member = _proxy_member(ctx, target)
     catalog = catalog_of(ctx.offers())
     intent = read_chat_message(target.order_text, catalog)
     if muddled(intent, catalog):

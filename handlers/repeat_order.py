@@ -71,6 +71,19 @@ def repeat_last_order(ctx: Context, member: Member, *, proxy: bool) -> list[Repl
     return replies
 
 
+def nothing_to_repeat(ctx: Context, name: str, *, proxy: bool) -> Reply:
+    """The reply to 老样子 from (or for) someone who never ordered before."""
+    data = {
+        "name": name,
+        "proxy": proxy,
+        "had_order": False,
+        "missing": [],
+        "ordered": False,
+        "candidates": candidate_list(catalog_of(ctx.offers())),
+    }
+    return Reply("repeat_nothing", data, mentions=ctx.me)
+
+
 def handle_repeat(ctx: Context) -> list[Reply]:
     return repeat_last_order(ctx, ctx.member, proxy=False)
 

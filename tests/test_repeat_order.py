@@ -60,3 +60,9 @@ def test_after_the_cutoff_the_usual_is_refused_like_any_order(open_group: Simula
     open_group.say(LEADER, "截单")
     [answer] = open_group.texts(open_group.say("张三", "老样子"))
     assert "已截单" in answer
+
+
+def test_the_usual_for_a_neighbour_never_seen_creates_no_one(open_group: SimulatedGroup) -> None:
+    [answer] = open_group.texts(open_group.say(LEADER, "代 王奶奶 老样子"))
+    assert "王奶奶 没找到TA上次的订单" in answer
+    assert "王奶奶" not in dbview.members(open_group.app)
