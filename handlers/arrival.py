@@ -92,6 +92,16 @@ def handle_arrival(ctx: Context) -> list[Reply]:
     if campaign is None or campaign.status not in (OPEN, CLOSED):
         return [Reply("no_campaign_to_arrive", {})]
     if campaign.status == OPEN:
+        # Closing today's campaign by 到货 is only for a leader who skipped 截单; a second 到货 after
+        # yesterday's goods were announced, or one before anyone ordered, must leave it open.
+        announced = campaigns_in(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED,))
+        ordered = campaign.id is not None and order_rows.campaign_buyers(
+            session=ctx.session, campaign_id=campaign.id
+        )
+        if announced or not ordered:
+            titles = [c.title for c in announced]
+            return [Reply("no_campaign_to_arrive", {"announced": titles, "open_title": campaign.title})]
+    if campaign.status == OPEN:
         close_campaign(campaign=campaign, now=ctx.now)
     mark_arrived(campaign=campaign, now=ctx.now)
     ctx.forget_campaign()

@@ -6,6 +6,8 @@ a campaign whose buyers have all collected and paid is done and no longer remind
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.jobs import daily_deals, pickup_reminder, run_group_job
 from bot.simulation import SimulatedGroup
 from tests import dbview
@@ -112,3 +114,23 @@ def test_pickup_or_payment_without_a_name_asks_for_one(open_group: SimulatedGrou
     [paid] = open_group.texts(open_group.say(LEADER, "已付"))
     assert "请写上谁付了" in paid
     assert all(o.picked_up_at is None and o.paid_at is None for o in dbview.order_rows(open_group.app))
+
+
+def test_a_second_arrival_notice_leaves_todays_campaign_open(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "香蕉1把")
+    open_group.say(LEADER, "截单")
+    open_group.app.clock.advance(hours=24)
+    open_group.say(LEADER, "开团")
+    open_group.say("李四", "鸡蛋1板")
+    open_group.say(LEADER, "到货")  # yesterday's goods
+    [again] = open_group.texts(open_group.say(LEADER, "到货"))
+    assert again.splitlines()[0].endswith("已经通知过到货了，现在没有等着到货的团")
+    assert _statuses(open_group) == ["arrived", "open"]
+    open_group.say("李四", "鸡蛋改成2板")  # today's campaign still takes orders
+    assert dbview.orders(open_group.app, 2) == {"李四": {"土鸡蛋": Decimal(2)}}
+
+
+def test_arrival_before_anyone_ordered_closes_nothing(open_group: SimulatedGroup) -> None:
+    [answer] = open_group.texts(open_group.say(LEADER, "到货"))
+    assert "现在没有等着到货的团" in answer and "还在接单" in answer
+    assert _statuses(open_group) == ["open"]
