@@ -563,3 +563,12 @@ def test_taking_back_an_order_after_the_cutoff_does_not_invite_changes(open_grou
     open_group.say(LEADER, "截单")
     [shown] = open_group.texts(open_group.say("张三", "m-order", kind="recalled"))
     assert shown.splitlines()[-1] == "已经截单了，要改请联系团长"
+
+
+def test_what_a_member_does_not_want_is_not_ordered(open_group: SimulatedGroup) -> None:
+    open_group.say("蒋哥", "大米1袋")
+    open_group.say("蒋哥", "橙子一箱 不要大米")
+    open_group.say("张三", "富士甜不甜")
+    assert dbview.orders(open_group.app) == {"蒋哥": {"五常大米": Decimal(1), "赣南脐橙": Decimal(1)}}
+    open_group.say("蒋哥", "大米不要")
+    assert dbview.orders(open_group.app) == {"蒋哥": {"赣南脐橙": Decimal(1)}}

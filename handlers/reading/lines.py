@@ -42,6 +42,8 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         head = head[:MAX_LINE]
         continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
     head = _FIELD_LABEL.sub(" ", head).strip()
+    head = _set_aside_negations(head, reading)
+    continuations = [_set_aside_negations(line, reading) for line in continuations]
     tokens = scan(head, ctx.index)
     order_start = split_name(head, tokens, ctx, mode, reading)
     for mention in read_order(head, tokens[order_start:], ctx, reading, mode=mode):
@@ -52,6 +54,20 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
                 resolve(mention, line, ctx, reading)
     _named_by_a_later_word(reading)
     return reading
+
+
+# 橙子一箱 不要大米, 富士2斤，别要青苹果: what is not wanted is never an item. Only a clause that
+# starts with it: 1份不要葱 is a remark on one portion, a bare 不要了 withdraws, 要不要 asks.
+_NEGATED = re.compile(
+    r"(?:^|(?<=[\s，,。；;]))(?:不要|别要|不买|不需要|不用|不订)"
+    r"(?![了啦]?(?:$|[\s，,。；;!！]))[^\s，,。；;!！?？0-9]{1,8}"
+)
+
+
+def _set_aside_negations(text: str, reading: LineReading) -> str:
+    for negated in _NEGATED.findall(text):
+        reading.notes.append(negated)
+    return _NEGATED.sub(" ", text).strip() if reading.notes else text
 
 
 _COUNT_WRITTEN = re.compile(r"[0-9一二两三四五六七八九十半]")

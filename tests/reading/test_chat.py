@@ -283,3 +283,31 @@ def test_a_number_alone_among_numbered_products_is_asked_about() -> None:
     assert isinstance(intent, Unclear) and intent.reason == "ambiguous_product"
     assert [c.name for c in intent.candidates] == ["香蕉"]
     assert read_chat_message("12", FRUIT) == Chatter()  # no product 12: a reply to someone
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("橙子一箱 不要大米", [("赣南脐橙", None, d(1), "箱")]),
+        ("富士2斤，不要青苹果", [("红富士苹果", None, d(2), "斤")]),
+    ],
+)
+def test_what_is_not_wanted_is_never_ordered(message: str, expected: list[object]) -> None:
+    catalog = (
+        *FRUIT,
+        CatalogEntry(name="赣南脐橙", code="7", unit="箱"),
+        CatalogEntry(name="大米", code="6", unit="袋"),
+    )
+    intent = read_chat_message(message, catalog)
+    assert isinstance(intent, PlaceOrder) and items(intent.items) == expected
+
+
+@pytest.mark.parametrize(("message", "product"), [("大米不要", "大米"), ("富士别要了", "红富士苹果")])
+def test_not_wanting_something_named_cancels_it(message: str, product: str) -> None:
+    catalog = (*TWO_APPLES, CatalogEntry(name="大米", code="6", unit="袋"))
+    assert read_chat_message(message, catalog) == CancelOrder(products=(product,))
+
+
+@pytest.mark.parametrize("message", ["富士甜不甜", "香蕉新不新鲜", "不要"])
+def test_an_a_not_a_question_or_a_bare_no_orders_nothing(message: str) -> None:
+    assert read_chat_message(message, FRUIT) == Chatter()

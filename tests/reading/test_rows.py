@@ -327,3 +327,8 @@ def test_a_plus_one_on_a_line_is_one_more_not_product_one() -> None:
 @pytest.mark.parametrize("line", ["张三 苹果2斤 红富士", "张三 红富士 苹果2斤"])
 def test_a_word_beside_a_product_in_doubt_says_which_one(line: str) -> None:
     assert read(line, FRUIT) == ("张三", "ok", [one("红富士苹果", 2, "斤")])
+
+
+def test_a_line_saying_what_is_not_wanted_orders_nothing() -> None:
+    assert read("陈姐 不要大米了", FRUIT) == ("陈姐", "chatter", [])
+    assert read("杨 2份 1份不要葱")[2] == [one("(本团商品)", 2, "份")]  # a remark on one portion
