@@ -15,6 +15,7 @@ from handlers.catalog_view import catalog_of
 from handlers.chat_context import carry_out, clause_by_clause, muddled
 from handlers.ordering import apply_items
 from handlers.orders import cancel_items, code_not_name
+from handlers.questions import ask_back
 from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, PlusOne, Unclear
 from handlers.reading.model import ReadItem
@@ -123,6 +124,17 @@ def _act_for(ctx: Context, member: Member, target: ProxyTarget, intent: ChatInte
         additive = True
     elif isinstance(intent, PlaceOrder | ChangeOrder):
         items, additive = intent.items, isinstance(intent, PlaceOrder)
+    elif isinstance(intent, Unclear) and intent.items:
+        # 代 刘奶奶 苹果2斤: which apple? The leader is asked, and her answer goes into 刘奶奶's order.
+        question = ask_back(
+            ctx,
+            reason=intent.reason,
+            candidates=intent.candidates,
+            items=intent.items,
+            text=target.order_text,
+            for_member=member,
+        )
+        return [question]
     else:
         candidates = intent.candidates if isinstance(intent, Unclear) else catalog_of(ctx.offers())
         return [

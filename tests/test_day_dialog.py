@@ -572,3 +572,13 @@ def test_what_a_member_does_not_want_is_not_ordered(open_group: SimulatedGroup) 
     assert dbview.orders(open_group.app) == {"蒋哥": {"五常大米": Decimal(1), "赣南脐橙": Decimal(1)}}
     open_group.say("蒋哥", "大米不要")
     assert dbview.orders(open_group.app) == {"蒋哥": {"赣南脐橙": Decimal(1)}}
+
+
+def test_a_leaders_answer_about_a_proxy_order_goes_into_the_neighbours_order(
+    open_group: SimulatedGroup,
+) -> None:
+    [asked] = open_group.texts(open_group.say(LEADER, "代 5栋101 刘奶奶 苹果2斤"))
+    assert "哪一个" in asked and "1. 红富士苹果" in asked
+    [confirmed] = open_group.texts(open_group.say(LEADER, "1"))
+    assert "已代刘奶奶下单" in confirmed
+    assert dbview.orders(open_group.app) == {"刘奶奶": {"红富士苹果": Decimal(2)}}
