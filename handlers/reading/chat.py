@@ -94,6 +94,12 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
 _FILLER = re.compile(
     r"^(?:那就|那么|那我就|那我|那|还是)\s*(?=(?:要|来|给我|帮我)?\s*[0-9一二两三四五六七八九十半])"
 )
+# Asking to be allowed an order: 能不能来…, …可以吗, 还有2板吗 (but never a price question).
+_ASKS_TO_ORDER = re.compile(r"能不能|可不可以|可以吗|行吗|行不行|还有(?=.*吗)")
+_ASKING_WORDS = re.compile(
+    r"^团长[，,\s]*|能不能|可不可以|可以吗|行吗|行不行|还有(?=.*吗)|吗(?=[\s?？。]*$)|[?？]"
+)
+_PRICE_QUESTION = re.compile(r"多少钱|几块|什么价|啥价|价格")
 _CLAUSE_SPLIT = re.compile(r"([，,。；;]+)")
 _PAST = re.compile(r"上次|上回|上周|昨天|前天|之前|以前|那次")
 _COUNT = re.compile(r"[0-9一二两三四五六七八九十半]")
@@ -177,7 +183,13 @@ def _code_alone(message: str, ctx: ReadContext) -> ChatIntent:
 
 
 def _question(message: str, ctx: ReadContext) -> ChatIntent:
-    """`苹果还有吗` is chatter; `芒果一箱，榴莲什么时候有？` orders too, but the leader answers first."""
+    """`苹果还有吗` is chatter; `芒果一箱，榴莲什么时候有？` orders too, but the leader answers first;
+    `富士2斤可以吗`, `能不能来2斤富士` ask to order, with the count: they are orders."""
+    if _ASKS_TO_ORDER.search(message) and not _PRICE_QUESTION.search(message):
+        wanted = _order(_ASKING_WORDS.sub(" ", message).strip(" ，,。？?"), ctx)
+        counted = isinstance(wanted, PlaceOrder) and all(_COUNT.search(item.raw) for item in wanted.items)
+        if counted:
+            return wanted
     clauses = [c for c in _CLAUSES.split(message) if c and not _QUESTION.search(c)]
     if len(clauses) == len(_CLAUSES.split(message.strip(" ，,。；;！!？?"))):
         return Chatter()  # the question mark is the only question: `2斤?` asks, it does not order

@@ -311,3 +311,21 @@ def test_not_wanting_something_named_cancels_it(message: str, product: str) -> N
 @pytest.mark.parametrize("message", ["富士甜不甜", "香蕉新不新鲜", "不要"])
 def test_an_a_not_a_question_or_a_bare_no_orders_nothing(message: str) -> None:
     assert read_chat_message(message, FRUIT) == Chatter()
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("能不能来2斤富士", [("红富士苹果", None, d(2), "斤")]),
+        ("富士2斤可以吗", [("红富士苹果", None, d(2), "斤")]),
+        ("鸡蛋还有2板吗", [("土鸡蛋", None, d(2), "板")]),
+    ],
+)
+def test_asking_to_be_allowed_a_counted_order_is_the_order(message: str, expected: list[object]) -> None:
+    intent = read_chat_message(message, FRUIT)
+    assert isinstance(intent, PlaceOrder) and items(intent.items) == expected
+
+
+@pytest.mark.parametrize("message", ["苹果还有吗", "富士2斤多少钱", "能不能便宜点"])
+def test_questions_without_a_count_or_about_price_are_chatter(message: str) -> None:
+    assert read_chat_message(message, FRUIT) == Chatter()
