@@ -57,7 +57,13 @@ def handle_return_request(ctx: Context) -> list[Reply]:
     delivered = _delivered(ctx)
     if delivered is None:
         return [Reply("return_no_order", {"name": name}, mentions=ctx.me)]
-    intent = read_chat_message(call.args, catalog_of(delivered.offers))
+    # Read against what she bought first: 苹果 is the 红富士苹果 she had, though 青苹果 was on sale;
+    # then against everything on sale, so 香蕉 she never bought is refused as not ordered.
+    bought_ids = {line.product_id for line in delivered.lines}
+    bought = [offer for offer in delivered.offers if offer.product_id in bought_ids]
+    intent = read_chat_message(call.args, catalog_of(bought))
+    if not isinstance(intent, PlaceOrder):
+        intent = read_chat_message(call.args, catalog_of(delivered.offers))
     wanted: list[tuple[LineView, Decimal | None]] = []
     refused: list[dict[str, object]] = []
     if isinstance(intent, PlaceOrder) and intent.items:
@@ -69,8 +75,9 @@ def handle_return_request(ctx: Context) -> list[Reply]:
             if offer is None or line is None:
                 refused.append({"product": item.product, "reason": "not_ordered"})
             else:
-                # 鸡蛋2个 of eggs sold by the 板: how much that is, the leader judges.
-                wanted.append((line, item.qty if not item.unit or item.unit == line.unit else None))
+                # 鸡蛋2个 of eggs sold by the 板, or 西红柿 全烂了 with no count: the leader judges.
+                counted = _COUNT.search(item.raw) is not None and item.unit in (None, line.unit)
+                wanted.append((line, item.qty if counted else None))
     else:
         # 退货 鸡蛋 碎了两个: the product is clear, the quantity is not; with one product ordered,
         # 退货 坏了 is about that one.
@@ -129,6 +136,7 @@ def _create_return(
 _COMPLAINT = re.compile(
     r"坏了|烂了|碎了|破了|臭了|坏掉|烂掉|发霉|霉了|变质|不新鲜|蔫了|少了|缺了|少给|(?:能|可以|想|要)退"
 )
+_COUNT = re.compile(r"[0-9一二两三四五六七八九十半]")
 _PUNCTUATION = re.compile(r"[\s，,。.!！?？~～]+")
 _ASKS_TO_RETURN = re.compile(r"(?:能|可以|想|要)退(?:吗|嘛|不|一下)?")
 

@@ -370,3 +370,18 @@ def test_leader_only_lists_reach_a_configured_leader_who_has_not_spoken_yet(grou
     sent = group.flush()
     assert not any("3栋502" in m.text for m in sent if m.chat_id == GROUP_CHAT)
     assert any("分拣单" in m.text for m in sent if m.chat_id == LEADER_ID)
+
+
+def test_a_return_is_read_against_what_was_bought(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "红富士3斤")
+    open_group.say("李四", "西红柿3斤")
+    open_group.say(LEADER, "截单")
+    [apples] = in_group(open_group, open_group.say("张三", "退货 苹果2斤 有虫"))  # his apples are 红富士
+    assert "退货申请 #1：红富士苹果2斤（有虫）" in apples
+    [bananas] = in_group(open_group, open_group.say("张三", "退货 香蕉1把 坏了"))
+    assert "您这次没有订海南香蕉" in bananas
+    [tomatoes] = in_group(open_group, open_group.say("李四", "退货 西红柿 全烂了"))  # no count written
+    assert "退多少团长核实后定" in tomatoes
+    with Session(open_group.app.engine) as session:
+        requests = session.exec(select(ReturnRequest).order_by(col(ReturnRequest.id))).all()
+    assert [r.qty for r in requests] == [Decimal(2), Decimal(0)]
