@@ -42,7 +42,7 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         head = head[:MAX_LINE]
         continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
     head = _FIELD_LABEL.sub(" ", head).strip()
-    head = _set_aside_negations(head, reading)
+    head = _ONE_AND_A_HALF.sub(r"一\1半", _set_aside_negations(head, reading))
     continuations = [_set_aside_negations(line, reading) for line in continuations]
     tokens = scan(head, ctx.index)
     order_start = split_name(head, tokens, ctx, mode, reading)
@@ -70,6 +70,8 @@ def _set_aside_negations(text: str, reading: LineReading) -> str:
     return _NEGATED.sub(" ", text).strip() if reading.notes else text
 
 
+# 西红柿斤半: a 斤 and a half, said without the 一.
+_ONE_AND_A_HALF = re.compile(r"(?<![0-9一二两三四五六七八九十半.\s])(公斤|斤)半")
 _COUNT_WRITTEN = re.compile(r"[0-9一二两三四五六七八九十半]")
 
 

@@ -3,6 +3,7 @@ every doubt recorded (two products fit, none fits, the unit does not convert, th
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from handlers.reading import reasons
@@ -111,6 +112,10 @@ def _resolve_implicit(mention: Mention, raw: str, ctx: ReadContext, reading: Lin
     _add(reading, ReadItem(implicit.name, tidy(qty), sale_unit, raw, code=implicit.code, implicit=True))
 
 
+# Units that hold many pieces, or weigh: 鸡蛋2个 is two eggs, not two 板; 西红柿2个 two tomatoes.
+_SOLD_BY_MANY = re.compile(r"^(?:斤|公斤|千克|克|两|kg|g|板|箱|盒|袋|把|提|打|串|捆|筐|件)$")
+
+
 def _in_sale_unit(
     entry: CatalogEntry, qty: Decimal, written: str | None, reading: LineReading
 ) -> tuple[Decimal, str | None]:
@@ -122,7 +127,7 @@ def _in_sale_unit(
     converted = convert(qty, written, entry.unit)
     if converted is not None:
         return converted, entry.unit
-    if written in PORTION_UNITS or written == "个":
+    if written in PORTION_UNITS or (written == "个" and not _SOLD_BY_MANY.search(entry.unit)):
         return qty, entry.unit
     reading.issues.append(Issue(reasons.UNIT_MISMATCH, f"{entry.name} 按{entry.unit}卖，写的是{written}"))
     return qty, written

@@ -332,3 +332,10 @@ def test_a_word_beside_a_product_in_doubt_says_which_one(line: str) -> None:
 def test_a_line_saying_what_is_not_wanted_orders_nothing() -> None:
     assert read("陈姐 不要大米了", FRUIT) == ("陈姐", "chatter", [])
     assert read("杨 2份 1份不要葱")[2] == [one("(本团商品)", 2, "份")]  # a remark on one portion
+
+
+def test_pieces_of_goods_sold_by_many_are_doubted_and_a_jin_and_a_half_is_one_and_a_half() -> None:
+    eggs = (CatalogEntry(name="土鸡蛋", code="4", unit="板"), CatalogEntry(name="西瓜", code="9", unit="个"))
+    assert read("张三 鸡蛋2个", eggs)[1] == "review"
+    assert read("张三 西瓜2个", eggs) == ("张三", "ok", [one("西瓜", 2, "个")])
+    assert read("张三 西红柿斤半", FRUIT) == ("张三", "ok", [one("西红柿", "1.5", "斤")])
