@@ -63,7 +63,7 @@ _WORD_OF_NAME = re.compile(
 )
 
 
-QUANTITY_REASONS = frozenset({reasons.AMBIGUOUS_QUANTITY, reasons.ABSURD_QUANTITY})
+QUANTITY_REASONS = frozenset({reasons.AMBIGUOUS_QUANTITY, reasons.ABSURD_QUANTITY, reasons.UNIT_MISMATCH})
 PRODUCT_REASONS = frozenset({reasons.AMBIGUOUS_PRODUCT, reasons.UNKNOWN_PRODUCT})
 
 
@@ -118,12 +118,16 @@ def ask_back(
             ),
         },
     )
+    offer = offer_for(items[0], ctx.offers()) if items else None
     data = {
         "name": ctx.member.display_name,
         "reason": reason,
         "text": in_doubt[:60],
         "candidates": candidate_list(candidates),
         "items": [_item_json(item) for item in items],
+        # 鸡蛋2个 of eggs sold by the 板: the question says how it is sold.
+        "product": offer.name if offer else "",
+        "sale_unit": offer.unit if offer else "",
     }
     return Reply("ask_back", data, mentions=ctx.me)
 
@@ -329,7 +333,8 @@ def _settled(
         item = replace(
             item, product=entry.name, code=entry.code, unit=item.unit or entry.unit, implicit=False
         )
-    return replace(item, qty=quantity) if quantity is not None else item
+    # An answered quantity is in the unit of sale (鸡蛋2个 → 1板), whatever unit the message had.
+    return replace(item, qty=quantity, unit=None) if quantity is not None else item
 
 
 ROUTES = [Route(name="answer", matches=_is_answer, handle=handle_answer)]

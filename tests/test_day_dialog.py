@@ -582,3 +582,15 @@ def test_a_leaders_answer_about_a_proxy_order_goes_into_the_neighbours_order(
     [confirmed] = open_group.texts(open_group.say(LEADER, "1"))
     assert "已代刘奶奶下单" in confirmed
     assert dbview.orders(open_group.app) == {"刘奶奶": {"红富士苹果": Decimal(2)}}
+
+
+def test_pieces_of_goods_sold_by_the_tray_or_weight_are_asked_about(open_group: SimulatedGroup) -> None:
+    [asked] = open_group.texts(open_group.say("张三", "鸡蛋2个"))
+    assert "土鸡蛋按板卖，「鸡蛋2个」要几板？" in asked
+    assert dbview.orders(open_group.app) == {}
+    open_group.say("张三", "1板")
+    open_group.say("李四", "西红柿斤半")
+    assert dbview.orders(open_group.app) == {
+        "张三": {"土鸡蛋": Decimal(1)},
+        "李四": {"本地西红柿": Decimal("1.5")},
+    }
