@@ -29,17 +29,24 @@ def handle_mark_paid(ctx: Context) -> list[Reply]:
     if not wanted and not mentioned:
         return [Reply("mark_paid_usage", {})]
     marked: list[str] = []
+    # What each payment covered, so the leader sees it was yesterday's ¥17.7 and today's ¥28.
+    covered: dict[str, list[dict[str, Any]]] = {}
     for campaign in campaigns:
         for due in amounts_due(ctx.session, campaign):
             order, member = due.buyer.order, due.buyer.member
             if member.display_name in wanted or order.pickup_code in wanted or member.wechat_id in mentioned:
-                if order.paid_at is None:
+                if due.owes:
+                    covered.setdefault(member.display_name, []).append(
+                        {"title": campaign.title, "due_fen": due.outstanding_fen}
+                    )
                     order.paid_at = ctx.now
+                    order.paid_fen = due.due_fen
                 if member.display_name not in marked:
                     marked.append(member.display_name)
     finish_settled_campaigns(ctx.session, campaigns)
     unknown = sorted(wanted - set(marked) - {d for d in wanted if d.isdigit()})
-    return [Reply("marked_paid", {"names": marked, "unknown": unknown})]
+    paid = [{"name": name, "orders": covered.get(name, [])} for name in marked]
+    return [Reply("marked_paid", {"names": marked, "paid": paid, "unknown": unknown})]
 
 
 MEMBER_PAID_WORDS = frozenset(
@@ -59,7 +66,7 @@ def _member_says_paid(ctx: Context) -> bool:
 
 def handle_member_paid(ctx: Context) -> list[Reply]:
     due = sum(
-        d.due_fen
+        d.outstanding_fen
         for campaign in money_campaigns(ctx)
         for d in amounts_due(ctx.session, campaign)
         if d.buyer.member.id == ctx.member.id and d.owes
@@ -89,11 +96,12 @@ def handle_unpaid(ctx: Context) -> list[Reply]:
                         {
                             "name": d.buyer.member.display_name,
                             "proxy": d.buyer.order.is_proxy,
-                            "due_fen": d.due_fen,
+                            "due_fen": d.outstanding_fen,
+                            "difference": d.paid_fen > 0,
                         }
                         for d in unpaid
                     ],
-                    "total_fen": sum(d.due_fen for d in unpaid),
+                    "total_fen": sum(d.outstanding_fen for d in unpaid),
                 }
             )
     return [Reply("unpaid", {"campaigns": sections, "title": campaigns[-1].title})]

@@ -28,12 +28,25 @@ class AmountDue:
     due_fen: int
 
     @property
+    def paid_fen(self) -> int:
+        """What was confirmed paid; an order marked paid before amounts were kept counts as paid."""
+        order = self.buyer.order
+        if order.paid_at is None:
+            return 0
+        return self.due_fen if order.paid_fen is None else order.paid_fen
+
+    @property
+    def outstanding_fen(self) -> int:
+        """What is still owed: all of it, or the difference after an order changed once paid."""
+        return max(self.due_fen - self.paid_fen, 0)
+
+    @property
     def paid(self) -> bool:
-        return self.buyer.order.paid_at is not None
+        return self.buyer.order.paid_at is not None and self.outstanding_fen == 0
 
     @property
     def owes(self) -> bool:
-        return not self.paid and self.due_fen > 0
+        return self.outstanding_fen > 0
 
 
 def amounts_due(session: Session, campaign: Campaign) -> list[AmountDue]:

@@ -129,6 +129,8 @@ class Order(SQLModel, table=True):
     pickup_code: str = Field(max_length=8)
     picked_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the leader confirmed receiving (已付), so an order changed afterwards owes the difference.
+    paid_fen: int | None = None
     note: str = Field(default="", max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

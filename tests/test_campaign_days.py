@@ -134,3 +134,23 @@ def test_arrival_before_anyone_ordered_closes_nothing(open_group: SimulatedGroup
     [answer] = open_group.texts(open_group.say(LEADER, "到货"))
     assert "现在没有等着到货的团" in answer and "还在接单" in answer
     assert _statuses(open_group) == ["open"]
+
+
+def test_a_paid_order_changed_afterwards_owes_only_the_difference(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", "富士3斤")
+    open_group.say(LEADER, "截单")
+    open_group.app.clock.advance(hours=24)
+    open_group.say(LEADER, "开团")
+    open_group.say("张三", "鸡蛋1板")
+    [paid] = open_group.texts(open_group.say(LEADER, "已付 张三"))
+    assert paid.splitlines() == [
+        "💰 已收款：张三",
+        "张三：11月22日团购 ¥17.7、11月23日团购 ¥28，共¥45.7",
+    ]
+    open_group.say("张三", "鸡蛋改成2板")  # ¥28 more after paying
+    [unpaid] = open_group.texts(open_group.say(LEADER, "未付"))
+    assert "张三 ¥28（付款后改了单，补差价）" in unpaid
+    assert "11月22日团购" not in unpaid  # yesterday's stays paid
+    open_group.say(LEADER, "已付 张三")
+    [settled] = open_group.texts(open_group.say(LEADER, "未付"))
+    assert "都付清了" in settled
