@@ -107,7 +107,10 @@ _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
 _ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
-_WHOLE_ORDER = frozenset({"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我"})
+_WHOLE_ORDER = frozenset(
+    {"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我", "我都"}
+    | {"今天", "今天的", "这次", "这次的", "这回"}  # 今天不要了: this time's whole order
+)
 
 
 def read_chat_message(

@@ -169,6 +169,9 @@ def test_change(
         ("取消9号", FRUIT, ("9号",), None),
         ("不要了 香蕉", FRUIT, ("香蕉",), None),
         ("取消了，下次再买", FRUIT, (), None),
+        # This time's whole order, not a product called 今天.
+        ("今天不要了", FRUIT, (), None),
+        ("这次的不要了", FRUIT, (), None),
         # Without a catalog, only goods after 不要了 are what goes; a reason withdraws the order.
         ("不要了，家里还有", (), (), None),
         ("不要了 香蕉", (), ("香蕉",), None),
