@@ -10,7 +10,7 @@ from handlers.chat_context import carry_out, clause_by_clause, muddled, product_
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address, same_person
 from handlers.questions import ask_back, drop_superseded_question
-from handlers.reading import read_chain_row, read_chat_message, reasons, split_chain
+from handlers.reading import match_product, read_chain_row, read_chat_message, reasons, split_chain
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
@@ -22,6 +22,7 @@ from handlers.reading.intents import (
 )
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.replies import confirmation, order_snapshot, product_names
+from models import catalog as catalog_rows
 from models import members as member_rows
 from models import orders as order_rows
 from models.campaigns import list_offers, takes_orders
@@ -60,7 +61,29 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
             return carry_out(steps, lambda step: _act(ctx, step))
     if isinstance(intent, Unclear):
         intent = product_from_context(ctx, intent) or intent
+    if isinstance(intent, Unclear) and intent.reason == reasons.UNKNOWN_PRODUCT:
+        off = _not_on_sale(ctx, intent.items)
+        if off:
+            # 香蕉1把 after 下架 3: say bananas are off today, rather than "not found".
+            data = {"name": ctx.member.display_name, "products": off}
+            return [Reply("product_not_on_sale", data, mentions=ctx.me)]
     return _act(ctx, intent)
+
+
+def _not_on_sale(ctx: Context, items: tuple[ReadItem, ...]) -> list[str]:
+    """Names of the group's products, not on sale in this campaign, that the unknown items name."""
+    offered = {offer.product_id for offer in ctx.offers()}
+    others = [
+        p
+        for p in catalog_rows.list_products(session=ctx.session, group_id=ctx.group_id, active_only=False)
+        if p.id not in offered
+    ]
+    catalog = tuple(
+        CatalogEntry(name=p.name, code=p.code, unit=p.unit, aliases=tuple(filter(None, p.aliases.split("|"))))
+        for p in others
+    )
+    named = [match_product(item.product, catalog).entry for item in items if not is_implicit(item)]
+    return list(dict.fromkeys(entry.name for entry in named if entry is not None))
 
 
 def _act(ctx: Context, intent: ChatIntent) -> list[Reply]:

@@ -594,3 +594,10 @@ def test_pieces_of_goods_sold_by_the_tray_or_weight_are_asked_about(open_group: 
         "张三": {"土鸡蛋": Decimal(1)},
         "李四": {"本地西红柿": Decimal("1.5")},
     }
+
+
+def test_ordering_a_product_taken_off_says_it_is_off(open_group: SimulatedGroup) -> None:
+    open_group.say(LEADER, "下架 3")
+    [answer] = open_group.texts(open_group.say("王五", "香蕉1把"))
+    assert answer == "@王五 王五 不好意思，海南香蕉这次没有团（已下架），发「我的订单」可以看已经订的"
+    assert dbview.orders(open_group.app) == {} and dbview.open_reviews(open_group.app) == []
