@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
@@ -25,9 +26,9 @@ from handlers.replies import confirmation, order_snapshot, product_names
 from models import catalog as catalog_rows
 from models import members as member_rows
 from models import orders as order_rows
-from models.campaigns import list_offers, takes_orders
+from models.campaigns import ARRIVED, CLOSED, campaigns_in, list_offers, takes_orders
 from models.orders import OrderBook
-from models.tables import Member
+from models.tables import Campaign, Member
 
 IMPLICIT = "(本团商品)"
 
@@ -244,8 +245,36 @@ def _my_order(ctx: Context) -> Reply:
         "name": ctx.member.display_name,
         "title": campaign.title if campaign else "",
         **order_snapshot(ctx, ctx.member),
+        "waiting": _goods_waiting(ctx, exclude=campaign),
     }
     return Reply("my_order", data, mentions=ctx.me)
+
+
+def _goods_waiting(ctx: Context, *, exclude: Campaign | None) -> list[dict[str, Any]]:
+    """Earlier campaigns' goods the member has not collected yet (今天的在订, 昨天的还没取)."""
+    waiting: list[dict[str, Any]] = []
+    if ctx.member.id is None:
+        return waiting
+    for earlier in campaigns_in(session=ctx.session, group_id=ctx.group_id, statuses=(CLOSED, ARRIVED)):
+        if earlier.id is None or (exclude is not None and earlier.id == exclude.id):
+            continue
+        order = order_rows.get_order(session=ctx.session, campaign_id=earlier.id, member_id=ctx.member.id)
+        if order is None or order.id is None or order.picked_up_at is not None:
+            continue
+        lines = order_rows.order_lines(session=ctx.session, order_id=order.id)
+        if lines:
+            waiting.append(
+                {
+                    "title": earlier.title,
+                    "arrived": earlier.status == ARRIVED,
+                    "lines": [
+                        {"product": ln.product_name, "variant": ln.variant, "qty": ln.qty, "unit": ln.unit}
+                        for ln in lines
+                    ],
+                    "pickup_code": order.pickup_code,
+                }
+            )
+    return waiting
 
 
 ROUTES = [

@@ -154,3 +154,20 @@ def test_a_paid_order_changed_afterwards_owes_only_the_difference(open_group: Si
     open_group.say(LEADER, "已付 张三")
     [settled] = open_group.texts(open_group.say(LEADER, "未付"))
     assert "都付清了" in settled
+
+
+def test_my_order_also_shows_yesterdays_goods_still_to_collect(open_group: SimulatedGroup) -> None:
+    open_group.say("王五", "鸡蛋2板")
+    open_group.say(LEADER, "截单")
+    open_group.say(LEADER, "到货")
+    open_group.app.clock.advance(hours=24)
+    open_group.say(LEADER, "开团")
+    [mine] = open_group.texts(open_group.say("王五", "我的订单"))
+    [code] = [o.pickup_code for o in dbview.order_rows(open_group.app)]
+    assert mine.splitlines() == [
+        "@王五 王五 这次还没有下单",
+        f"📦 11月22日团购已到货，还没取：土鸡蛋2板，取货码 {code}",
+    ]
+    open_group.say("王五", "取了")
+    [after] = open_group.texts(open_group.say("王五", "我的订单"))
+    assert after == "@王五 王五 这次还没有下单哦"
