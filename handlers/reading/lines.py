@@ -53,7 +53,30 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
             for mention in read_order(line, scan(line, ctx.index), ctx, reading, mode=mode):
                 resolve(mention, line, ctx, reading)
     _named_by_a_later_word(reading)
+    _more_for_the_household(reading)
     return reading
+
+
+# 给我女儿也带3斤, 老公也要1板, 帮我妈带一板: more of the item before, for someone at home.
+_FOR_THE_HOUSEHOLD = re.compile(
+    r"^(?:给|帮|替)?(?:我|我们|俺)?(?:家)?(?:的)?(?:妈|妈妈|爸|爸爸|老婆|老公|爱人|媳妇|家里|婆婆|公公|"
+    r"女儿|儿子|闺女|孩子|娃|父母|爸妈|奶奶|爷爷|外婆|姥姥|姐|哥|弟|妹|老人)(?:也)?(?:带|要|来|订|买|留)?$"
+)
+
+
+def _more_for_the_household(reading: LineReading) -> None:
+    """`番茄3斤 给我女儿也带3斤`: the second count is more of the same goods for the household, so
+    the one item grows (the household's orders are the sender's)."""
+    for item in list(reading.items):
+        if item.code is not None or item.implicit or not _FOR_THE_HOUSEHOLD.match(item.product):
+            continue
+        index = reading.items.index(item)
+        before = [i for i in reading.items[:index] if not i.implicit and i.unit == item.unit]
+        if not before:
+            continue
+        grown = replace(before[-1], qty=before[-1].qty + item.qty)
+        reading.items = [grown if i is before[-1] else i for i in reading.items if i is not item]
+        reading.issues = [i for i in reading.issues if item.product not in i.detail]
 
 
 # 橙子一箱 不要大米, 富士2斤，别要青苹果: what is not wanted is never an item. Only a clause that

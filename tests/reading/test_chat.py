@@ -66,6 +66,15 @@ TWO_APPLES = (
             None,
             "这次小心点 上次的鸡蛋有点碎了",
         ),
+        # More of the same goods for someone at home is one bigger item, the sender's.
+        (
+            "番茄3斤 给我女儿也带3斤",
+            (*FRUIT, CatalogEntry(name="番茄", code="8", unit="斤")),
+            [("番茄", None, d(6), "斤")],
+            None,
+            None,
+        ),
+        ("鸡蛋1板 老公也要1板", EGGS, [("土鸡蛋", None, d(2), "板")], None, None),
         # A word beside a product in doubt says which one it is.
         ("苹果2斤 青的", FRUIT, [("青苹果", None, d(2), "斤")], None, None),
         # Goods before the order verb are what is ordered, not who orders (李雷要3份 names 李雷).
