@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from decimal import Decimal
 
 from handlers.base import Context, Reply
 from handlers.catalog_view import is_implicit
@@ -122,3 +123,28 @@ def carry_out(steps: Sequence[ChatIntent], act: Callable[[ChatIntent], list[Repl
             ]
         replies.extend(done)
     return replies
+
+
+# 西红柿少要2斤, 富士减1斤: less of something already ordered, by that much.
+_LESS = re.compile(
+    r"^(?P<what>[^\d，,。]+?)\s*(?:少要|少来|少订|减少|减掉|减去|减)\s*(?P<count>[0-9一二两三四五六七八九十半].*)$"
+)
+
+
+def less_of(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> ChangeOrder | None:
+    """`西红柿少要2斤`: the new quantity of the one product named, from what the member has."""
+    found = _LESS.match(strip_leading_mentions(ctx.text))
+    if found is None:
+        return None
+    intent = read_chat_message(found.group("what") + found.group("count"), catalog)
+    if not isinstance(intent, PlaceOrder) or len(intent.items) != 1 or intent.name is not None:
+        return None
+    item = intent.items[0]
+    offer = next((o for o in ctx.offers() if o.code == item.code), None)
+    book = order_book(ctx, ctx.member)
+    if offer is None or book is None or item.unit not in (None, offer.unit):
+        return None
+    now = book.qty(offer.product_id, item.variant or "")
+    if now <= 0:
+        return None
+    return ChangeOrder(items=(replace(item, qty=max(now - item.qty, Decimal(0))),))

@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
-from handlers.chat_context import carry_out, clause_by_clause, muddled, product_from_context
+from handlers.chat_context import carry_out, clause_by_clause, less_of, muddled, product_from_context
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address, same_person
 from handlers.questions import ask_back, drop_superseded_question
@@ -35,7 +35,7 @@ IMPLICIT = "(本团商品)"
 
 def handle_chat_order(ctx: Context) -> list[Reply]:
     catalog = catalog_of(ctx.offers())
-    intent = _own_list(ctx, catalog) or read_chat_message(ctx.text, catalog)
+    intent = _own_list(ctx, catalog) or less_of(ctx, catalog) or read_chat_message(ctx.text, catalog)
     if isinstance(intent, ShowMyOrder):
         return [_my_order(ctx)]
     if not isinstance(intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder | Unclear):

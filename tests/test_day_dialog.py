@@ -601,3 +601,11 @@ def test_ordering_a_product_taken_off_says_it_is_off(open_group: SimulatedGroup)
     [answer] = open_group.texts(open_group.say("王五", "香蕉1把"))
     assert answer == "@王五 王五 不好意思，海南香蕉这次没有团（已下架），发「我的订单」可以看已经订的"
     assert dbview.orders(open_group.app) == {} and dbview.open_reviews(open_group.app) == []
+
+
+def test_less_of_something_ordered_lowers_it_by_that_much(open_group: SimulatedGroup) -> None:
+    open_group.say("沈姐", "西红柿5斤")
+    [lowered] = open_group.texts(open_group.say("沈姐", "西红柿少要2斤"))
+    assert "本地西红柿 现在共3斤" in lowered
+    open_group.say("沈姐", "西红柿减5斤")  # more than she has: none left
+    assert dbview.orders(open_group.app) == {}
