@@ -20,6 +20,7 @@ from handlers.ordering import order_book
 from handlers.reading import match_product, read_chat_message, reasons
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
+from models import inbound
 from models.campaigns import Offer
 
 # 再来1斤, 还要2斤, 加1斤: more of something already ordered.
@@ -148,3 +149,36 @@ def less_of(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> ChangeOrder | No
     if now <= 0:
         return None
     return ChangeOrder(items=(replace(item, qty=max(now - item.qty, Decimal(0))),))
+
+
+# 不对，是青苹果2斤 / 说错了 要香蕉: the order just written was a mistake; this one replaces it.
+_CORRECTION = re.compile(
+    r"^(?:不对|不是|错了|说错了|写错了|搞错了|打错了)[，,。！!\s]*(?:应该是|要的是|我要的是|是)?\s*"
+)
+
+
+def correction(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> list[ChatIntent] | None:
+    """`不对，是青苹果2斤` right after `红富士2斤`: take back what that message ordered, then order this.
+    None when the message is no correction, or the one before it ordered nothing to take back."""
+    found = _CORRECTION.match(strip_leading_mentions(ctx.text))
+    if found is None or not ctx.text[found.end() :].strip():
+        return None
+    wanted = read_chat_message(ctx.text[found.end() :], catalog)
+    before = inbound.last_message_from(
+        session=ctx.session, chat_id=ctx.message.chat_id, sender_id=ctx.message.sender_id
+    )
+    if not isinstance(wanted, PlaceOrder) or wanted.name or before is None or before.handler != "chat_order":
+        return None
+    mistaken = read_chat_message(before.text, catalog)
+    book = order_book(ctx, ctx.member)
+    if not isinstance(mistaken, PlaceOrder) or mistaken.name or book is None:
+        return None
+    offers = {offer.code: offer for offer in ctx.offers()}
+    undo: list[ReadItem] = []
+    for item in mistaken.items:
+        offer = offers.get(item.code or "")
+        if offer is None:
+            return None
+        now = book.qty(offer.product_id, item.variant or "")
+        undo.append(replace(item, qty=max(now - item.qty, Decimal(0))))
+    return [ChangeOrder(items=tuple(undo)), wanted]

@@ -7,7 +7,14 @@ from typing import Any
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, is_implicit
-from handlers.chat_context import carry_out, clause_by_clause, less_of, muddled, product_from_context
+from handlers.chat_context import (
+    carry_out,
+    clause_by_clause,
+    correction,
+    less_of,
+    muddled,
+    product_from_context,
+)
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address, same_person
 from handlers.questions import ask_back, drop_superseded_question
@@ -55,6 +62,9 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
                 mentions=ctx.me,
             )
         ]
+    fixed = correction(ctx, catalog)
+    if fixed:
+        return carry_out(fixed, lambda step: _act(ctx, step))
     if muddled(intent, catalog):
         # 大米不要了，橙子改成2箱: read as a whole it is one muddled change; clause by clause, two.
         steps = clause_by_clause(ctx.text, catalog)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.tables import InboundMessage
 
@@ -21,6 +21,17 @@ def already_received(*, session: Session, platform_id: str) -> bool:
 
 def find_message(*, session: Session, platform_id: str) -> InboundMessage | None:
     return session.exec(select(InboundMessage).where(InboundMessage.platform_id == platform_id)).first()
+
+
+def last_message_from(*, session: Session, chat_id: str, sender_id: str) -> InboundMessage | None:
+    """The sender's latest message in the chat already handled (the one being handled is logged
+    only once it is done)."""
+    return session.exec(
+        select(InboundMessage)
+        .where(InboundMessage.chat_id == chat_id, InboundMessage.sender_id == sender_id)
+        .order_by(col(InboundMessage.id).desc())
+        .limit(1)
+    ).first()
 
 
 def log_inbound(

@@ -609,3 +609,17 @@ def test_less_of_something_ordered_lowers_it_by_that_much(open_group: SimulatedG
     assert "本地西红柿 现在共3斤" in lowered
     open_group.say("沈姐", "西红柿减5斤")  # more than she has: none left
     assert dbview.orders(open_group.app) == {}
+
+
+def test_a_correction_replaces_the_order_just_written(open_group: SimulatedGroup) -> None:
+    open_group.say("郑大姐", "香蕉1把")
+    open_group.say("郑大姐", "红富士2斤")
+    [fixed] = open_group.texts(open_group.say("郑大姐", "不对，是青苹果2斤"))
+    assert "订单：海南香蕉1把、青苹果2斤" in fixed
+    assert dbview.orders(open_group.app) == {"郑大姐": {"海南香蕉": Decimal(1), "青苹果": Decimal(2)}}
+
+
+def test_a_correction_after_nothing_to_take_back_is_an_order(open_group: SimulatedGroup) -> None:
+    open_group.say("郑大姐", "收到")
+    open_group.say("郑大姐", "不对，是青苹果2斤")
+    assert dbview.orders(open_group.app) == {"郑大姐": {"青苹果": Decimal(2)}}
