@@ -3,7 +3,8 @@
 The reader sees a message by itself; the leader also knows the day's offers and what the member
 has ordered. `再来1斤` from someone who ordered only apples is one more 斤 of apples; `2板` when
 only the eggs come by the 板 is two 板 of eggs; `大米不要了，橙子改成2箱` is two instructions, each
-clear on its own. Anything still in doubt is asked about as before.
+clear on its own; `西红柿少要2斤` is 2斤 less than she has; `不对，是青苹果2斤` replaces the order she
+just wrote. Anything still in doubt is asked about as before.
 """
 
 from __future__ import annotations
