@@ -462,6 +462,23 @@ def _on_number(
         and not glued_ahead
         and not current.add_on
     )
+    mistyped_unit = (
+        glued_ahead
+        and after is not None
+        and len(after.text) == 1
+        and current is not None
+        and not current.by_code
+        and not current.implicit
+        and current.qty is None
+        and not current.add_on
+        and not state.hard_since
+        and ctx.offer.kind != "meal"
+    )
+    if mistyped_unit and current is not None and after is not None:
+        # 大米2代: a count with a character where its unit goes (袋 mistyped), not product 2.
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"{token.text}{after.text} 是数量吗?"))
+        current.qty, current.end = value, token.end
+        return
     if follows_product and current is not None and not current.implicit:
         if value >= _ROOM_LIKE and not is_absurd(value):
             # 3栋 西红柿 502: a number that big with no unit is more likely a room than a count.

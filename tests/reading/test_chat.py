@@ -341,3 +341,9 @@ def test_asking_to_be_allowed_a_counted_order_is_the_order(message: str, expecte
 @pytest.mark.parametrize("message", ["苹果还有吗", "富士2斤多少钱", "能不能便宜点"])
 def test_questions_without_a_count_or_about_price_are_chatter(message: str) -> None:
     assert read_chat_message(message, FRUIT) == Chatter()
+
+
+def test_a_count_with_a_mistyped_unit_is_asked_about_never_a_product_code() -> None:
+    intent = read_chat_message("大米2代", (*FRUIT, CatalogEntry(name="大米", code="6", unit="袋")))
+    assert isinstance(intent, Unclear) and intent.reason == "ambiguous_quantity"
+    assert items(intent.items) == [("大米", None, d(2), "袋")]  # no 青苹果 (product 2)
