@@ -161,10 +161,11 @@ _CORRECTION = re.compile(
 def correction(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> list[ChatIntent] | None:
     """`不对，是青苹果2斤` right after `红富士2斤`: take back what that message ordered, then order this.
     None when the message is no correction, or the one before it ordered nothing to take back."""
-    found = _CORRECTION.match(strip_leading_mentions(ctx.text))
-    if found is None or not ctx.text[found.end() :].strip():
+    text = strip_leading_mentions(ctx.text)
+    found = _CORRECTION.match(text)
+    if found is None or not text[found.end() :].strip():
         return None
-    wanted = read_chat_message(ctx.text[found.end() :], catalog)
+    wanted = read_chat_message(text[found.end() :], catalog)
     before = inbound.last_message_from(
         session=ctx.session, chat_id=ctx.message.chat_id, sender_id=ctx.message.sender_id
     )
@@ -181,5 +182,7 @@ def correction(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> list[ChatInte
         if offer is None:
             return None
         now = book.qty(offer.product_id, item.variant or "")
-        undo.append(replace(item, qty=max(now - item.qty, Decimal(0))))
+        if now < item.qty:
+            return None  # that message did not order all of it (a limit refused it, say): no guessing
+        undo.append(replace(item, qty=now - item.qty))
     return [ChangeOrder(items=tuple(undo)), wanted]
