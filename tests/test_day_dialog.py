@@ -628,5 +628,11 @@ def test_a_correction_after_nothing_to_take_back_is_an_order(open_group: Simulat
 def test_a_correction_after_a_refused_order_takes_nothing_back(open_group: SimulatedGroup) -> None:
     open_group.say("何姐", "鸡蛋1板")
     open_group.say("何姐", "鸡蛋3板")  # refused: the limit is 2
-    open_group.say("何姐", "@团购助手 不对，是香蕉1把")
+    open_group.say("何姐", "不对，是香蕉1把")
     assert dbview.orders(open_group.app) == {"何姐": {"土鸡蛋": Decimal(1), "海南香蕉": Decimal(1)}}
+
+
+def test_a_correction_after_an_mention_replaces_the_order_before(open_group: SimulatedGroup) -> None:
+    open_group.say("郑大姐", "红富士2斤")
+    open_group.say("郑大姐", "@团购助手 说错了，是青苹果2斤")
+    assert dbview.orders(open_group.app) == {"郑大姐": {"青苹果": Decimal(2)}}
