@@ -9,12 +9,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from handlers.base import Context, Reply, Route
+from handlers.catalog_view import catalog_of_products
 from handlers.deal_text import read_listing
 from handlers.reading import match_product
-from handlers.reading.model import CatalogEntry
 from models import orders as order_rows
 from models.campaigns import OPEN, add_offer, withdraw_offer
-from models.catalog import ProductSpec, list_products, next_free_code, upsert_products
+from models.catalog import ProductSpec, aliases_of, list_products, next_free_code, upsert_products
 from models.orders import ProductTotal
 from models.tables import Product
 from models.types import fen_from_yuan
@@ -28,11 +28,7 @@ def _find_product(ctx: Context, query: str) -> Product | list[Product] | None:
     for product in products:
         if product.code.lower() == query.lower() or product.name == query:
             return product
-    entries = tuple(
-        CatalogEntry(name=p.name, code=p.code, aliases=tuple(a for a in p.aliases.split("|") if a))
-        for p in products
-    )
-    match = match_product(query, entries)
+    match = match_product(query, catalog_of_products(products))
     if match.entry is not None:
         return next(p for p in products if p.code == match.entry.code)
     candidates = [p for p in products if any(c.code == p.code for c in match.candidates)]
@@ -42,7 +38,7 @@ def _find_product(ctx: Context, query: str) -> Product | list[Product] | None:
 def _named_exactly(ctx: Context, name: str) -> Product | None:
     """The product with exactly this name or alias: a new listing never updates a look-alike."""
     for product in list_products(session=ctx.session, group_id=ctx.group_id, active_only=False):
-        if product.name == name or name in product.aliases.split("|"):
+        if product.name == name or name in aliases_of(product):
             return product
     return None
 

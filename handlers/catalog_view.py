@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from handlers.reading.model import CatalogEntry, ReadItem
 from models.campaigns import Offer
+from models.catalog import aliases_of
+from models.tables import Product
 
 # The reader's name for "the day's one offer" when a line names no product.
 IMPLICIT_PRODUCTS = frozenset({"(本团商品)", "(接龙商品)"})
@@ -22,6 +24,11 @@ def catalog_of(offers: Sequence[Offer]) -> tuple[CatalogEntry, ...]:
         )
         for offer in offers
     )
+
+
+def catalog_of_products(products: Sequence[Product]) -> tuple[CatalogEntry, ...]:
+    """Catalog entries for stored products, on sale or not (to find one a leader or member names)."""
+    return tuple(CatalogEntry(name=p.name, code=p.code, unit=p.unit, aliases=aliases_of(p)) for p in products)
 
 
 def is_implicit(item: ReadItem) -> bool:

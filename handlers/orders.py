@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from handlers.base import Context, Reply, Route
-from handlers.catalog_view import catalog_of, is_implicit
+from handlers.catalog_view import catalog_of, catalog_of_products, is_implicit
 from handlers.chat_context import (
     carry_out,
     clause_by_clause,
@@ -89,10 +89,7 @@ def _not_on_sale(ctx: Context, items: tuple[ReadItem, ...]) -> list[str]:
         for p in catalog_rows.list_products(session=ctx.session, group_id=ctx.group_id, active_only=False)
         if p.id not in offered
     ]
-    catalog = tuple(
-        CatalogEntry(name=p.name, code=p.code, unit=p.unit, aliases=tuple(filter(None, p.aliases.split("|"))))
-        for p in others
-    )
+    catalog = catalog_of_products(others)
     named = [match_product(item.product, catalog).entry for item in items if not is_implicit(item)]
     return list(dict.fromkeys(entry.name for entry in named if entry is not None))
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from models.catalog import aliases_of
 from models.tables import Campaign, CampaignProduct, Product
 from models.versioned import VersionedCache
 
@@ -166,7 +167,7 @@ def _offer(listing: CampaignProduct, product: Product) -> Offer:
         name=product.name,
         unit=product.unit,
         spec=product.spec,
-        aliases=tuple(a for a in product.aliases.split("|") if a),
+        aliases=aliases_of(product),
         price_fen=listing.price_fen,
         stock=listing.stock,
         limit_per_person=listing.limit_per_person,

@@ -33,6 +33,11 @@ def list_products(*, session: Session, group_id: int, active_only: bool = True) 
     return list(session.exec(query.order_by(col(Product.id))))
 
 
+def aliases_of(product: Product) -> tuple[str, ...]:
+    """The product's other names, stored `|`-separated."""
+    return tuple(a for a in product.aliases.split("|") if a)
+
+
 def get_product_by_code(*, session: Session, group_id: int, code: str) -> Product | None:
     return session.exec(select(Product).where(Product.group_id == group_id, Product.code == code)).first()
 
