@@ -13,7 +13,7 @@ from handlers.deal_text import DealPost, TimeOfDay, read_deal_post
 from models import orders as order_rows
 from models import reviews
 from models.campaigns import OPEN, Offer, close_campaign, list_offers, open_campaign
-from models.catalog import ProductSpec, list_products, place_products
+from models.catalog import list_products, place_products
 from models.tables import Campaign, Group, Product
 
 _BUILDING = re.compile(r"\s*(\d+\s*(?:栋|幢|号楼|座|楼))")
@@ -88,18 +88,7 @@ def handle_open(ctx: Context) -> list[Reply]:
 def _open_from_post(ctx: Context, post: DealPost) -> list[Reply]:
     if not post.listings:
         return [Reply("deal_post_unreadable", {"lines": post.unreadable})]
-    specs = [
-        ProductSpec(
-            code=listing.code,
-            name=listing.name,
-            unit=listing.unit,
-            price_fen=listing.price_fen,
-            spec=listing.spec,
-            stock=listing.stock,
-            limit_per_person=listing.limit,
-        )
-        for listing in post.listings
-    ]
+    specs = [listing.as_product(listing.code) for listing in post.listings]
     products = place_products(session=ctx.session, group_id=ctx.group_id, specs=specs)
     opened = _open(ctx, post.title, products, cutoff=post.cutoff, pickup=post.pickup, place=post.pickup_place)
     replies = [opened]

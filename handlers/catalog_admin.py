@@ -14,7 +14,7 @@ from handlers.deal_text import read_listing
 from handlers.reading import match_product
 from models import orders as order_rows
 from models.campaigns import OPEN, add_offer, withdraw_offer
-from models.catalog import ProductSpec, aliases_of, list_products, next_free_code, upsert_products
+from models.catalog import aliases_of, list_products, next_free_code, upsert_products
 from models.orders import ProductTotal
 from models.tables import Product
 from models.types import fen_from_yuan
@@ -69,15 +69,7 @@ def handle_listing_on(ctx: Context) -> list[Reply]:
         return [Reply("product_listed", _product_data(found))]
     product = _named_exactly(ctx, listing.name)
     if product is None:
-        spec = ProductSpec(
-            code=next_free_code(session=ctx.session, group_id=ctx.group_id),
-            name=listing.name,
-            unit=listing.unit,
-            price_fen=listing.price_fen,
-            spec=listing.spec,
-            stock=listing.stock,
-            limit_per_person=listing.limit,
-        )
+        spec = listing.as_product(next_free_code(session=ctx.session, group_id=ctx.group_id))
         product = upsert_products(session=ctx.session, group_id=ctx.group_id, specs=[spec])[0]
     else:
         # The same product listed again: the new price, and stock or limit when they are given.

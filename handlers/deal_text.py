@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from handlers.reading import normalize_text
+from models.catalog import ProductSpec
 from models.types import fen_from_yuan
 
 # 麒麟西瓜 2.5/斤 库存100 限购2, 土鸡蛋 28/板（30枚）: the price is the number right before the unit,
@@ -50,6 +51,18 @@ class Listing:
     stock: Decimal | None = None
     limit: Decimal | None = None
     code: str = ""
+
+    def as_product(self, code: str) -> ProductSpec:
+        """The catalog product this listing puts on sale under `code`."""
+        return ProductSpec(
+            code=code,
+            name=self.name,
+            unit=self.unit,
+            price_fen=self.price_fen,
+            spec=self.spec,
+            stock=self.stock,
+            limit_per_person=self.limit,
+        )
 
 
 @dataclass(frozen=True)
