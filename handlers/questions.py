@@ -21,6 +21,7 @@ from handlers.ordering import apply_items
 from handlers.reading import match_product, read_chat_message, read_quantity, reasons
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, Chatter, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
+from handlers.reading.numbers import writes_a_count
 from handlers.replies import candidate_list, chosen_by_number, confirmation
 from models import reviews
 from models.campaigns import takes_orders
@@ -233,14 +234,11 @@ def _chosen_by_word(text: str, candidates: Sequence[CatalogEntry]) -> CatalogEnt
     return holding[0] if len(holding) == 1 else None
 
 
-_NUMERALS = re.compile(r"[0-9一二两三四五六七八九十半]")
-
-
 def _writes_a_quantity(raw: str, entry: CatalogEntry) -> bool:
     """Whether the words name a quantity besides the product (红富士3斤, not 五常大米)."""
     for name in sorted((entry.name, *entry.aliases), key=len, reverse=True):
         raw = raw.replace(name, "")
-    return bool(_NUMERALS.search(raw))
+    return writes_a_count(raw)
 
 
 def drop_superseded_question(ctx: Context, intent: ChatIntent) -> None:

@@ -10,6 +10,7 @@ from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
 from handlers.reading import read_chat_message, split_chain
 from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne
+from handlers.reading.numbers import writes_a_count
 from models import orders as order_rows
 from models import returns as return_rows
 from models.campaigns import ARRIVED, CLOSED, DONE, Offer, latest_campaign, list_offers
@@ -76,7 +77,7 @@ def handle_return_request(ctx: Context) -> list[Reply]:
                 refused.append({"product": item.product, "reason": "not_ordered"})
             else:
                 # 鸡蛋2个 of eggs sold by the 板, or 西红柿 全烂了 with no count: the leader judges.
-                counted = _COUNT.search(item.raw) is not None and item.unit in (None, line.unit)
+                counted = writes_a_count(item.raw) and item.unit in (None, line.unit)
                 wanted.append((line, item.qty if counted else None))
     else:
         # 退货 鸡蛋 碎了两个: the product is clear, the quantity is not; with one product ordered,
@@ -136,7 +137,6 @@ def _create_return(
 _COMPLAINT = re.compile(
     r"坏了|烂了|碎了|破了|臭了|坏掉|烂掉|发霉|霉了|变质|不新鲜|蔫了|少了|缺了|少给|(?:能|可以|想|要)退"
 )
-_COUNT = re.compile(r"[0-9一二两三四五六七八九十半]")
 _PUNCTUATION = re.compile(r"[\s，,。.!！?？~～]+")
 _ASKS_TO_RETURN = re.compile(r"(?:能|可以|想|要)退(?:吗|嘛|不|一下)?")
 

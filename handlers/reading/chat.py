@@ -28,7 +28,7 @@ from handlers.reading.intents import (
 from handlers.reading.lines import read_line
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
-from handlers.reading.numbers import is_absurd, parse_number
+from handlers.reading.numbers import is_absurd, parse_number, writes_a_count
 from handlers.reading.offer import Offer
 from handlers.reading.people import (
     PRONOUNS,
@@ -102,7 +102,6 @@ _ASKING_WORDS = re.compile(
 _PRICE_QUESTION = re.compile(r"多少钱|几块|什么价|啥价|价格")
 _CLAUSE_SPLIT = re.compile(r"([，,。；;]+)")
 _PAST = re.compile(r"上次|上回|上周|昨天|前天|之前|以前|那次")
-_COUNT = re.compile(r"[0-9一二两三四五六七八九十半]")
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
@@ -190,7 +189,7 @@ def _question(message: str, ctx: ReadContext) -> ChatIntent:
     `富士2斤可以吗`, `能不能来2斤富士` ask to order, with the count: they are orders."""
     if _ASKS_TO_ORDER.search(message) and not _PRICE_QUESTION.search(message):
         wanted = _order(_ASKING_WORDS.sub(" ", message).strip(" ，,。？?"), ctx)
-        counted = isinstance(wanted, PlaceOrder) and all(_COUNT.search(item.raw) for item in wanted.items)
+        counted = isinstance(wanted, PlaceOrder) and all(writes_a_count(item.raw) for item in wanted.items)
         if counted:
             return wanted
     clauses = [c for c in _CLAUSES.split(message) if c and not _QUESTION.search(c)]
@@ -316,7 +315,7 @@ def _without_past_remarks(message: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     past: list[str] = []
     for clause, separator in zip(parts[::2], [*parts[1::2], ""], strict=True):
-        if _PAST.search(clause) and not _COUNT.search(clause):
+        if _PAST.search(clause) and not writes_a_count(clause):
             past.append(clause.strip())
         else:
             kept.append(clause + separator)

@@ -17,6 +17,7 @@ from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
 from handlers.reading.naming import split_name
+from handlers.reading.numbers import writes_a_count
 from handlers.reading.pairing import read_order
 from handlers.reading.resolving import resolve
 from handlers.reading.tokens import scan
@@ -95,7 +96,6 @@ def _set_aside_negations(text: str, reading: LineReading) -> str:
 
 # 西红柿斤半: a 斤 and a half, said without the 一.
 _ONE_AND_A_HALF = re.compile(r"(?<![0-9一二两三四五六七八九十半.\s])(公斤|斤)半")
-_COUNT_WRITTEN = re.compile(r"[0-9一二两三四五六七八九十半]")
 
 
 def _named_by_a_later_word(reading: LineReading) -> None:
@@ -106,9 +106,7 @@ def _named_by_a_later_word(reading: LineReading) -> None:
         return
     names = {entry.name for entry in doubts[0].candidates}
     in_doubt = [item for item in reading.items if item.code is None and not item.implicit]
-    choosers = [
-        item for item in reading.items if item.product in names and not _COUNT_WRITTEN.search(item.raw)
-    ]
+    choosers = [item for item in reading.items if item.product in names and not writes_a_count(item.raw)]
     if len(in_doubt) != 1 or len(choosers) != 1:
         return
     doubtful, chooser = in_doubt[0], choosers[0]

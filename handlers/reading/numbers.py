@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 # Past this a quantity is a typo, an address or a prank, never an order a leader would count.
@@ -18,6 +19,14 @@ _WAN = {"万": 10_000, "萬": 10_000}
 
 CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_WAN)
 HALF = "半"
+
+
+_COUNT_CHARACTER = re.compile(r"[0-9一二两三四五六七八九十半]")
+
+
+def writes_a_count(text: str) -> bool:
+    """Whether the words hold a number at all (2斤, 两板, 半斤), as opposed to a product alone."""
+    return _COUNT_CHARACTER.search(text) is not None
 
 
 def parse_chinese_integer(text: str) -> int | None:
