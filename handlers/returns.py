@@ -38,6 +38,15 @@ class _Delivered:
 
 
 def _delivered(ctx: Context) -> _Delivered | None:
+    """The sender's latest closed order, read once per message (the complaint check and its
+    handler both need it)."""
+    if "delivered" not in ctx.memo:
+        ctx.memo["delivered"] = _load_delivered(ctx)
+    found: _Delivered | None = ctx.memo["delivered"]
+    return found
+
+
+def _load_delivered(ctx: Context) -> _Delivered | None:
     if ctx.member.id is None:
         return None
     campaign = latest_campaign(session=ctx.session, group_id=ctx.group_id, statuses=(ARRIVED, CLOSED, DONE))
