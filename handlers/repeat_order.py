@@ -7,6 +7,7 @@ time. The quantities are set, not added, so saying it twice orders nothing twice
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
@@ -54,31 +55,37 @@ def repeat_last_order(ctx: Context, member: Member, *, proxy: bool) -> list[Repl
         if line.product_id in offers
     )
     missing = [line.product_name for line in last if line.product_id not in offers]
-    data: dict[str, object] = {
-        "name": member.display_name,
-        "proxy": proxy,
-        "had_order": bool(last),
-        "missing": missing,
-        "ordered": bool(items),
-        "candidates": candidate_list(catalog_of(ctx.offers())),
-    }
     if not items:
-        return [Reply("repeat_nothing", data, mentions=ctx.me)]
+        return [_not_repeated(ctx, member.display_name, proxy=proxy, had_order=bool(last), missing=missing)]
     result = apply_items(ctx, member=member, items=items, additive=False, entered_by=ctx.member)
     replies = [confirmation(ctx, member, result, proxy=proxy)]
     if missing:
-        replies.append(Reply("repeat_nothing", data, mentions=ctx.me))
+        replies.append(_not_repeated(ctx, member.display_name, proxy=proxy, missing=missing, ordered=True))
     return replies
 
 
 def nothing_to_repeat(ctx: Context, name: str, *, proxy: bool) -> Reply:
     """The reply to 老样子 from (or for) someone who never ordered before."""
+    return _not_repeated(ctx, name, proxy=proxy, had_order=False)
+
+
+def _not_repeated(
+    ctx: Context,
+    name: str,
+    *,
+    proxy: bool,
+    had_order: bool = True,
+    missing: Sequence[str] = (),
+    ordered: bool = False,
+) -> Reply:
+    """What of the last order could not be repeated: all of it (with today's products listed),
+    or the products today does not offer."""
     data = {
         "name": name,
         "proxy": proxy,
-        "had_order": False,
-        "missing": [],
-        "ordered": False,
+        "had_order": had_order,
+        "missing": list(missing),
+        "ordered": ordered,
         "candidates": candidate_list(catalog_of(ctx.offers())),
     }
     return Reply("repeat_nothing", data, mentions=ctx.me)
