@@ -6,9 +6,11 @@ For each message it:
    to commit and changes nothing (a replay, a redelivery after a reconnect);
 3. finds the group and registers the sender as a member on first sight;
 4. routes to the first handler whose rule matches, refusing leader commands from non-leaders;
-5. commits, and only then renders the replies and queues them in the outbox.
+5. renders the replies and adds them to the outbox in the same transaction, then commits.
 
-A crash between 5's commit and the queueing loses a confirmation, never an order.
+An order and its confirmation are saved together or not at all: the sender sees a queued reply
+only once the transaction that wrote it has committed, so the bot never confirms what it has
+not saved, and a crash at any point loses neither.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from bot.config import GroupSettings, Settings
@@ -192,13 +194,15 @@ class Dispatcher:
         *,
         answers_command: bool = False,
     ) -> Outcome:
+        queued = self._stage_replies(handler, replies, context, answers_command) if context else ()
         # An IntegrityError here (another worker logged the same platform id, or created the same
-        # row, first) rolls back and goes up to `handle`, which tells a duplicate from a race.
+        # row, first) rolls back, replies included, and goes up to `handle`, which tells a
+        # duplicate from a race.
         session.commit()
         self._remember_rows(session)
-        if context is None:
-            return Outcome(status=status, handler=handler)
-        return self._queue_after_commit(status, handler, replies, context, answers_command)
+        if queued:
+            self._outbox.wake()
+        return Outcome(status=status, handler=handler, replies=queued)
 
     def _remember_rows(self, session: Session) -> None:
         """Keep the groups and members of a committed session for the next messages.
@@ -212,10 +216,14 @@ class Dispatcher:
             elif isinstance(row, Member) and row.wechat_id:
                 self._members.keep((row.group_id, row.wechat_id), row)
 
-    def _queue_after_commit(
-        self, status: str, handler: str, replies: Sequence[Reply], context: Context, answers_command: bool
-    ) -> Outcome:
-        """Render and queue replies; runs only once what they confirm is committed."""
+    def _stage_replies(
+        self, handler: str, replies: Sequence[Reply], context: Context, answers_command: bool
+    ) -> tuple[QueuedReply, ...]:
+        """Render replies and add them to the message's own transaction.
+
+        Rendering sees what the handler wrote, flushed but not yet committed; the outbox rows
+        become visible to the sender with the orders they confirm, at the same commit.
+        """
         try:
             queued = tuple(
                 address_replies(
@@ -229,20 +237,21 @@ class Dispatcher:
                     answers_command=answers_command,
                 )
             )
+        except SQLAlchemyError:
+            raise
         except Exception:
-            # The orders are saved; only the wording failed. Say so in the log, not to the group.
+            # The orders are still saved; only the wording failed. Say so in the log, not to the group.
             log.exception("rendering replies of %s failed", handler)
-            return Outcome(status=status, handler=handler)
-        self._outbox.enqueue(queued, session=context.session)
-        return Outcome(status=status, handler=handler, replies=queued)
+            return ()
+        self._outbox.stage(queued, session=context.session)
+        return queued
 
     def _private_chat(self, session: Session, message: IncomingMessage, now: datetime) -> Outcome:
         self._record(session, message, now, outcome="ignored", handler="private_chat")
-        outcome = self._commit(session, message, "ignored", "private_chat")
-        if outcome.status == "duplicate":
-            return outcome
         reply = QueuedReply(chat_id=message.chat_id, text=self._renderer.render(PRIVATE_TEMPLATE, {}))
-        self._outbox.enqueue([reply])
+        self._outbox.stage([reply], session=session)
+        session.commit()
+        self._outbox.wake()
         return Outcome(status="ignored", handler="private_chat", replies=(reply,))
 
     def _group_for(self, session: Session, message: IncomingMessage, now: datetime) -> Group:

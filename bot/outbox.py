@@ -161,13 +161,21 @@ class Outbox:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sending: asyncio.Lock | None = None
 
-    def enqueue(self, replies: Sequence[QueuedReply], session: Session | None = None) -> None:
-        """Store replies in a transaction of their own, after the caller committed what they confirm.
-
-        A caller with a session whose work is committed may pass it, to save opening another.
-        """
+    def enqueue(self, replies: Sequence[QueuedReply]) -> None:
+        """Store replies in a transaction of their own, after the caller committed what they confirm."""
         if not replies:
             return
+        with Session(self._engine) as session:
+            self.stage(replies, session=session)
+            session.commit()
+        self.wake()
+
+    def stage(self, replies: Sequence[QueuedReply], *, session: Session) -> None:
+        """Add replies to the caller's transaction: they are queued if, and only if, it commits.
+
+        The caller calls `wake` after its commit, so that the sender does not look for rows that
+        are not there yet.
+        """
         messages = [
             outbox_rows.NewMessage(
                 chat_id=row.chat_id,
@@ -180,16 +188,9 @@ class Outbox:
             for reply in replies
             for row in chunk_reply(reply, self._settings)
         ]
-        if session is None:
-            with Session(self._engine) as own_session:
-                outbox_rows.enqueue(session=own_session, messages=messages, now=self._clock())
-                own_session.commit()
-        else:
-            outbox_rows.enqueue(session=session, messages=messages, now=self._clock())
-            session.commit()
-        self._wake_sender()
+        outbox_rows.enqueue(session=session, messages=messages, now=self._clock())
 
-    def _wake_sender(self) -> None:
+    def wake(self) -> None:
         """Wake the sending loop; scheduled jobs enqueue from the scheduler's thread."""
         loop = self._loop
         if loop is None or loop.is_closed():

@@ -1,0 +1,90 @@
+"""An order and its confirmation are saved in one transaction: both, or neither.
+
+The dispatcher renders the replies and writes them to the outbox before it commits, so the
+sender can only ever see a confirmation whose order is saved, and a crash cannot keep one
+without the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.simulation import SimulatedGroup
+from models import inbound
+from models.tables import OutboxMessage
+from tests import dbview
+from tests.conftest import GROUP_CHAT, GROUP_NAME, LEADER, make_settings, stock_catalog
+
+
+def queued_replies(group: SimulatedGroup) -> int:
+    with Session(group.app.engine) as session:
+        return session.exec(select(func.count()).select_from(OutboxMessage)).one()
+
+
+def test_an_order_and_its_confirmation_are_queued_together(open_group: SimulatedGroup) -> None:
+    before = queued_replies(open_group)
+    [reply] = open_group.texts(open_group.say("王五", "香蕉1把"))
+    assert "海南香蕉 现在共1把" in reply
+    assert dbview.orders(open_group.app) == {"王五": {"海南香蕉": Decimal(1)}}
+    assert queued_replies(open_group) == before + 1
+
+
+def test_a_message_another_worker_already_logged_leaves_no_order_and_no_confirmation(
+    open_group: SimulatedGroup,
+) -> None:
+    """The other worker's commit wins the platform id; ours rolls back, confirmation included."""
+    clock = open_group.app.clock
+    with Session(open_group.app.engine) as session:
+        inbound.log_inbound(
+            session=session,
+            platform_id="wx-msg-77",
+            chat_id=GROUP_CHAT,
+            sender_id=SimulatedGroup.wechat_id("王五"),
+            sender_name="王五",
+            text="香蕉1把",
+            kind="text",
+            sent_at=clock(),
+            received_at=clock(),
+            outcome="handled",
+            handler="chat_order",
+        )
+        session.commit()
+    before = queued_replies(open_group)
+
+    sent = open_group.say("王五", "香蕉1把", message_id="wx-msg-77")
+
+    assert sent == []
+    assert open_group.last_outcome is not None and open_group.last_outcome.status == "duplicate"
+    assert dbview.orders(open_group.app) == {}
+    assert queued_replies(open_group) == before
+
+
+def test_a_confirmation_that_cannot_be_worded_still_leaves_the_order_saved(
+    engine: Engine, clock: ManualClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A leader's broken template loses the wording, never the order."""
+    own_templates = tmp_path / "templates"
+    own_templates.mkdir()
+    (own_templates / "order_confirmed.j2").write_text("{{ no_such_value.name }}", encoding="utf-8")
+    settings = make_settings(data_dir=str(tmp_path / "data"), templates_dir=str(own_templates))
+    app = build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
+    stock_catalog(app)
+    group = SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
+    group.say(LEADER, "开团")
+    before = queued_replies(group)
+
+    with caplog.at_level(logging.ERROR, logger="bot.dispatcher"):
+        sent = group.say("王五", "香蕉1把")
+
+    assert sent == []
+    assert dbview.orders(app) == {"王五": {"海南香蕉": Decimal(1)}}
+    assert queued_replies(group) == before
+    assert "rendering replies of chat_order failed" in caplog.text
