@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from models.catalog import aliases_of
@@ -38,20 +39,25 @@ class Offer:
 _offer_cache: VersionedCache[list[Offer]] = VersionedCache()
 
 
+# Built once: every order message asks for its group's campaign, and building the statement
+# costs as much as running it.
+_CURRENT = (
+    select(Campaign)
+    .where(Campaign.group_id == bindparam("group_id"), Campaign.status != DONE)
+    .order_by(col(Campaign.id).desc())
+    .limit(1)
+)
+_CURRENT_LOCKED = _CURRENT.with_for_update(read=True)
+
+
 def current_campaign(*, session: Session, group_id: int, lock: bool = False) -> Campaign | None:
     """The group's latest campaign that is not done yet.
 
     With `lock`, the row is read with a shared lock (PostgreSQL), so a cutoff committed by another
     worker is either seen here or waits until this transaction ends: no order slips in after it.
     """
-    query = (
-        select(Campaign)
-        .where(Campaign.group_id == group_id, Campaign.status != DONE)
-        .order_by(col(Campaign.id).desc())
-    )
-    if lock:
-        query = query.with_for_update(read=True)
-    return session.exec(query).first()
+    query = _CURRENT_LOCKED if lock else _CURRENT
+    return session.exec(query, params={"group_id": group_id}).first()
 
 
 def takes_orders(campaign: Campaign, now: datetime) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from models.campaigns import Offer
@@ -62,14 +62,18 @@ class OrderBook:
         return {product_id for product_id, _ in self.lines}
 
 
+# Built once: every order message reads its sender's order book.
+_ORDER_BOOK = (
+    select(Order, OrderLine)
+    .outerjoin(OrderLine, col(OrderLine.order_id) == Order.id)
+    .where(Order.campaign_id == bindparam("campaign_id"), Order.member_id == bindparam("member_id"))
+    .order_by(col(OrderLine.id))
+)
+
+
 def load_order_book(*, session: Session, campaign_id: int, member_id: int) -> OrderBook:
     """The order and its lines in one query (every order message needs both)."""
-    rows = session.exec(
-        select(Order, OrderLine)
-        .outerjoin(OrderLine, col(OrderLine.order_id) == Order.id)
-        .where(Order.campaign_id == campaign_id, Order.member_id == member_id)
-        .order_by(col(OrderLine.id))
-    ).all()
+    rows = session.exec(_ORDER_BOOK, params={"campaign_id": campaign_id, "member_id": member_id}).all()
     order = rows[0][0] if rows else None
     lines = {(line.product_id, line.variant): line for _, line in rows if line is not None}
     return OrderBook(campaign_id=campaign_id, member_id=member_id, order=order, lines=lines)
