@@ -1,6 +1,6 @@
 """Turning handler replies into queued messages: render the template, address it, resolve mentions.
 
-Used by the dispatcher after it commits, and by scheduled jobs after they commit.
+Used by the dispatcher inside the message's own transaction, and by scheduled jobs after they commit.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ Audience = Literal["group", "sender", "leaders"]
 class Reply:
     """A reply as data: the template that words it, and who it goes to.
 
-    `mentions` are member ids; the dispatcher turns them into platform ids after the commit.
+    `mentions` are member ids; the dispatcher turns them into platform ids as it queues the reply.
     `merge_key` marks confirmations that the outbox may merge with others close in time.
     """
 

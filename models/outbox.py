@@ -23,13 +23,15 @@ class NewMessage:
     answers_command: bool = False
 
 
+_ENQUEUE = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
+
+
 def enqueue(*, session: Session, messages: Sequence[NewMessage], now: datetime) -> None:
     """Add messages to the queue in one statement; the caller commits."""
     if not messages:
         return
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
     session.execute(
-        insert(table),
+        _ENQUEUE,
         [
             {
                 "chat_id": m.chat_id,

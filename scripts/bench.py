@@ -4,6 +4,8 @@ Run it with `./scripts/bench` (which sets up the venv and a throwaway PostgreSQL
 - raw sqlite3: single-row inserts, one commit each, WAL + synchronous=NORMAL (the ceiling);
 - dispatcher throughput: order messages through the real dispatcher (read, route, parse, save,
   commit, render and queue the confirmation), on SQLite and on PostgreSQL over loopback;
+- where a message's time goes: reading its text (no database), and one prepared SELECT through
+  SQLAlchemy against the same SELECT through sqlite3 itself;
 - 接龙 storm: 500 members each reposting the whole list with their line added;
 - `tuanbot --help` wall time.
 """
@@ -111,6 +113,43 @@ def dispatcher_throughput(url: str, messages: int, members: int) -> tuple[float,
     elapsed = time.perf_counter() - start
     app.engine.dispose()
     return messages / elapsed, percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
+
+
+def time_per_call(action: Callable[[], object], calls: int) -> float:
+    """Median microseconds per call, over five rounds of `calls` calls."""
+    rounds = []
+    for _ in range(5):
+        began = time.perf_counter()
+        for _ in range(calls):
+            action()
+        rounds.append((time.perf_counter() - began) / calls)
+    return statistics.median(rounds) * 1e6
+
+
+def where_the_time_goes(url: str) -> tuple[float, float, float]:
+    """Per order message: µs spent reading its text, and µs for one SELECT of the current campaign
+    through SQLAlchemy's ORM and through sqlite3 itself (the order path runs about six statements)."""
+    from handlers.catalog_view import catalog_of
+    from handlers.reading import read_chat_message
+    from models.campaigns import current_campaign, list_offers
+
+    clock = ManualClock(datetime(2026, 11, 22, 9, 0, tzinfo=ZONE))
+    app = bench_app(url, clock)
+    app.dispatcher.handle(message(0, LEADER, "开团", clock))
+    with Session(app.engine) as session:
+        campaign = current_campaign(session=session, group_id=1)
+        assert campaign is not None
+        catalog = catalog_of(list_offers(session=session, campaign=campaign))
+        texts = iter(ORDERS * 1000)
+        reading = time_per_call(lambda: read_chat_message(next(texts), catalog), 1000)
+        orm = time_per_call(lambda: current_campaign(session=session, group_id=1), 1000)
+    database = url.removeprefix("sqlite:///")
+    connection = sqlite3.connect(database)
+    sql = "SELECT * FROM campaign WHERE group_id = ? AND status != 'done' ORDER BY id DESC LIMIT 1"
+    raw = time_per_call(lambda: connection.execute(sql, (1,)).fetchone(), 1000)
+    connection.close()
+    app.engine.dispose()
+    return reading, orm, raw
 
 
 def chain_storm(url: str, members: int) -> tuple[float, float, float, float]:
@@ -292,6 +331,13 @@ def main() -> None:
         )
     timed("dispatcher, SQLite", lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
     timed("  share of the raw commit rate", lambda: f"{rate / raw:.1%}")
+    with tempfile.TemporaryDirectory() as folder:
+        reading, orm, raw_select = where_the_time_goes(f"sqlite:///{folder}/parts.sqlite3")
+    timed("  reading one order message (no database)", lambda: f"{reading:.0f} µs")
+    timed(
+        "  one SELECT, SQLAlchemy ORM vs sqlite3",
+        lambda: f"{orm:.0f} µs vs {raw_select:.0f} µs (an order runs about six statements)",
+    )
     if args.pg_url:
         url, drop = fresh_pg_database(args.pg_url)
         try:
