@@ -117,6 +117,27 @@ def test_absurd_quantities_are_asked_about_not_ordered(open_group: SimulatedGrou
         assert "数量" in replies[0] or "没看明白" in replies[0]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "红富士苹果2斤" * 15_000,  # 105,000 characters
+        "#接龙\n水果团\n" + "".join(f"{n}. 邻居{n} 香蕉1把\n" for n in range(1, 8_000)),
+    ],
+    ids=["100 KB of orders", "an 8,000-line 接龙"],
+)
+def test_a_message_of_100_kb_is_logged_and_left_alone(open_group: SimulatedGroup, text: str) -> None:
+    assert len(text) > 100_000
+    sent = open_group.say("王五", text)
+    assert sent == []
+    assert open_group.last_outcome is not None and open_group.last_outcome.status == "ignored"
+    assert dbview.orders(open_group.app) == {}
+    [logged] = dbview.inbound(open_group.app)[-1:]
+    assert (logged.outcome, logged.handler) == ("ignored", "unreadable")
+    # The bot carries on as before.
+    [reply] = open_group.texts(open_group.say("王五", "香蕉1把"))
+    assert "海南香蕉 现在共1把" in reply
+
+
 def test_logs_never_carry_addresses_or_phone_numbers(
     open_group: SimulatedGroup, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
