@@ -12,17 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 from handlers.base import Context, Reply
 from handlers.catalog_view import is_implicit
 from handlers.commands import strip_leading_mentions
 from handlers.ordering import order_book
-from handlers.reading import match_product, read_chat_message, reasons
+from handlers.reading import match_product, read_chat_message, reasons, says_same_as_above
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
 from models import inbound
 from models.campaigns import Offer
+
+# The route that takes answers to the bot's questions (handlers/questions.py).
+ANSWER_HANDLER = "answer"
+# How far back 楼上 reaches: a message from longer ago is no longer the one above.
+ABOVE_WITHIN = timedelta(minutes=15)
+# 同上 under 同上 under an order: how many of them are followed up to the order.
+_MAX_SAME_AS_ABOVE = 5
 
 # 再来1斤, 还要2斤, 加1斤: more of something already ordered.
 _MORE = re.compile(r"再|还要|还来|加")
@@ -186,3 +194,30 @@ def correction(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> list[ChatInte
             return None  # that message did not order all of it (a limit refused it, say): no guessing
         undo.append(replace(item, qty=now - item.qty))
     return [ChangeOrder(items=tuple(undo)), wanted]
+
+
+def order_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> tuple[str, PlaceOrder] | None:
+    """Who wrote the order a member's `同上` points at, and that order.
+
+    It is the latest message by someone else in the last quarter of an hour, passing over other
+    同上 and the 是 that confirmed them (三楼同上 under 二楼同上 under the order). None when that
+    message is no clear order of the day's goods: the member is then asked what they want.
+    """
+    before_id: int | None = None
+    for _ in range(_MAX_SAME_AS_ABOVE):
+        above = inbound.last_message_from_others(
+            session=ctx.session,
+            chat_id=ctx.message.chat_id,
+            sender_id=ctx.message.sender_id,
+            since=ctx.now - ABOVE_WITHIN,
+            before_id=before_id,
+        )
+        if above is None:
+            return None
+        if above.handler != ANSWER_HANDLER and not says_same_as_above(above.text):
+            intent = read_chat_message(above.text, catalog)
+            if not isinstance(intent, PlaceOrder) or any(is_implicit(item) for item in intent.items):
+                return None
+            return above.sender_name, PlaceOrder(items=intent.items)
+        before_id = above.id
+    return None

@@ -13,16 +13,25 @@ from handlers.chat_context import (
     correction,
     less_of,
     muddled,
+    order_above,
     product_from_context,
 )
 from handlers.ordering import ApplyResult, apply_items, order_book
 from handlers.people import member_named, remember_address, same_person
 from handlers.questions import ask_back, drop_superseded_question
-from handlers.reading import match_product, read_chain_row, read_chat_message, reasons, split_chain
+from handlers.reading import (
+    match_product,
+    read_chain_row,
+    read_chat_message,
+    reasons,
+    says_same_as_above,
+    split_chain,
+)
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
     ChatIntent,
+    Chatter,
     PlaceOrder,
     PlusOne,
     ShowMyOrder,
@@ -45,13 +54,14 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
     intent = _own_list(ctx, catalog) or less_of(ctx, catalog) or read_chat_message(ctx.text, catalog)
     if isinstance(intent, ShowMyOrder):
         return [_my_order(ctx)]
-    if not isinstance(intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder | Unclear):
+    copying = isinstance(intent, Chatter) and says_same_as_above(ctx.text)
+    if not copying and not isinstance(intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder | Unclear):
         return []
     campaign = ctx.campaign()
     if campaign is None:
         return (
             [Reply("no_campaign", {"name": ctx.member.display_name}, mentions=ctx.me)]
-            if _orders(intent)
+            if copying or _orders(intent)
             else []
         )
     if not takes_orders(campaign, ctx.now):
@@ -62,6 +72,8 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
                 mentions=ctx.me,
             )
         ]
+    if copying:
+        return [_same_as_above(ctx, catalog)]
     fixed = correction(ctx, catalog)
     if fixed:
         return carry_out(fixed, lambda step: _act(ctx, step))
@@ -79,6 +91,16 @@ def handle_chat_order(ctx: Context) -> list[Reply]:
             data = {"name": ctx.member.display_name, "products": off}
             return [Reply("product_not_on_sale", data, mentions=ctx.me)]
     return _act(ctx, intent)
+
+
+def _same_as_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> Reply:
+    """同上: asked, not ordered. 楼上 may be a different message by the time the bot reads it (two
+    people wrote at once), so the member confirms what is copied with a 是."""
+    above = order_above(ctx, catalog)
+    if above is None:
+        return Reply("nothing_above", {"name": ctx.member.display_name}, mentions=ctx.me)
+    who, order = above
+    return ask_back(ctx, reason=reasons.SAME_AS_ABOVE, candidates=(), items=order.items, about=who)
 
 
 def _not_on_sale(ctx: Context, items: tuple[ReadItem, ...]) -> list[str]:

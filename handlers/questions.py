@@ -16,10 +16,19 @@ from typing import Any
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
+from handlers.chat_context import ANSWER_HANDLER
 from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
 from handlers.ordering import apply_items
 from handlers.reading import match_product, read_chat_message, read_quantity, reasons
-from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, Chatter, PlaceOrder, Unclear
+from handlers.reading.intents import (
+    CancelOrder,
+    ChangeOrder,
+    ChatIntent,
+    Chatter,
+    PlaceOrder,
+    PlusOne,
+    Unclear,
+)
 from handlers.reading.model import CatalogEntry, ReadItem
 from handlers.reading.numbers import writes_a_count
 from handlers.replies import candidate_list, chosen_by_number, confirmation
@@ -64,6 +73,9 @@ _WORD_OF_NAME = re.compile(
 )
 
 
+# The answer 不 / 不是 to "the same as the order above?".
+DECLINED = "declined"
+
 QUANTITY_REASONS = frozenset({reasons.AMBIGUOUS_QUANTITY, reasons.ABSURD_QUANTITY, reasons.UNIT_MISMATCH})
 PRODUCT_REASONS = frozenset({reasons.AMBIGUOUS_PRODUCT, reasons.UNKNOWN_PRODUCT})
 
@@ -86,11 +98,13 @@ def ask_back(
     text: str | None = None,
     for_member: Member | None = None,
     line: LineInDoubt | None = None,
+    about: str = "",
 ) -> Reply:
     """Record the doubt as a review item addressed to the sender, and ask them one short question.
 
     `text` is what is in doubt (one line of a 接龙, not the whole list); `for_member` whose order
-    the answer goes into when a leader ordered for a neighbour; `line` the 接龙 line asked about.
+    the answer goes into when a leader ordered for a neighbour; `line` the 接龙 line asked about;
+    `about` the member whose order a `同上` would copy.
     """
     if reason in QUANTITY_REASONS:
         candidates = ()
@@ -129,6 +143,7 @@ def ask_back(
         # 鸡蛋2个 of eggs sold by the 板: the question says how it is sold.
         "product": offer.name if offer else "",
         "sale_unit": offer.unit if offer else "",
+        "about": about,
     }
     return Reply("ask_back", data, mentions=ctx.me)
 
@@ -186,6 +201,8 @@ def _read_answer(
     """
     text = ctx.text.strip()
     recent = ctx.now - question.created_at <= YES_ANSWERS_WITHIN
+    if question.reason == reasons.SAME_AS_ABOVE:
+        return _copy_answer(text, recent=recent)
     if text in BARE_YES and recent and question.reason not in QUANTITY_REASONS:
         only = _candidates(ctx, question)
         if len(only) == 1:
@@ -225,6 +242,16 @@ def _read_answer(
     return None
 
 
+def _copy_answer(text: str, *, recent: bool) -> tuple[None, None] | str | None:
+    """是 to "the same as 王五?" takes the order asked about as it stands; 不 declines it. Anything
+    else is no answer: a member who writes their own order has answered by ordering."""
+    if text in BARE_YES and recent:
+        return None, None
+    if text in BARE_YES_NO and text not in BARE_YES:
+        return DECLINED
+    return None
+
+
 def _chosen_by_word(text: str, candidates: Sequence[CatalogEntry]) -> CatalogEntry | None:
     """红的: the one candidate whose name holds 红."""
     word = _WORD_OF_NAME.match(text)
@@ -248,6 +275,11 @@ def drop_superseded_question(ctx: Context, intent: ChatIntent) -> None:
         return
     question = _open_question(ctx)
     if question is None:
+        return
+    ordered_instead = isinstance(intent, PlaceOrder | ChangeOrder | CancelOrder | PlusOne)
+    if question.reason == reasons.SAME_AS_ABOVE and ordered_instead:
+        # Asked whether they want the same as 王五, they wrote what they want instead.
+        reviews.settle_review(session=ctx.session, item=question, now=ctx.now, status=reviews.DISMISSED)
         return
     asked_about = {entry.name for entry in _candidates(ctx, question)} | {
         str(raw.get("product", "")) for raw in reviews.review_context(question).get("items", [])
@@ -279,6 +311,9 @@ def handle_answer(ctx: Context) -> list[Reply]:
         title = campaign.title if campaign is not None else ""
         return [Reply("campaign_closed", {"name": ctx.member.display_name, "title": title}, mentions=ctx.me)]
     answer = _read_answer(ctx, question)
+    if answer == DECLINED:
+        reviews.settle_review(session=ctx.session, item=question, now=ctx.now, status=reviews.DISMISSED)
+        return [Reply("write_your_order", {"name": ctx.member.display_name}, mentions=ctx.me)]
     if answer == "yes_no" or not isinstance(answer, tuple):
         data = {"name": ctx.member.display_name, "candidates": candidate_list(_candidates(ctx, question))}
         return [Reply("ask_again", data, mentions=ctx.me)]
@@ -335,4 +370,4 @@ def _settled(
     return replace(item, qty=quantity, unit=None) if quantity is not None else item
 
 
-ROUTES = [Route(name="answer", matches=_is_answer, handle=handle_answer)]
+ROUTES = [Route(name=ANSWER_HANDLER, matches=_is_answer, handle=handle_answer)]

@@ -35,6 +35,22 @@ def last_message_from(*, session: Session, chat_id: str, sender_id: str) -> Inbo
     ).first()
 
 
+def last_message_from_others(
+    *, session: Session, chat_id: str, sender_id: str, since: datetime, before_id: int | None = None
+) -> InboundMessage | None:
+    """The latest message in the chat (before message `before_id`, if given), sent at or after
+    `since` by anyone but `sender_id`: what a member means by 楼上. The bot's own messages are
+    never logged here."""
+    query = select(InboundMessage).where(
+        InboundMessage.chat_id == chat_id,
+        InboundMessage.sender_id != sender_id,
+        col(InboundMessage.sent_at) >= since,
+    )
+    if before_id is not None:
+        query = query.where(col(InboundMessage.id) < before_id)
+    return session.exec(query.order_by(col(InboundMessage.id).desc()).limit(1)).first()
+
+
 _LOG = insert(InboundMessage.__table__)  # type: ignore[attr-defined]
 
 

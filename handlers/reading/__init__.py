@@ -5,7 +5,7 @@ raises on any input: what it cannot read confidently comes back as `review` (or 
 """
 
 from handlers.reading.chain import ChainLayout, ChainLine, read_chain, read_chain_row, split_chain
-from handlers.reading.chat import read_chat_message
+from handlers.reading.chat import read_chat_message, says_same_as_above
 from handlers.reading.intents import (
     CancelOrder,
     ChangeOrder,
@@ -59,6 +59,7 @@ __all__ = [
     "read_quantity",
     "read_quantity_unit",
     "render_rows_as_chain",
+    "says_same_as_above",
     "split_chain",
     "tally_text",
     "tally_to_json",

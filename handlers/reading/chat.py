@@ -112,6 +112,21 @@ _WHOLE_ORDER = frozenset(
 )
 
 
+# 同上, 跟楼上一样, 我也要: "the same as the message above". What that was only the chat knows, so the
+# reader reads it as chatter and says it is one (`says_same_as_above`) for the handler to look up.
+_SAME_AS_ABOVE = re.compile(
+    r"^(?:我也?)?(?:同上|同楼上|(?:跟|和|同|照)(?:楼上|上面|上边)(?:的)?(?:一样|一样的|那样|的)?"
+    r"|也要|也一样|也要一样的|也要一份一样的|一样|一样的)"
+    r"(?:[，,\s]*(?:谢谢|麻烦了?)?(?:团长)?)?[吧呀哈啊的]*[\s。.!！~～👍🙏]*$"
+)
+
+
+def says_same_as_above(text: str) -> bool:
+    """`同上`, `我跟楼上一样`, `我也要`: an order for whatever the message above ordered."""
+    message = _MENTION.sub("", normalize_text(text)).strip()
+    return bool(_SAME_AS_ABOVE.match(message))
+
+
 def read_chat_message(
     text: str, catalog: Sequence[CatalogEntry] = (), *, offer: Offer | None = None
 ) -> ChatIntent:

@@ -32,5 +32,7 @@ NO_NAME: Final = "no_name"
 NOTHING_TO_CHANGE: Final = "nothing_to_change"
 # The same person sent +1 again: one more, or a repeat?
 REPEATED_PLUS_ONE: Final = "repeated_plus_one"
+# 同上, 我也要: the same as the message above, which the member is asked to confirm.
+SAME_AS_ABOVE: Final = "same_as_above"
 # Too long or too many lines: read in part, the rest left to the leader.
 TOO_LONG: Final = "too_long"
