@@ -636,3 +636,18 @@ def test_a_correction_after_an_mention_replaces_the_order_before(open_group: Sim
     open_group.say("郑大姐", "红富士2斤")
     open_group.say("郑大姐", "@团购助手 说错了，是青苹果2斤")
     assert dbview.orders(open_group.app) == {"郑大姐": {"青苹果": Decimal(2)}}
+
+
+def test_each_of_a_household_is_counted_on_the_senders_order(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say("吴婶", "我和我妈各要一板鸡蛋"))
+    assert "土鸡蛋 现在共2板" in reply
+    assert dbview.orders(open_group.app) == {"吴婶": {"土鸡蛋": Decimal(2)}}
+
+
+def test_a_count_with_a_mistyped_unit_is_asked_and_the_answer_orders(open_group: SimulatedGroup) -> None:
+    [asked] = open_group.texts(open_group.say("钱十", "大米两代"))
+    assert "「大米两代」里的数字我拿不准" in asked
+    assert dbview.orders(open_group.app) == {}
+    [confirmed] = open_group.texts(open_group.say("钱十", "2"))
+    assert "五常大米 现在共2袋" in confirmed
+    assert dbview.orders(open_group.app) == {"钱十": {"五常大米": Decimal(2)}}

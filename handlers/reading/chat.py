@@ -171,11 +171,35 @@ def read_chat_message(
         return read_chat_message(message[numbered.end() :], catalog, offer=offer)
     if _BARE_NUMBER.match(message) and ctx.index.has_numeric_codes and len(ctx.catalog) > 1:
         return _code_alone(message, ctx)
+    shared = _household_each(message, catalog, offer)
+    if shared is not None:
+        return shared
     for read in (_cancel, _change, _plus_one):
         intent = read(message, ctx)
         if intent is not None:
             return intent
     return _order(message, ctx)
+
+
+# 我和我妈各要一板鸡蛋: people of the sender's household, then 各 and what each of them wants.
+_EACH_OF_US = re.compile(
+    r"^(?P<people>[^各\d\s]{1,16}?)\s*各(?:自)?\s*(?=要|来|买|订|定|\d|[一二两三四五六七八九十半])"
+)
+_AND = re.compile(r"和|跟|与|、|还有|加")
+
+
+def _household_each(message: str, catalog: Sequence[CatalogEntry], offer: Offer | None) -> ChatIntent | None:
+    """`我和我妈各要一板鸡蛋` is two 板 on the sender's order: one for each person named."""
+    found = _EACH_OF_US.match(message)
+    if found is None:
+        return None
+    people = [p for p in _AND.split(found.group("people")) if p]
+    if len(people) < 2 or not all(p in PRONOUNS or is_household(p) for p in people):
+        return None
+    intent = read_chat_message(message[found.end() :], catalog, offer=offer)
+    if not isinstance(intent, PlaceOrder) or intent.name is not None:
+        return intent
+    return replace(intent, items=tuple(replace(item, qty=item.qty * len(people)) for item in intent.items))
 
 
 # So much a unit (45元/斤, 2.5一斤, ¥18/kg): what the leader announces. A member quoting it orders
@@ -317,8 +341,30 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
         name, note = reading.name, reading.note
         if name is None and note is not None and looks_like_person(note) and _may_be_name(note):
             name, note = note, None  # `#2 小美`: ordering for the person named after the order
+        glued = _count_in_a_name(message, items, name, note)
+        if glued is not None:
+            return Unclear(reasons.AMBIGUOUS_QUANTITY, items=items, detail=f"{glued} 是数量吗?")
         return PlaceOrder(items=items, name=name, note=note)
     return Chatter()
+
+
+def _count_in_a_name(
+    message: str, items: tuple[ReadItem, ...], name: str | None, note: str | None
+) -> str | None:
+    """`红富士2jing`, `大米两代`: a count glued to the goods with a mistyped unit after it, read as a
+    name or a remark, leaves the goods with no count. It is asked about, never taken as 1."""
+    if len(items) != 1 or writes_a_count(items[0].raw):
+        return None
+    if name is not None and name[0].isdigit():
+        written = name
+    elif note is not None and len(note) == 2 and note[0] in _COUNT_CHARACTERS:
+        written = note
+    else:
+        return None
+    return written if re.search(re.escape(items[0].raw) + r"\s*" + re.escape(written), message) else None
+
+
+_COUNT_CHARACTERS = "一二两三四五六七八九十"
 
 
 def _without_past_remarks(message: str) -> tuple[str, list[str]]:

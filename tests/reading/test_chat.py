@@ -16,6 +16,7 @@ from handlers.reading import (
     ShowMyOrder,
     Unclear,
     read_chat_message,
+    says_same_as_above,
 )
 
 from .helpers import FRUIT, d, items
@@ -347,3 +348,75 @@ def test_a_count_with_a_mistyped_unit_is_asked_about_never_a_product_code() -> N
     intent = read_chat_message("大米2代", (*FRUIT, CatalogEntry(name="大米", code="6", unit="袋")))
     assert isinstance(intent, Unclear) and intent.reason == "ambiguous_quantity"
     assert items(intent.items) == [("大米", None, d(2), "袋")]  # no 青苹果 (product 2)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "同上",
+        "同上。",
+        "我同上",
+        "跟楼上一样",
+        "我跟楼上一样吧",
+        "和上面一样的",
+        "我也要",
+        "我也要👍",
+        "一样",
+        "@王五 同上",
+    ],
+)
+def test_same_as_above_is_said_and_read_as_no_order_by_itself(message: str) -> None:
+    assert says_same_as_above(message)
+    assert read_chat_message(message, TWO_APPLES) == Chatter()
+
+
+@pytest.mark.parametrize("message", ["我也是", "楼上", "一样吗", "我也要2斤", "和上次一样", "同上次"])
+def test_words_that_are_not_same_as_above(message: str) -> None:
+    assert not says_same_as_above(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "qty"),
+    [("我和我妈各要一板鸡蛋", 2), ("我跟我老婆各一板鸡蛋", 2), ("我、我妈、我爸各要1板鸡蛋", 3)],
+)
+def test_each_of_a_household_multiplies_the_count(message: str, qty: int) -> None:
+    intent = read_chat_message(message, EGGS)
+    assert isinstance(intent, PlaceOrder) and intent.name is None
+    assert items(intent.items) == [("土鸡蛋", None, d(qty), "板")]
+
+
+def test_each_of_people_outside_the_household_is_asked_about() -> None:
+    # 老王 may order on his own: whether to split the order is for the member to say.
+    assert isinstance(read_chat_message("我和老王各一板鸡蛋", EGGS), Unclear)
+
+
+RICE = (CatalogEntry(name="五常大米", code="1", unit="袋", aliases=("大米",)),)
+
+
+@pytest.mark.parametrize(
+    ("message", "catalog", "doubt"),
+    [
+        ("大米两代", RICE, "两代 是数量吗?"),
+        ("大米 二代", RICE, "二代 是数量吗?"),
+        ("西红柿2jing", FRUIT, "2jing 是数量吗?"),
+        ("西红柿 2abc", FRUIT, "2abc 是数量吗?"),
+    ],
+)
+def test_a_count_with_a_mistyped_unit_is_asked_never_taken_as_one(
+    message: str, catalog: tuple[CatalogEntry, ...], doubt: str
+) -> None:
+    intent = read_chat_message(message, catalog)
+    assert isinstance(intent, Unclear) and intent.reason == "ambiguous_quantity"
+    assert intent.detail == doubt
+
+
+@pytest.mark.parametrize("message", ["西红柿2jin", "西红柿 2 jin", "2Jin西红柿"])
+def test_jin_in_pinyin_is_the_unit(message: str) -> None:
+    intent = read_chat_message(message, FRUIT)
+    assert isinstance(intent, PlaceOrder)
+    assert items(intent.items) == [("西红柿", None, d(2), "斤")]
+
+
+def test_a_name_before_the_order_is_still_a_name() -> None:
+    intent = read_chat_message("10000 西红柿2斤", FRUIT)
+    assert isinstance(intent, PlaceOrder) and intent.name == "10000"
