@@ -114,9 +114,10 @@ _WHOLE_ORDER = frozenset(
 
 # 同上, 跟楼上一样, 我也要: "the same as the message above". What that was only the chat knows, so the
 # reader reads it as chatter and says it is one (`says_same_as_above`) for the handler to look up.
+# A bare 一样 is left out: it answers chat questions (价格一样吗?) far more often than it orders.
 _SAME_AS_ABOVE = re.compile(
-    r"^(?:我也?)?(?:同上|同楼上|(?:跟|和|同|照)(?:楼上|上面|上边)(?:的)?(?:一样|一样的|那样|的)?"
-    r"|也要|也一样|也要一样的|也要一份一样的|一样|一样的)"
+    r"^(?:(?:我也?)?(?:同上|同楼上|(?:跟|和|同|照)(?:楼上|上面|上边)(?:的)?(?:一样|一样的|那样|的)?)"
+    r"|我?也(?:要|一样|要一样的|要一份一样的)|我一样的?)"
     r"(?:[，,\s]*(?:谢谢|麻烦了?)?(?:团长)?)?[吧呀哈啊的]*[\s。.!！~～👍🙏]*$"
 )
 

@@ -361,7 +361,7 @@ def test_a_count_with_a_mistyped_unit_is_asked_about_never_a_product_code() -> N
         "和上面一样的",
         "我也要",
         "我也要👍",
-        "一样",
+        "我一样",
         "@王五 同上",
     ],
 )
@@ -370,7 +370,7 @@ def test_same_as_above_is_said_and_read_as_no_order_by_itself(message: str) -> N
     assert read_chat_message(message, TWO_APPLES) == Chatter()
 
 
-@pytest.mark.parametrize("message", ["我也是", "楼上", "一样吗", "我也要2斤", "和上次一样", "同上次"])
+@pytest.mark.parametrize("message", ["我也是", "楼上", "一样", "一样吗", "我也要2斤", "和上次一样", "同上次"])
 def test_words_that_are_not_same_as_above(message: str) -> None:
     assert not says_same_as_above(message)
 
