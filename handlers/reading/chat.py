@@ -349,6 +349,9 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
     return Chatter()
 
 
+_COUNT_CHARACTERS = "一二两三四五六七八九十"
+
+
 def _count_in_a_name(
     message: str, items: tuple[ReadItem, ...], name: str | None, note: str | None
 ) -> str | None:
@@ -363,9 +366,6 @@ def _count_in_a_name(
     else:
         return None
     return written if re.search(re.escape(items[0].raw) + r"\s*" + re.escape(written), message) else None
-
-
-_COUNT_CHARACTERS = "一二两三四五六七八九十"
 
 
 def _without_past_remarks(message: str) -> tuple[str, list[str]]:
