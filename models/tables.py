@@ -203,6 +203,9 @@ class InboundMessage(SQLModel, table=True):
     """Every message the bot received, keyed by platform id. Replaying one is a no-op."""
 
     __tablename__ = "inbound_message"
+    # A chat's latest messages (楼上 for 同上, a member's last order for 不对/撤回) are read by chat,
+    # newest first; without it the lookup walks every group's messages.
+    __table_args__ = (Index("ix_inbound_chat", "chat_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     platform_id: str = Field(unique=True, max_length=160)
