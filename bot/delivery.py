@@ -1,22 +1,44 @@
 """Turning handler replies into queued messages: render the template, address it, resolve mentions.
 
-Used by the dispatcher inside the message's own transaction, and by scheduled jobs after they commit.
+The dispatcher and the scheduled jobs both add them to the outbox inside the transaction of the
+work they confirm (`stage_in_transaction`), so the two are saved together or not at all.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from bot.outbox import QueuedReply
+from bot.outbox import Outbox, QueuedReply
 from bot.rendering import Renderer
 from handlers.base import Reply
 from models import members as member_rows
 from models.tables import Group, Member
 
 log = logging.getLogger(__name__)
+
+
+def stage_in_transaction(
+    *, session: Session, outbox: Outbox, label: str, render: Callable[[], Sequence[QueuedReply]]
+) -> tuple[QueuedReply, ...]:
+    """Render replies and add them to the outbox in `session`'s transaction, not yet committed.
+
+    A wording failure (a leader's broken template) is logged and sends nothing, but never undoes
+    the work the replies confirm: the caller still commits. A database error goes up, as it must.
+    The caller wakes the outbox after its commit.
+    """
+    try:
+        queued = tuple(render())
+    except SQLAlchemyError:
+        raise
+    except Exception:
+        log.exception("rendering replies of %s failed", label)
+        return ()
+    outbox.stage(queued, session=session)
+    return queued
 
 
 def address_replies(

@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot.config import GroupSettings, Settings
-from bot.delivery import address_replies
+from bot.delivery import address_replies, stage_in_transaction
 from bot.events import IncomingMessage
 from bot.outbox import Outbox, QueuedReply
 from bot.rendering import Renderer
@@ -224,27 +224,21 @@ class Dispatcher:
         Rendering sees what the handler wrote, flushed but not yet committed; the outbox rows
         become visible to the sender with the orders they confirm, at the same commit.
         """
-        try:
-            queued = tuple(
-                address_replies(
-                    session=context.session,
-                    renderer=self._renderer,
-                    group=context.group,
-                    replies=replies,
-                    sender_id=context.message.sender_id,
-                    known_ids=_sender_ids(context),
-                    leader_ids=self._configured_leaders(context.message),
-                    answers_command=answers_command,
-                )
-            )
-        except SQLAlchemyError:
-            raise
-        except Exception:
-            # The orders are still saved; only the wording failed. Say so in the log, not to the group.
-            log.exception("rendering replies of %s failed", handler)
-            return ()
-        self._outbox.stage(queued, session=context.session)
-        return queued
+        return stage_in_transaction(
+            session=context.session,
+            outbox=self._outbox,
+            label=handler,
+            render=lambda: address_replies(
+                session=context.session,
+                renderer=self._renderer,
+                group=context.group,
+                replies=replies,
+                sender_id=context.message.sender_id,
+                known_ids=_sender_ids(context),
+                leader_ids=self._configured_leaders(context.message),
+                answers_command=answers_command,
+            ),
+        )
 
     def _private_chat(self, session: Session, message: IncomingMessage, now: datetime) -> Outcome:
         self._record(session, message, now, outcome="ignored", handler="private_chat")

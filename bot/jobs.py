@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.app import App
-from bot.delivery import address_replies
+from bot.delivery import address_replies, stage_in_transaction
 from handlers.arrival import arrival_replies
 from handlers.base import Reply
 from handlers.campaign import cut_off, deals_reply, next_time_of_day
@@ -62,15 +62,23 @@ def _run_and_queue(
             log.info("job %s skipped: group %s is gone or disabled", name, group_id)
             return 0
         replies = list(produce(session, group))
-        session.commit()
-        queued = address_replies(
+        # The notice goes into the job's own transaction: a cutoff and its summary, or a new
+        # campaign and its deal post, are saved together or not at all.
+        queued = stage_in_transaction(
             session=session,
-            renderer=app.renderer,
-            group=group,
-            replies=replies,
-            leader_ids=app.settings.leaders_for(group.chat_id, group.name),
+            outbox=app.outbox,
+            label=f"job {name}",
+            render=lambda: address_replies(
+                session=session,
+                renderer=app.renderer,
+                group=group,
+                replies=replies,
+                leader_ids=app.settings.leaders_for(group.chat_id, group.name),
+            ),
         )
-    app.outbox.enqueue(queued)
+        session.commit()
+    if queued:
+        app.outbox.wake()
     return len(queued)
 
 

@@ -1,8 +1,8 @@
 """An order and its confirmation are saved in one transaction: both, or neither.
 
-The dispatcher renders the replies and writes them to the outbox before it commits, so the
-sender can only ever see a confirmation whose order is saved, and a crash cannot keep one
-without the other.
+The dispatcher (and each scheduled job) renders the replies and writes them to the outbox before
+it commits, so the sender can only ever see a confirmation whose order is saved, and a crash
+cannot keep one without the other.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from bot import jobs
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.simulation import SimulatedGroup
@@ -81,10 +82,37 @@ def test_a_confirmation_that_cannot_be_worded_still_leaves_the_order_saved(
     group.say(LEADER, "开团")
     before = queued_replies(group)
 
-    with caplog.at_level(logging.ERROR, logger="bot.dispatcher"):
+    with caplog.at_level(logging.ERROR, logger="bot.delivery"):
         sent = group.say("王五", "香蕉1把")
 
     assert sent == []
     assert dbview.orders(app) == {"王五": {"海南香蕉": Decimal(1)}}
     assert queued_replies(group) == before
     assert "rendering replies of chat_order failed" in caplog.text
+
+
+def test_a_cutoff_whose_notice_cannot_be_worded_still_closes_the_campaign(
+    engine: Engine, clock: ManualClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A scheduled job's notices go into its own transaction too; a broken one loses only itself."""
+    own_templates = tmp_path / "templates"
+    own_templates.mkdir()
+    (own_templates / "cutoff_done.j2").write_text("{{ no_such_value.name }}", encoding="utf-8")
+    settings = make_settings(data_dir=str(tmp_path / "data"), templates_dir=str(own_templates))
+    app = build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
+    stock_catalog(app)
+    group = SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
+    group.say(LEADER, "开团")
+    group.say("王五", "香蕉1把")
+    [campaign] = dbview.campaigns(app)
+    assert campaign.id is not None
+    before = queued_replies(group)
+
+    with caplog.at_level(logging.ERROR, logger="bot.delivery"):
+        sent = jobs.run_campaign_job(app, campaign.id, jobs.cutoff)
+
+    assert sent == 0
+    assert [c.status for c in dbview.campaigns(app)] == ["closed"]
+    assert queued_replies(group) == before
+    assert "rendering replies of job cutoff failed" in caplog.text
+    assert dbview.orders(app) == {"王五": {"海南香蕉": Decimal(1)}}
