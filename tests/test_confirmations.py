@@ -30,6 +30,21 @@ def queued_replies(group: SimulatedGroup) -> int:
         return session.exec(select(func.count()).select_from(OutboxMessage)).one()
 
 
+def open_group_with_a_broken_template(
+    engine: Engine, clock: ManualClock, tmp_path: Path, template: str
+) -> SimulatedGroup:
+    """A group whose leader overrode `template` with one that cannot render, with a campaign open."""
+    own_templates = tmp_path / "templates"
+    own_templates.mkdir()
+    (own_templates / template).write_text("{{ no_such_value.name }}", encoding="utf-8")
+    settings = make_settings(data_dir=str(tmp_path / "data"), templates_dir=str(own_templates))
+    app = build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
+    stock_catalog(app)
+    group = SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
+    group.say(LEADER, "开团")
+    return group
+
+
 def test_an_order_and_its_confirmation_are_queued_together(open_group: SimulatedGroup) -> None:
     before = queued_replies(open_group)
     [reply] = open_group.texts(open_group.say("王五", "香蕉1把"))
@@ -72,14 +87,8 @@ def test_a_confirmation_that_cannot_be_worded_still_leaves_the_order_saved(
     engine: Engine, clock: ManualClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A leader's broken template loses the wording, never the order."""
-    own_templates = tmp_path / "templates"
-    own_templates.mkdir()
-    (own_templates / "order_confirmed.j2").write_text("{{ no_such_value.name }}", encoding="utf-8")
-    settings = make_settings(data_dir=str(tmp_path / "data"), templates_dir=str(own_templates))
-    app = build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
-    stock_catalog(app)
-    group = SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
-    group.say(LEADER, "开团")
+    group = open_group_with_a_broken_template(engine, clock, tmp_path, "order_confirmed.j2")
+    app = group.app
     before = queued_replies(group)
 
     with caplog.at_level(logging.ERROR, logger="bot.delivery"):
@@ -95,14 +104,8 @@ def test_a_cutoff_whose_notice_cannot_be_worded_still_closes_the_campaign(
     engine: Engine, clock: ManualClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A scheduled job's notices go into its own transaction too; a broken one loses only itself."""
-    own_templates = tmp_path / "templates"
-    own_templates.mkdir()
-    (own_templates / "cutoff_done.j2").write_text("{{ no_such_value.name }}", encoding="utf-8")
-    settings = make_settings(data_dir=str(tmp_path / "data"), templates_dir=str(own_templates))
-    app = build_app(settings, clock=clock, engine=engine, instant_outbox=True, migrate=False)
-    stock_catalog(app)
-    group = SimulatedGroup(app, chat_id=GROUP_CHAT, name=GROUP_NAME)
-    group.say(LEADER, "开团")
+    group = open_group_with_a_broken_template(engine, clock, tmp_path, "cutoff_done.j2")
+    app = group.app
     group.say("王五", "香蕉1把")
     [campaign] = dbview.campaigns(app)
     assert campaign.id is not None
