@@ -242,11 +242,18 @@ class Dispatcher:
 
     def _private_chat(self, session: Session, message: IncomingMessage, now: datetime) -> Outcome:
         self._record(session, message, now, outcome="ignored", handler="private_chat")
-        reply = QueuedReply(chat_id=message.chat_id, text=self._renderer.render(PRIVATE_TEMPLATE, {}))
-        self._outbox.stage([reply], session=session)
+        queued = stage_in_transaction(
+            session=session,
+            outbox=self._outbox,
+            label="private_chat",
+            render=lambda: [
+                QueuedReply(chat_id=message.chat_id, text=self._renderer.render(PRIVATE_TEMPLATE, {}))
+            ],
+        )
         session.commit()
-        self._outbox.wake()
-        return Outcome(status="ignored", handler="private_chat", replies=(reply,))
+        if queued:
+            self._outbox.wake()
+        return Outcome(status="ignored", handler="private_chat", replies=queued)
 
     def _group_for(self, session: Session, message: IncomingMessage, now: datetime) -> Group:
         group = self._groups.attach(session, message.chat_id) or group_rows.get_group_by_chat(

@@ -119,3 +119,13 @@ def test_a_cutoff_whose_notice_cannot_be_worded_still_closes_the_campaign(
     assert queued_replies(group) == before
     assert "rendering replies of job cutoff failed" in caplog.text
     assert dbview.orders(app) == {"王五": {"海南香蕉": Decimal(1)}}
+
+
+def test_a_private_message_is_logged_even_when_its_reply_cannot_be_worded(
+    engine: Engine, clock: ManualClock, tmp_path: Path
+) -> None:
+    group = open_group_with_a_broken_template(engine, clock, tmp_path, "private_chat.j2")
+    assert group.say("王五", "你好，想问问明天有鸡蛋吗", private=True) == []
+    assert group.last_outcome is not None and group.last_outcome.status == "ignored"
+    [logged] = dbview.inbound(group.app)[-1:]
+    assert (logged.outcome, logged.handler) == ("ignored", "private_chat")
