@@ -19,14 +19,16 @@ from handlers.base import Context, Reply
 from handlers.catalog_view import is_implicit
 from handlers.commands import strip_leading_mentions
 from handlers.ordering import order_book
-from handlers.reading import match_product, read_chat_message, reasons, says_same_as_above
+from handlers.reading import match_product, read_chain, read_chat_message, reasons, says_same_as_above
 from handlers.reading.intents import CancelOrder, ChangeOrder, ChatIntent, PlaceOrder, Unclear
 from handlers.reading.model import CatalogEntry, ReadItem
 from models import inbound
 from models.campaigns import Offer
 
-# The route that takes answers to the bot's questions (handlers/questions.py).
+# The route that takes answers to the bot's questions (handlers/questions.py), and the one that
+# reads 接龙 reposts (handlers/jielong.py).
 ANSWER_HANDLER = "answer"
+JIELONG_HANDLER = "jielong"
 # How far back 楼上 reaches: a message from longer ago is no longer the one above.
 ABOVE_WITHIN = timedelta(minutes=15)
 # 同上 under 同上 under an order: how many of them are followed up to the order.
@@ -215,9 +217,21 @@ def order_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> tuple[str, P
         if above is None:
             return None
         if above.handler != ANSWER_HANDLER and not says_same_as_above(above.text):
-            intent = read_chat_message(above.text, catalog)
-            if not isinstance(intent, PlaceOrder) or any(is_implicit(item) for item in intent.items):
+            order = _newest_line(above.text, catalog) if above.handler == JIELONG_HANDLER else None
+            if order is None:
+                intent = read_chat_message(above.text, catalog)
+                order = intent if isinstance(intent, PlaceOrder) else None
+            if order is None or any(is_implicit(item) for item in order.items):
                 return None
-            return above.sender_name, PlaceOrder(items=intent.items)
+            return above.sender_name, PlaceOrder(items=order.items)
         before_id = above.id
     return None
+
+
+def _newest_line(chain: str, catalog: tuple[CatalogEntry, ...]) -> PlaceOrder | None:
+    """The last line of a reposted 接龙, the one its writer added: `同上` under a repost means it."""
+    reading = read_chain(chain, catalog)
+    if reading is None or not reading.rows:
+        return None
+    last = reading.rows[-1]
+    return PlaceOrder(items=last.items) if last.status == "ok" and last.items else None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from handlers.base import Context, Reply, Route
 from handlers.catalog_view import catalog_of
+from handlers.chat_context import JIELONG_HANDLER
 from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
 from handlers.ordering import ApplyResult, LineResult, apply_items
 from handlers.people import address_in, remember_address, same_person
@@ -413,4 +414,4 @@ class _ChainApplier:
         return replies
 
 
-ROUTES = [Route(name="jielong", matches=_is_chain, handle=handle_chain)]
+ROUTES = [Route(name=JIELONG_HANDLER, matches=_is_chain, handle=handle_chain)]

@@ -103,3 +103,17 @@ def test_a_redelivered_yes_counts_once(open_group: SimulatedGroup) -> None:
     open_group.say("赵六", "是", message_id="wx-yes-1")
     assert open_group.say("赵六", "是", message_id="wx-yes-1") == []
     assert dbview.orders(open_group.app)["赵六"] == {"土鸡蛋": Decimal(1)}
+
+
+def test_same_as_above_under_a_jielong_repost_means_the_line_its_writer_added(
+    open_group: SimulatedGroup,
+) -> None:
+    header = "#接龙\n幸福小区 水果鸡蛋团 晚8点截单\n"
+    open_group.say("张三", header + "1. 张三 香蕉1把")
+    open_group.say("李四", header + "1. 张三 香蕉1把\n2. 李四 鸡蛋2板")
+
+    [asked] = open_group.texts(open_group.say("王五", "同上"))
+
+    assert "是跟李四一样，要土鸡蛋2板吗" in asked
+    open_group.say("王五", "是")
+    assert dbview.orders(open_group.app)["王五"] == {"土鸡蛋": Decimal(2)}
