@@ -80,13 +80,9 @@ def get_review(*, session: Session, group_id: int, review_id: int) -> ReviewItem
 
 def settle_review(*, session: Session, item: ReviewItem, now: datetime, status: str = SETTLED) -> None:
     """Close the item; the member it asked no longer waits for their answer to it."""
-    if item.asked_member_id is not None:
-        asked = session.get(Member, item.asked_member_id)
-        if asked is not None:
-            asked.awaiting_answer = False
+    stop_asking(session=session, item=item)
     item.status = status
     item.settled_at = now
-    item.asked_member_id = None
 
 
 def stop_asking(*, session: Session, item: ReviewItem) -> None:
@@ -123,8 +119,5 @@ def dismiss_questions(*, session: Session, campaign_id: int, now: datetime) -> i
         )
     )
     for item in asked:
-        member = session.get(Member, item.asked_member_id)
-        if member is not None:
-            member.awaiting_answer = False
-        item.asked_member_id = None
+        stop_asking(session=session, item=item)
     return len(asked)
