@@ -118,3 +118,11 @@ class Route:
     matches: Matcher
     handle: HandlerFn
     leader_only: bool = False
+
+
+# Routes that other handlers look for in the message log (`InboundMessage.handler`): what an
+# earlier message did decides what 同上, 不对 or 撤回 mean.
+CHAT_ORDER_ROUTE = "chat_order"
+ANSWER_ROUTE = "answer"
+JIELONG_ROUTE = "jielong"
+REPEAT_ORDER_ROUTE = "repeat_order"

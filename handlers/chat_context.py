@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from handlers.base import Context, Reply
+from handlers.base import ANSWER_ROUTE, CHAT_ORDER_ROUTE, JIELONG_ROUTE, Context, Reply
 from handlers.catalog_view import is_implicit
 from handlers.commands import strip_leading_mentions
 from handlers.ordering import order_book
@@ -25,10 +25,6 @@ from handlers.reading.model import CatalogEntry, ReadItem
 from models import inbound
 from models.campaigns import Offer
 
-# The route that takes answers to the bot's questions (handlers/questions.py), and the one that
-# reads 接龙 reposts (handlers/jielong.py).
-ANSWER_HANDLER = "answer"
-JIELONG_HANDLER = "jielong"
 # How far back 楼上 reaches: a message from longer ago is no longer the one above.
 ABOVE_WITHIN = timedelta(minutes=15)
 # 同上 under 同上 under an order: how many of them are followed up to the order.
@@ -179,7 +175,12 @@ def correction(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> list[ChatInte
     before = inbound.last_message_from(
         session=ctx.session, chat_id=ctx.message.chat_id, sender_id=ctx.message.sender_id
     )
-    if not isinstance(wanted, PlaceOrder) or wanted.name or before is None or before.handler != "chat_order":
+    if (
+        not isinstance(wanted, PlaceOrder)
+        or wanted.name
+        or before is None
+        or before.handler != CHAT_ORDER_ROUTE
+    ):
         return None
     mistaken = read_chat_message(before.text, catalog)
     book = order_book(ctx, ctx.member)
@@ -216,8 +217,8 @@ def order_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> tuple[str, P
         )
         if above is None:
             return None
-        if above.handler != ANSWER_HANDLER and not says_same_as_above(above.text):
-            order = _newest_line(above.text, catalog) if above.handler == JIELONG_HANDLER else None
+        if above.handler != ANSWER_ROUTE and not says_same_as_above(above.text):
+            order = _newest_line(above.text, catalog) if above.handler == JIELONG_ROUTE else None
             if order is None:
                 intent = read_chat_message(above.text, catalog)
                 order = intent if isinstance(intent, PlaceOrder) else None

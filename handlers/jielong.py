@@ -15,9 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from handlers.base import Context, Reply, Route
+from handlers.base import JIELONG_ROUTE, Context, Reply, Route
 from handlers.catalog_view import catalog_of
-from handlers.chat_context import JIELONG_HANDLER
 from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
 from handlers.ordering import ApplyResult, LineResult, apply_items
 from handlers.people import address_in, remember_address, same_person
@@ -414,4 +413,4 @@ class _ChainApplier:
         return replies
 
 
-ROUTES = [Route(name=JIELONG_HANDLER, matches=_is_chain, handle=handle_chain)]
+ROUTES = [Route(name=JIELONG_ROUTE, matches=_is_chain, handle=handle_chain)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.base import Context, Reply, Route
+from handlers.base import CHAT_ORDER_ROUTE, Context, Reply, Route
 from handlers.catalog_view import catalog_of, catalog_of_products, is_implicit
 from handlers.chat_context import (
     carry_out,
@@ -307,5 +307,5 @@ def _goods_waiting(ctx: Context, *, exclude: Campaign | None) -> list[dict[str, 
 
 
 ROUTES = [
-    Route(name="chat_order", matches=lambda ctx: True, handle=handle_chat_order),
+    Route(name=CHAT_ORDER_ROUTE, matches=lambda ctx: True, handle=handle_chat_order),
 ]

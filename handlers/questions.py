@@ -14,9 +14,8 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from handlers.base import Context, Reply, Route
+from handlers.base import ANSWER_ROUTE, Context, Reply, Route
 from handlers.catalog_view import catalog_of, offer_for
-from handlers.chat_context import ANSWER_HANDLER
 from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
 from handlers.ordering import apply_items
 from handlers.reading import match_product, read_chat_message, read_quantity, reasons
@@ -370,4 +369,4 @@ def _settled(
     return replace(item, qty=quantity, unit=None) if quantity is not None else item
 
 
-ROUTES = [Route(name=ANSWER_HANDLER, matches=_is_answer, handle=handle_answer)]
+ROUTES = [Route(name=ANSWER_ROUTE, matches=_is_answer, handle=handle_answer)]

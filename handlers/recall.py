@@ -4,7 +4,15 @@ shown what stands and how to change it."""
 
 from __future__ import annotations
 
-from handlers.base import Context, Reply, Route
+from handlers.base import (
+    ANSWER_ROUTE,
+    CHAT_ORDER_ROUTE,
+    JIELONG_ROUTE,
+    REPEAT_ORDER_ROUTE,
+    Context,
+    Reply,
+    Route,
+)
 from handlers.catalog_view import catalog_of
 from handlers.reading import read_chat_message
 from handlers.reading.intents import CancelOrder, ChangeOrder, PlaceOrder, PlusOne
@@ -13,7 +21,7 @@ from models import inbound
 from models.campaigns import takes_orders
 
 # Routes whose handling of a message changes the sender's own order.
-_ORDERING_ROUTES = frozenset({"jielong", "answer", "repeat_order"})
+_ORDERING_ROUTES = frozenset({JIELONG_ROUTE, ANSWER_ROUTE, REPEAT_ORDER_ROUTE})
 
 
 def _took_back_an_order(ctx: Context) -> bool:
@@ -23,7 +31,7 @@ def _took_back_an_order(ctx: Context) -> bool:
     if original.handler in _ORDERING_ROUTES:
         return True
     intent = read_chat_message(original.text, catalog_of(ctx.offers()))
-    return original.handler == "chat_order" and isinstance(
+    return original.handler == CHAT_ORDER_ROUTE and isinstance(
         intent, PlaceOrder | PlusOne | ChangeOrder | CancelOrder
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from handlers.base import Context, Reply, Route
+from handlers.base import REPEAT_ORDER_ROUTE, Context, Reply, Route
 from handlers.catalog_view import catalog_of
 from handlers.commands import strip_leading_mentions
 from handlers.ordering import apply_items
@@ -95,4 +95,4 @@ def handle_repeat(ctx: Context) -> list[Reply]:
     return repeat_last_order(ctx, ctx.member, proxy=False)
 
 
-ROUTES = [Route("repeat_order", lambda ctx: asks_for_last_order(ctx.text), handle_repeat)]
+ROUTES = [Route(REPEAT_ORDER_ROUTE, lambda ctx: asks_for_last_order(ctx.text), handle_repeat)]
