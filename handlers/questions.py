@@ -36,30 +36,14 @@ from models.campaigns import takes_orders
 from models.jielong import record_answered_line
 from models.tables import Member, ReviewItem
 
-BARE_YES_NO = frozenset(
-    {
-        "好",
-        "好的",
-        "是",
-        "是的",
-        "对",
-        "对的",
-        "嗯",
-        "嗯嗯",
-        "行",
-        "可以",
-        "ok",
-        "OK",
-        "不",
-        "不是",
-        "不对",
-        "没有",
-        "否",
-    }
-)
+_YES_WORDS = frozenset({"好", "好的", "是", "是的", "对", "对的", "嗯", "嗯嗯", "行", "可以", "ok", "OK"})
+BARE_NO = frozenset({"不", "不是", "不对", "没有", "否"})
+# A bare yes or no settles no choice among several: the question is asked again.
+BARE_YES_NO = _YES_WORDS | BARE_NO
+# A yes to a question with one choice; 要 (I want it) says yes too.
+BARE_YES = _YES_WORDS | {"要"}
 # A bare 好的 long after a yes-or-no question is more likely said to someone else.
 YES_ANSWERS_WITHIN = timedelta(minutes=30)
-BARE_YES = frozenset({"好", "好的", "是", "是的", "对", "对的", "嗯", "嗯嗯", "行", "可以", "ok", "OK", "要"})
 _CHOICE = re.compile(r"^\s*(?:选|要)?\s*(\d{1,2})\s*(?:号|个)?\s*$")
 # 第一个, 要第二个: a choice by its place in the list asked about.
 _ORDINAL = re.compile(
@@ -246,7 +230,7 @@ def _copy_answer(text: str, *, recent: bool) -> tuple[None, None] | str | None:
     else is no answer: a member who writes their own order has answered by ordering."""
     if text in BARE_YES and recent:
         return None, None
-    if text in BARE_YES_NO and text not in BARE_YES:
+    if text in BARE_NO:
         return DECLINED
     return None
 
