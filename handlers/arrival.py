@@ -101,7 +101,6 @@ def handle_arrival(ctx: Context) -> list[Reply]:
         if announced or not ordered:
             titles = [c.title for c in announced]
             return [Reply("no_campaign_to_arrive", {"announced": titles, "open_title": campaign.title})]
-    if campaign.status == OPEN:
         close_campaign(campaign=campaign, now=ctx.now)
     mark_arrived(campaign=campaign, now=ctx.now)
     ctx.forget_campaign()
