@@ -199,8 +199,8 @@ def correction(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> list[ChatInte
     return [ChangeOrder(items=tuple(undo)), wanted]
 
 
-def order_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> tuple[str, PlaceOrder] | None:
-    """Who wrote the order a member's `同上` points at, and that order.
+def order_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> tuple[str, tuple[ReadItem, ...]] | None:
+    """Who wrote the order a member's `同上` points at, and what it ordered.
 
     It is the latest message by someone else in the last quarter of an hour, passing over other
     同上 and the 是 that confirmed them (三楼同上 under 二楼同上 under the order). None when that
@@ -218,21 +218,21 @@ def order_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> tuple[str, P
         if above is None:
             return None
         if above.handler != ANSWER_ROUTE and not says_same_as_above(above.text):
-            order = _newest_line(above.text, catalog) if above.handler == JIELONG_ROUTE else None
-            if order is None:
+            items = _newest_line(above.text, catalog) if above.handler == JIELONG_ROUTE else None
+            if items is None:
                 intent = read_chat_message(above.text, catalog)
-                order = intent if isinstance(intent, PlaceOrder) else None
-            if order is None or any(is_implicit(item) for item in order.items):
+                items = intent.items if isinstance(intent, PlaceOrder) else None
+            if not items or any(is_implicit(item) for item in items):
                 return None
-            return above.sender_name, PlaceOrder(items=order.items)
+            return above.sender_name, items
         before_id = above.id
     return None
 
 
-def _newest_line(chain: str, catalog: tuple[CatalogEntry, ...]) -> PlaceOrder | None:
+def _newest_line(chain: str, catalog: tuple[CatalogEntry, ...]) -> tuple[ReadItem, ...] | None:
     """The last line of a reposted 接龙, the one its writer added: `同上` under a repost means it."""
     reading = read_chain(chain, catalog)
     if reading is None or not reading.rows:
         return None
     last = reading.rows[-1]
-    return PlaceOrder(items=last.items) if last.status == "ok" and last.items else None
+    return last.items if last.status == "ok" and last.items else None

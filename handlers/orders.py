@@ -99,8 +99,8 @@ def _same_as_above(ctx: Context, catalog: tuple[CatalogEntry, ...]) -> Reply:
     above = order_above(ctx, catalog)
     if above is None:
         return Reply("nothing_above", {"name": ctx.member.display_name}, mentions=ctx.me)
-    who, order = above
-    return ask_back(ctx, reason=reasons.SAME_AS_ABOVE, candidates=(), items=order.items, about=who)
+    who, items = above
+    return ask_back(ctx, reason=reasons.SAME_AS_ABOVE, candidates=(), items=items, about=who)
 
 
 def _not_on_sale(ctx: Context, items: tuple[ReadItem, ...]) -> list[str]:
