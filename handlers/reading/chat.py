@@ -28,7 +28,7 @@ from handlers.reading.intents import (
 from handlers.reading.lines import read_line
 from handlers.reading.matching import match_in
 from handlers.reading.model import CatalogEntry, ReadItem
-from handlers.reading.numbers import is_absurd, parse_number, writes_a_count
+from handlers.reading.numbers import COUNT_NUMERALS, HALF, is_absurd, parse_number, writes_a_count
 from handlers.reading.offer import Offer
 from handlers.reading.people import (
     PRONOUNS,
@@ -184,7 +184,7 @@ def read_chat_message(
 
 # 我和我妈各要一板鸡蛋: people of the sender's household, then 各 and what each of them wants.
 _EACH_OF_US = re.compile(
-    r"^(?P<people>[^各\d\s]{1,16}?)\s*各(?:自)?\s*(?=要|来|买|订|定|\d|[一二两三四五六七八九十半])"
+    rf"^(?P<people>[^各\d\s]{{1,16}}?)\s*各(?:自)?\s*(?=要|来|买|订|定|\d|[{COUNT_NUMERALS}{HALF}])"
 )
 _AND = re.compile(r"和|跟|与|、|还有|加")
 
@@ -349,9 +349,6 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
     return Chatter()
 
 
-_COUNT_CHARACTERS = "一二两三四五六七八九十"
-
-
 def _count_in_a_name(
     message: str, items: tuple[ReadItem, ...], name: str | None, note: str | None
 ) -> str | None:
@@ -361,7 +358,7 @@ def _count_in_a_name(
         return None
     if name is not None and name[0].isdigit():
         written = name
-    elif note is not None and len(note) == 2 and note[0] in _COUNT_CHARACTERS:
+    elif note is not None and len(note) == 2 and note[0] in COUNT_NUMERALS:
         written = note
     else:
         return None

@@ -21,7 +21,10 @@ CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_WAN)
 HALF = "半"
 
 
-_COUNT_CHARACTER = re.compile(r"[0-9一二两三四五六七八九十半]")
+# The Chinese numerals a member writes a count with (两斤, 十个); the rarer forms (壹, 百) are read
+# but do not mark a count by themselves.
+COUNT_NUMERALS = "一二两三四五六七八九十"
+_COUNT_CHARACTER = re.compile(f"[0-9{COUNT_NUMERALS}{HALF}]")
 
 
 def writes_a_count(text: str) -> bool:
