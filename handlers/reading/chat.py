@@ -100,7 +100,8 @@ _ASKING_WORDS = re.compile(
     r"^团长[，,\s]*|能不能|可不可以|可以吗|行吗|行不行|还有(?=.*吗)|吗(?=[\s?？。]*$)|[?？]"
 )
 _PRICE_QUESTION = re.compile(r"多少钱|几块|什么价|啥价|价格")
-_CLAUSE_SPLIT = re.compile(r"([，,。；;]+)")
+# The same breaks, kept by `split` so that the clauses can be joined again as they were written.
+_CLAUSE_SPLIT = re.compile(f"({_CLAUSE_BREAK.pattern})")
 _PAST = re.compile(r"上次|上回|上周|昨天|前天|之前|以前|那次")
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CHANGE_WORD = re.compile(r"换|改")
