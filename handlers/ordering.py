@@ -16,8 +16,8 @@ from handlers.reading import match_product
 from handlers.reading.model import ReadItem
 from models import orders as order_rows
 from models.campaigns import Offer, lock_listing, takes_orders
-from models.orders import OrderBook
-from models.tables import Member, Order
+from models.orders import BookedOrder, OrderBook
+from models.tables import Member
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Refusal:
 
 @dataclass
 class ApplyResult:
-    order: Order | None = None
+    order: BookedOrder | None = None
     changed: list[LineResult] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     unmatched: list[ReadItem] = field(default_factory=list)

@@ -6,8 +6,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, delete, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.campaigns import Offer
@@ -15,6 +17,10 @@ from models.tables import Member, Order, OrderLine, Product
 from models.types import whole_fen
 
 PICKUP_CODE_DIGITS = 4
+# The lengths of the columns written without the ORM, which would otherwise cut them at flush.
+MAX_ID_CHARS = 128
+MAX_VARIANT_CHARS = 100
+MAX_RAW_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -42,13 +48,40 @@ def get_order(*, session: Session, campaign_id: int, member_id: int) -> Order | 
 
 
 @dataclass
+class BookedOrder:
+    """A member's order row, as far as ordering needs it."""
+
+    id: int
+    pickup_code: str
+    updated_at: datetime
+
+
+@dataclass
+class BookedLine:
+    """One line of a member's order, as far as ordering needs it."""
+
+    id: int
+    product_id: int
+    variant: str
+    qty: Decimal
+    unit: str
+    price_fen: int
+
+
+@dataclass
 class OrderBook:
-    """A member's order in a campaign and its lines, read once per message and changed in place."""
+    """A member's order in a campaign and its lines, read once per message and changed in place.
+
+    The book reads and writes with plain statements, not ORM objects: every order message goes
+    through it, and the ORM's loading and flushing cost several times the statements themselves.
+    Each change is written at once, so a later query in the same transaction (the stock left, the
+    order lines for a confirmation) sees it.
+    """
 
     campaign_id: int
     member_id: int
-    order: Order | None
-    lines: dict[tuple[int, str], OrderLine]
+    order: BookedOrder | None
+    lines: dict[tuple[int, str], BookedLine]
 
     def qty(self, product_id: int, variant: str = "") -> Decimal:
         line = self.lines.get((product_id, variant))
@@ -62,20 +95,55 @@ class OrderBook:
         return {product_id for product_id, _ in self.lines}
 
 
-# Built once: every order message reads its sender's order book.
+_ORDERS = cast(Any, Order).__table__
+_LINES = cast(Any, OrderLine).__table__
+
+# Built once, with bind parameters: building a statement costs as much as running it.
 _ORDER_BOOK = (
-    select(Order, OrderLine)
-    .outerjoin(OrderLine, col(OrderLine.order_id) == Order.id)
-    .where(Order.campaign_id == bindparam("campaign_id"), Order.member_id == bindparam("member_id"))
-    .order_by(col(OrderLine.id))
+    sa_select(
+        _ORDERS.c.id,
+        _ORDERS.c.pickup_code,
+        _ORDERS.c.updated_at,
+        _LINES.c.id,
+        _LINES.c.product_id,
+        _LINES.c.variant,
+        _LINES.c.qty,
+        _LINES.c.unit,
+        _LINES.c.price_fen,
+    )
+    .outerjoin(_LINES, _LINES.c.order_id == _ORDERS.c.id)
+    .where(_ORDERS.c.campaign_id == bindparam("campaign_id"), _ORDERS.c.member_id == bindparam("member_id"))
+    .order_by(_LINES.c.id)
 )
+_NEW_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
+_TOUCH_ORDER = (
+    update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id")).values(updated_at=bindparam("touched_at"))
+)
+_NEW_LINE = insert(_LINES).returning(_LINES.c.id)
+# By whether the line's source message and raw text change too. The parameters are not named
+# after columns: an UPDATE sets every column named in its parameters, wanted or not.
+_SET_LINE = {
+    (with_source, with_raw): update(_LINES)
+    .where(_LINES.c.id == bindparam("line_id"))
+    .values(
+        qty=bindparam("new_qty"),
+        **({"source_message_id": bindparam("new_source")} if with_source else {}),
+        **({"raw": bindparam("new_raw")} if with_raw else {}),
+    )
+    for with_source in (False, True)
+    for with_raw in (False, True)
+}
+_DELETE_LINE = delete(_LINES).where(_LINES.c.id == bindparam("line_id"))
 
 
 def load_order_book(*, session: Session, campaign_id: int, member_id: int) -> OrderBook:
     """The order and its lines in one query (every order message needs both)."""
-    rows = session.exec(_ORDER_BOOK, params={"campaign_id": campaign_id, "member_id": member_id}).all()
-    order = rows[0][0] if rows else None
-    lines = {(line.product_id, line.variant): line for _, line in rows if line is not None}
+    rows = session.execute(_ORDER_BOOK, {"campaign_id": campaign_id, "member_id": member_id}).all()
+    order = BookedOrder(id=rows[0][0], pickup_code=rows[0][1], updated_at=rows[0][2]) if rows else None
+    lines = {
+        (line.product_id, line.variant): line
+        for line in (BookedLine(*row[3:]) for row in rows if row[3] is not None)
+    }
     return OrderBook(campaign_id=campaign_id, member_id=member_id, order=order, lines=lines)
 
 
@@ -87,23 +155,27 @@ def open_order(
     entered_by: Member,
     now: datetime,
     source_message_id: str,
-) -> Order:
+) -> BookedOrder:
     """The book's order, created with a fresh pickup code if the member has none yet."""
     if book.order is not None:
         return book.order
     assert entered_by.id is not None
-    book.order = Order(
-        campaign_id=book.campaign_id,
-        member_id=book.member_id,
-        entered_by_id=entered_by.id,
-        is_proxy=member.is_proxy or entered_by.id != member.id,
-        source_message_id=source_message_id,
-        pickup_code=_new_pickup_code(session=session, campaign_id=book.campaign_id),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(book.order)
-    session.flush()
+    pickup_code = _new_pickup_code(session=session, campaign_id=book.campaign_id)
+    order_id = session.execute(
+        _NEW_ORDER,
+        {
+            "campaign_id": book.campaign_id,
+            "member_id": book.member_id,
+            "entered_by_id": entered_by.id,
+            "is_proxy": member.is_proxy or entered_by.id != member.id,
+            "source_message_id": source_message_id[:MAX_ID_CHARS],
+            "pickup_code": pickup_code,
+            "note": "",
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    book.order = BookedOrder(id=order_id, pickup_code=pickup_code, updated_at=now)
     return book.order
 
 
@@ -119,35 +191,54 @@ def set_quantity(
     raw: str = "",
 ) -> Decimal:
     """Set the book's line for this product and variant to `qty`; zero or less removes the line."""
-    assert book.order is not None and book.order.id is not None
+    assert book.order is not None
+    variant = variant[:MAX_VARIANT_CHARS]
     key = (offer.product_id, variant)
     line = book.lines.get(key)
-    book.order.updated_at = now
+    _touch(session, book.order, now)
     if qty <= 0:
         if line is not None:
-            session.delete(line)
+            session.execute(_DELETE_LINE, {"line_id": line.id})
             del book.lines[key]
         return Decimal(0)
     if line is None:
-        line = OrderLine(
-            order_id=book.order.id,
+        line_id = session.execute(
+            _NEW_LINE,
+            {
+                "order_id": book.order.id,
+                "product_id": offer.product_id,
+                "variant": variant,
+                "qty": qty,
+                "unit": offer.unit,
+                "price_fen": offer.price_fen,
+                "source_message_id": source_message_id[:MAX_ID_CHARS],
+                "raw": raw[:MAX_RAW_CHARS],
+            },
+        ).scalar_one()
+        book.lines[key] = BookedLine(
+            id=line_id,
             product_id=offer.product_id,
             variant=variant,
             qty=qty,
             unit=offer.unit,
             price_fen=offer.price_fen,
-            source_message_id=source_message_id,
-            raw=raw[:500],
         )
-        session.add(line)
-        book.lines[key] = line
-    else:
-        line.qty = qty
-        if source_message_id:
-            line.source_message_id = source_message_id
-        if raw:
-            line.raw = raw[:500]
+        return qty
+    changes: dict[str, object] = {"line_id": line.id, "new_qty": qty}
+    if source_message_id:
+        changes["new_source"] = source_message_id[:MAX_ID_CHARS]
+    if raw:
+        changes["new_raw"] = raw[:MAX_RAW_CHARS]
+    session.execute(_SET_LINE[bool(source_message_id), bool(raw)], changes)
+    line.qty = qty
     return qty
+
+
+def _touch(session: Session, order: BookedOrder, now: datetime) -> None:
+    """Mark the order changed at `now`, once per message however many of its lines change."""
+    if order.updated_at != now:
+        session.execute(_TOUCH_ORDER, {"order_id": order.id, "touched_at": now})
+        order.updated_at = now
 
 
 def _new_pickup_code(*, session: Session, campaign_id: int) -> str:
@@ -212,11 +303,11 @@ def remove_lines(
     removed = []
     for key, line in list(book.lines.items()):
         if product_id is None or key[0] == product_id:
-            session.delete(line)
+            session.execute(_DELETE_LINE, {"line_id": line.id})
             del book.lines[key]
             removed.append(key[0])
     if book.order is not None and removed:
-        book.order.updated_at = now
+        _touch(session, book.order, now)
     return removed
 
 
