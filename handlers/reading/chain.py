@@ -42,6 +42,8 @@ _CODED_PRODUCT = re.compile(r"^\s*(\d{1,3})\s*号\s+(\S.*)$")
 # `赵六 1份（取消）`, `赵六 1份 不要了`: a member line its writer has withdrawn (but `香菜不要了` is a
 # remark about the dish).
 _WITHDRAWN = re.compile(r"取消|作废|退单|撤单|不买了|(?:^|[\s，,（(])(?:不要了|不要啦)")
+# `半箱可以吗`, `还能加一箱吗?`: a member asking whether they may order, which the leader answers.
+_ASKS = re.compile(r"[?？]|吗\s*[。.!！~～]*$|能不能|可不可以|行不行")
 # `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
 _LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
 # `小明：#1`: a chat message after a posted menu, not more of the menu's last line.
@@ -310,6 +312,8 @@ def read_chain_row(
         return _row(line.seq, reading, "example", raw)
     if reading.items and _WITHDRAWN.search(text):
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "这一行写了取消，还要吗?"))
+    elif reading.items and _ASKS.search(text):
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "这一行是在问，算下单吗?"))
     return _row(line.seq, reading, _status(reading, ctx), raw)
 
 

@@ -58,7 +58,7 @@ _QUESTION = re.compile(
 # `要的报名`, `需要的直接群里报数量`: a call to whoever wants it, which only the leader makes.
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
-    r"|还剩|仅剩|只剩|剩余|库存|剩下|最后\s*[\d一二两三四五六七八九十]"
+    r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
 )
 # Goods already handed over, received or still at home: what happened, not an order.
 _REPORT = re.compile(
@@ -341,6 +341,8 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
         return _unclear(reading, items, reading.name)
     if items:
         name, note = reading.name, reading.note
+        if name is not None and (_FOR_ME.search(name) or any(_FOR_ME.search(item.raw) for item in items)):
+            name = None  # 小李 给我留两板: 小李 is called, the order is the sender's own
         if name is None and note is not None and looks_like_person(note) and _may_be_name(note):
             name, note = note, None  # `#2 小美`: ordering for the person named after the order
         glued = _count_in_a_name(message, items, name, note)
@@ -348,6 +350,10 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
             return Unclear(reasons.AMBIGUOUS_QUANTITY, items=items, detail=f"{glued} 是数量吗?")
         return PlaceOrder(items=items, name=name, note=note)
     return Chatter()
+
+
+# 给我, 帮我留: for the writer themself (but 帮我妈 is for someone at home).
+_FOR_ME = re.compile(r"(?:给|帮|替)我(?![妈爸家老女儿姐哥弟妹们公婆])")
 
 
 def _count_in_a_name(

@@ -16,11 +16,13 @@ from dataclasses import replace
 from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
+from handlers.reading.model import ReadItem
 from handlers.reading.naming import split_name
 from handlers.reading.numbers import writes_a_count
 from handlers.reading.pairing import read_order
 from handlers.reading.resolving import resolve
 from handlers.reading.tokens import scan
+from handlers.reading.words import REMARK
 
 # The longest line worth reading, and the most continuation lines of one member (a basket of
 # products, one a line); past them the rest is left to the leader.
@@ -54,30 +56,70 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
             for mention in read_order(line, scan(line, ctx.index), ctx, reading, mode=mode):
                 resolve(mention, line, ctx, reading)
     _named_by_a_later_word(reading)
-    _more_for_the_household(reading)
+    _more_for_the_household(reading, text, ctx)
     return reading
 
 
 # 给我女儿也带3斤, 老公也要1板, 帮我妈带一板: more of the item before, for someone at home.
 _FOR_THE_HOUSEHOLD = re.compile(
     r"^(?:给|帮|替)?(?:我|我们|俺)?(?:家)?(?:的)?(?:妈|妈妈|爸|爸爸|老婆|老公|爱人|媳妇|家里|婆婆|公公|"
-    r"女儿|儿子|闺女|孩子|娃|父母|爸妈|奶奶|爷爷|外婆|姥姥|姐|哥|弟|妹|老人)(?:也)?(?:带|要|来|订|买|留)?$"
+    r"女儿|儿子|闺女|孩子|娃|父母|爸妈|奶奶|爷爷|外婆|姥姥|姐|哥|弟|妹|老人)(?:也|再|也再)?(?:带|要|来|订|买|留)?$"
 )
 
 
-def _more_for_the_household(reading: LineReading) -> None:
+def _more_for_the_household(reading: LineReading, text: str, ctx: ReadContext) -> None:
     """`番茄3斤 给我女儿也带3斤`: the second count is more of the same goods for the household, so
-    the one item grows (the household's orders are the sender's)."""
+    the one item grows (the household's orders are the sender's). `鲜肉1袋 帮我妈带一袋蛋黄肉`
+    names other goods after the count: those are what the household gets."""
     for item in list(reading.items):
         if item.code is not None or item.implicit or not _FOR_THE_HOUSEHOLD.match(item.product):
             continue
         index = reading.items.index(item)
+        goods = _goods_named_after(item, reading, text)
+        counted = _uncounted_item_after(item, reading, text)
         before = [i for i in reading.items[:index] if not i.implicit and i.unit == item.unit]
-        if not before:
+        if counted is not None:
+            # 帮我妈带一板土鸡蛋, with 土鸡蛋 on the menu: the count is the eggs'.
+            reading.items[reading.items.index(counted)] = replace(
+                counted, qty=item.qty, raw=item.raw + counted.raw
+            )
+            reading.items.remove(item)
+        elif goods is not None:
+            reading.items[index] = replace(item, product=goods)
+            reading.notes.remove(goods)
+            if ctx.catalog:
+                reading.issues.append(Issue(reasons.UNKNOWN_PRODUCT, f"菜单上没有 {goods}"))
+        elif before:
+            grown = replace(before[-1], qty=before[-1].qty + item.qty)
+            reading.items = [grown if i is before[-1] else i for i in reading.items if i is not item]
+        else:
             continue
-        grown = replace(before[-1], qty=before[-1].qty + item.qty)
-        reading.items = [grown if i is before[-1] else i for i in reading.items if i is not item]
         reading.issues = [i for i in reading.issues if item.product not in i.detail]
+
+
+def _uncounted_item_after(item: ReadItem, reading: LineReading, text: str) -> ReadItem | None:
+    """The item glued after `item`'s count that wrote no count of its own, in the same unit."""
+    index = reading.items.index(item)
+    if index + 1 >= len(reading.items):
+        return None
+    following = reading.items[index + 1]
+    at = text.find(item.raw)
+    glued = at >= 0 and text[at + len(item.raw) :].startswith(following.raw)
+    same_unit = following.unit in (None, item.unit)
+    return following if glued and same_unit and not writes_a_count(following.raw) else None
+
+
+def _goods_named_after(item: ReadItem, reading: LineReading, text: str) -> str | None:
+    """The words glued to `item`'s count that were set aside as a note, if they may be goods
+    (`一袋蛋黄肉`; in `一提 她住8栋` the words after the space are a remark)."""
+    at = text.find(item.raw)
+    if at < 0:
+        return None
+    after = text[at + len(item.raw) :]
+    return next(
+        (note for note in reading.notes if note and after.startswith(note) and not REMARK.search(note)),
+        None,
+    )
 
 
 # 橙子一箱 不要大米, 富士2斤，别要青苹果: what is not wanted is never an item. Only a clause that

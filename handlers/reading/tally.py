@@ -52,7 +52,13 @@ _STAMP_THEN_SENDER = re.compile(rf"^\[?{_DATE}\s*{_CLOCK}\s*\]?\s+(?P<name>[^\d\
 # What a message has and a name does not: a quantity, a count, a plus.
 _ORDERISH = re.compile(r"(?<![A-Za-z0-9])\d|[+＋➕]|[一二两三四五六七八九十半](?:份|个|斤|箱|盒|袋)")
 _SENDER_ALONE = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]$")
-_SENDER_PREFIX = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$")
+# `张三：…`, and `9栋老李：…` (a building before the name; a number alone is no sender).
+_SENDER_PREFIX = re.compile(
+    r"^(?P<name>(?:[^\s:：\d]|\d{1,3}\s*(?:栋|幢|号楼))[^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$"
+)
+# `今天的鸡蛋还有以下几户没拿：`: the leader listing who has not collected. The lines after it, until
+# someone else speaks, are goods already ordered, not new orders.
+_NOT_COLLECTED = re.compile(r"取货提醒|提货提醒|取货通知|还有.{0,8}没(?:拿|取|提)|未取货|还没(?:拿|取|提)")
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
     r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
@@ -94,12 +100,27 @@ def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
         return Tally(chosen, tuple(rows), totals(rows, chosen), layout.title, "chat")
     if layout is not None and (layout.has_header or layout.lines):
         reading = read_layout(layout, catalog)
-        return Tally(
-            reading.catalog, reading.rows, totals(reading.rows, reading.catalog), reading.title, "chain"
-        )
+        rows = _with_later_edits(list(reading.rows), layout.trailer, reading.catalog)
+        return Tally(reading.catalog, tuple(rows), totals(rows, reading.catalog), reading.title, "chain")
     chosen = tuple(catalog)
     rows = _read_chat_log(text, chosen)
     return Tally(chosen, tuple(rows), totals(rows, chosen), None, "chat")
+
+
+def _with_later_edits(
+    rows: list[ReadRow], trailer: Sequence[str], catalog: tuple[CatalogEntry, ...]
+) -> list[ReadRow]:
+    """`大刘：香蕉不要了`, `阿花：苹果改成5斤` pasted under the list: a member changing their own row.
+    Only changes and cancels of someone on the list count; anything else below it stays unread."""
+    for line in trailer:
+        prefix = _SENDER_PREFIX.match(line)
+        if prefix is None or _NOT_SENDERS.search(prefix.group("name").strip()):
+            continue
+        name = prefix.group("name").strip()
+        intent = read_chat_message(prefix.group("msg"), catalog)
+        if isinstance(intent, ChangeOrder | CancelOrder) and _rows_of(rows, intent.name or name):
+            _apply(rows, intent, line, name, catalog)
+    return rows
 
 
 def totals(rows: Sequence[ReadRow], catalog: Sequence[CatalogEntry] = ()) -> tuple[Total, ...]:
@@ -123,6 +144,8 @@ def totals(rows: Sequence[ReadRow], catalog: Sequence[CatalogEntry] = ()) -> tup
 def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow]:
     rows: list[ReadRow] = []
     sender: str | None = None
+    # Set to (the sender,) once a not-collected list starts; what that sender writes next is chatter.
+    listing_from: tuple[str | None] | None = None
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     for at, line in enumerate(lines[:MAX_MESSAGES]):
         sender_line = _SENDER_LINE.match(line)
@@ -147,6 +170,11 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
             message = prefix.group("msg").strip()
         if sender is not None and _BOTS.search(sender):
             continue  # the bot's own confirmations repeat orders; they are not new ones
+        if _NOT_COLLECTED.search(message):
+            listing_from = (sender,)
+        if listing_from == (sender,):
+            rows.append(ReadRow(seq=None, name=sender, note=None, status="chatter", reason=None, raw=line))
+            continue
         numbered = _NUMBERED.match(message)
         if numbered is not None and numbered.group("body").strip():
             seq = int(numbered.group("n") or numbered.group("n2") or 1) if not numbered.group("c") else None

@@ -51,10 +51,13 @@ _CN_TIME = (
     r"(?<![熟大小多少甜辣软硬快慢好鲜肥瘦厚薄轻重淡咸贵早晚])[一二三四五六七八九十两]{1,3}点(?![的儿兒])"
     r"(?:半|[一二三四五六七八九十]{1,3}分|一刻)?"
 )
+# 大2小1: two adults and a child, in a meal or ticket order. Only glued to a count of people: in
+# `熊大 2袋` or `老大2袋` the 大 ends a name and the count is of goods.
+_BIG_SMALL = rf"[大小]\d+(?![\d.]|\s*(?!位|人|名|张|个)(?:{_U}))"
 # Where a run of Chinese text must stop because something with meaning starts.
 _STOP = (
     rf"(?=[{_CN}半成大儿小孩上下晚早中凌傍今明周星礼各送满])(?:"
-    rf"{_CN_QTY}|{_CN_TIME}|(?:{_PEOPLE}|大|小)\s*\d|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
+    rf"{_CN_QTY}|{_CN_TIME}|(?:{_PEOPLE})\s*\d|{_BIG_SMALL}|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
     rf"|各\s*(?:\d|[{_CN}]|半)|送到?\s*\d|满\s*\d|一[盒包袋箱][{_CN}\d]{{1,3}}[个只粒块颗片枚]|[{_CN}]+件套)"
 )
 
@@ -131,7 +134,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ),
     ("codeno", "o", r"#\s*\d{1,3}(?![\d\-#A-Za-z])"),  # #2: product 2, as LINE group buys write it
     ("addr", "o", r"#\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"),
-    ("kind", "h", rf"(?:{_PEOPLE}|大|小)\s*\d+"),
+    ("kind", "h", rf"(?:{_PEOPLE})\s*\d+|{_BIG_SMALL}"),
     ("kind", "d", rf"\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),
     ("range", "d", rf"\d+(?:\.\d+)?(?:\s*[-~～]\s*\d+(?:\.\d+)?)+(?:\s*(?:{_U}))?"),
     ("codeno", "d", r"\d{1,3}\s*号(?!楼|房|室|院|线|门|床|场|地|车|机)"),

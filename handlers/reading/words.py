@@ -38,6 +38,8 @@ _VERB_TAIL = re.compile(r"(?:麻烦|请)?(?:帮我|给我|替我|我也|我|帮|
 _WISH_AFTER = re.compile(r"^(\S{2,}?)要(\S*(?:的|一点|一點|点儿|一些|些))$")
 _TRAILING_AND = re.compile(r"(?<=\S\S)(?:和|跟|还有|以及)$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
+# 半箱可以吗, 两份行吗: asking leave to order, after the count; never part of the goods' name.
+_ASKING_TAIL = re.compile(r"(?:可以|行|好|能|成)?吗[?？]?$|[?？]+$")
 _WHEN = "晚点|晚些|晚上|早点|早上|上午|中午|下午|明天|明早|后天|下班|周末|周[一二三四五六日天]"
 REMARK = re.compile(
     r"^(?:不|免|少|多|别|去|换|飞|备注|自备|打包|已|到付|谢谢|謝謝|多谢|麻烦|辛苦|感谢|請|请)|换|不要|不加|已付|已转|已支付|[未没待](?:付|转|交|给)|称重|"
@@ -100,14 +102,25 @@ def calls_the_leader(words: str) -> bool:
     return _CALLS_LEADER.match(words) is not None
 
 
+# Goods whose name starts with an order verb's character: 带鱼 is a fish, not "bring 鱼".
+_GOODS_STARTING_LIKE_A_VERB = ("带鱼", "带皮", "带骨", "带壳", "拿铁", "定胜糕", "来伊份")
+# 再+1, 也+1, 还来一份, 还能加一箱: words that say "more", left over where goods would be named.
+_MORE_WORDS = re.compile(r"^(?:我|还|再|也|又|另)+(?:能|可以)?(?:加|来|要)?$|^(?:能|可以)(?:加|来|要)$")
+
+
 def clean_product(words: str) -> str:
-    words = words.strip(" \t-—–~～:：,，、;；/\\|.。")
+    # 明天的土鸡蛋: what is left of 的 once the time before it is set aside.
+    words = words.strip(" \t-—–~～:：,，、;；/\\|.。").removeprefix("的")
     for verb in VERBS:
+        if words.startswith(_GOODS_STARTING_LIKE_A_VERB):
+            break
         if words.startswith(verb) and len(words) > len(verb):
             words = words[len(verb) :]
             break
     wish = _WISH_AFTER.match(words)
     if wish is not None:
         words = wish.group(1)  # 草莓要大果的: the strawberries; the wish is about them
+    words = _ASKING_TAIL.sub("", words).strip()
     words = without_verb_tail(_TRAILING_PARTICLES.sub("", words).strip())
-    return _TRAILING_AND.sub("", words) or words  # 2斤车厘子和1箱橙子: 和 joins the next item
+    words = _TRAILING_AND.sub("", words) or words  # 2斤车厘子和1箱橙子: 和 joins the next item
+    return "" if _MORE_WORDS.match(words) else words

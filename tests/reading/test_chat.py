@@ -278,7 +278,15 @@ def test_a_long_message_without_an_order_is_chatter() -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["今天的团购：苹果5斤装 30元，香蕉 2把 15元", "明天到货，大家记得取", "今晚八点截单", "新一期接龙开始啦"],
+    [
+        "今天的团购：苹果5斤装 30元，香蕉 2把 15元",
+        "明天到货，大家记得取",
+        "今晚八点截单",
+        "新一期接龙开始啦",
+        # What is left in stock, not what anyone wants.
+        "明天的货：土鸡蛋剩8板，草莓剩5盒",
+        "鸡蛋剩两板了",
+    ],
 )
 def test_the_leaders_announcements_are_not_orders(message: str) -> None:
     assert read_chat_message(message, ()) == Chatter()
@@ -420,3 +428,12 @@ def test_jin_in_pinyin_is_the_unit(message: str) -> None:
 def test_a_name_before_the_order_is_still_a_name() -> None:
     intent = read_chat_message("10000 西红柿2斤", FRUIT)
     assert isinstance(intent, PlaceOrder) and intent.name == "10000"
+
+
+@pytest.mark.parametrize(
+    "message", ["小李 给我留两板土鸡蛋", "王姐 帮我留两板土鸡蛋", "小李 明天的土鸡蛋给我留两板"]
+)
+def test_a_name_called_before_an_order_for_me_is_not_whose_order_it_is(message: str) -> None:
+    intent = read_chat_message(message, FRUIT)
+    assert isinstance(intent, PlaceOrder) and intent.name is None
+    assert items(intent.items) == [("土鸡蛋", None, d(2), "板")]

@@ -58,6 +58,23 @@ FREE_TEXT = [
     ("🍑桃子 要2份", "🍑桃子", [one("(本团商品)", 2, "份")]),
     ("张三 苹果+1", "张三", [one("苹果", 1)]),
     ("李四 苹果1斤 一个西瓜", "李四", [one("苹果", 1, "斤"), one("西瓜", 1, "个")]),
+    # Goods whose names start like an order verb keep their first character.
+    ("张三 带鱼3条", "张三", [one("带鱼", 3, "条")]),
+    ("张三 要带鱼2条", "张三", [one("带鱼", 2, "条")]),
+    ("阿花 带皮五花肉2斤", "阿花", [one("带皮五花肉", 2, "斤")]),
+    ("王五 拿铁2杯", "王五", [one("拿铁", 2, "杯")]),
+    ("李四 海带2斤", "李四", [one("海带", 2, "斤")]),
+    # 再, 也, 还能加: "more", not the goods; the line orders the day's one offer.
+    ("老杨 再+1", "老杨", [one("(本团商品)", 1, "份")]),
+    ("小周 也+1", "小周", [one("(本团商品)", 1, "份")]),
+    ("小钱 还来一份", "小钱", [one("(本团商品)", 1, "份")]),
+    # A name ending in 大 or 小 is a name: 大2 counts adults only glued to a count of people.
+    ("🐻熊大 2袋", "🐻熊大", [one("(本团商品)", 2, "袋")]),
+    ("老大2袋", "老大", [one("(本团商品)", 2, "袋")]),
+    # For someone at home: more of the same goods, or the goods named right after the count.
+    ("王姐 鸡蛋两板，帮我妈再带一板", "王姐", [one("鸡蛋", 3, "板")]),
+    ("老孙 鲜肉1袋 帮我妈带一袋蛋黄肉", "老孙", [one("鲜肉", 1, "袋"), one("蛋黄肉", 1, "袋")]),
+    ("晓东 安慕希一提 帮我姐带一提 她住8栋", "晓东", [one("安慕希", 2, "提")]),
 ]
 
 
@@ -215,6 +232,13 @@ def test_flavour_picks(line: str, expected: list[Item]) -> None:
     assert (status, found) == ("ok", expected)
 
 
+def test_goods_for_the_household_named_after_the_count_take_the_count() -> None:
+    line = "张三 红富士苹果2斤 帮我妈带两板土鸡蛋"
+    assert read(line, FRUIT) == ("张三", "ok", [one("红富士苹果", 2, "斤"), one("土鸡蛋", 2, "板")])
+    row = read_chain_row(ChainLine(seq=1, text="张三 红富士苹果2斤 帮我妈带一袋榴莲"), FRUIT)
+    assert (row.status, row.reason) == ("review", "unknown_product")
+
+
 @pytest.mark.parametrize(
     ("line", "catalog", "reason"),
     [
@@ -230,12 +254,17 @@ def test_flavour_picks(line: str, expected: list[Item]) -> None:
         ("王五 苹果0斤", (), "absurd_quantity"),
         ("赵六 2份", FRUIT, "ambiguous_product"),
         ("66", (), "ambiguous_quantity"),
+        # Asking leave to order is for the leader to answer, and the question is no product.
+        ("兰兰 半箱可以吗", (), "ambiguous_quantity"),
+        ("小周 还能加一箱吗", (), "ambiguous_quantity"),
+        ("老吴 2箱？", (), "ambiguous_quantity"),
     ],
 )
 def test_doubtful_lines_go_to_review(line: str, catalog: tuple[CatalogEntry, ...], reason: str) -> None:
     row = read_chain_row(ChainLine(seq=1, text=line), catalog)
     assert (row.status, row.reason) == ("review", reason)
     assert row.reason_detail
+    assert not any("吗" in item.product for item in row.items)
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,37 @@ def test_a_leaders_list_is_no_order(text: str, expected: list[object]) -> None:
     assert people(text) == expected
 
 
+def test_a_list_of_who_has_not_collected_orders_nothing_but_others_still_order() -> None:
+    reminder = "【取货提醒】\n今天的鸡蛋还有以下几户没拿：\n3栋502 王阿姨 2板\n7栋 小刘 1板\n今晚9点前拿走哦"
+    assert all(status == "chatter" for _, status, _ in people(reminder))
+    log = "团长：鸡蛋还有这几户没拿\n团长：王阿姨 2板\n张三：我要两板鸡蛋"
+    assert people(log) == [
+        ("团长", "chatter", []),
+        ("团长", "chatter", []),
+        ("张三", "ok", [("鸡蛋", d(2))]),
+    ]
+
+
+def test_a_sender_with_a_building_and_a_leader_called_by_name() -> None:
+    log = "9栋老李：西瓜一个\n王阿姨 10:02\n小李 明天的土鸡蛋给我留两板"
+    assert people(log) == [
+        ("9栋老李", "ok", [("西瓜", d(1))]),
+        ("王阿姨", "ok", [("土鸡蛋", d(2))]),
+    ]
+
+
+def test_changes_pasted_under_a_list_change_the_rows_of_who_wrote_them() -> None:
+    text = (
+        "#接龙 水果\n1. 小红 苹果2斤\n2. 大刘 香蕉1把\n3. 阿花 苹果3斤 香蕉1把\n\n"
+        "大刘：香蕉不要了\n阿花：苹果改成5斤\n路人：苹果改成9斤"
+    )
+    assert people(text) == [
+        ("小红", "ok", [("苹果", d(2))]),
+        ("大刘", "ok", [("香蕉", d(0))]),
+        ("阿花", "ok", [("苹果", d(5)), ("香蕉", d(1))]),
+    ]
+
+
 def test_a_message_over_several_lines_keeps_its_sender() -> None:
     assert people("周芳：苹果2斤\n香蕉1把") == [
         ("周芳", "ok", [("苹果", d(2))]),
