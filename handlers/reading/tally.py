@@ -58,7 +58,11 @@ _SENDER_PREFIX = re.compile(
 )
 # `今天的鸡蛋还有以下几户没拿：`: the leader listing who has not collected. The lines after it, until
 # someone else speaks, are goods already ordered, not new orders.
-_NOT_COLLECTED = re.compile(r"取货提醒|提货提醒|取货通知|还有.{0,8}没(?:拿|取|提)|未取货|还没(?:拿|取|提)")
+# (`我还没拿到` is a member's report, not a list.)
+_NOT_COLLECTED = re.compile(
+    r"取货提醒|提货提醒|取货通知|还有.{0,8}(?:户|家|位|人|个).{0,4}没(?:拿|取|提)"
+    r"|以下.{0,8}没(?:拿|取|提)|[没未](?:拿|取|提)货?的(?:有|名单|如下)"
+)
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
     r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"

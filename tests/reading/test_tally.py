@@ -125,6 +125,11 @@ def test_a_list_of_who_has_not_collected_orders_nothing_but_others_still_order()
         ("团长", "chatter", []),
         ("张三", "ok", [("鸡蛋", d(2))]),
     ]
+    # A member saying they have not collected yet still orders afterwards.
+    assert people("张三：我还没拿到货\n张三：再要两板鸡蛋") == [
+        ("张三", "chatter", []),
+        ("张三", "ok", [("鸡蛋", d(2))]),
+    ]
 
 
 def test_a_sender_with_a_building_and_a_leader_called_by_name() -> None:
