@@ -162,6 +162,9 @@ HANDOVER_REMARKS = [
     # A count glued to a remark says how many of the portions get it, not more portions.
     ("杨 2份 一份要辣", "杨", one("(本团商品)", 2, "份"), "要辣"),
     ("杨 2份 1份不要葱", "杨", one("(本团商品)", 2, "份"), "不要葱"),
+    # The size wanted, after the count, is a wish about the goods.
+    ("老陈 2箱 要大果", "老陈", one("(本团商品)", 2, "箱"), "要大果"),
+    ("小吴 3只 挑大个", "小吴", one("(本团商品)", 3, "只"), "挑大个"),
 ]
 
 
