@@ -193,6 +193,25 @@ def test_change_and_cancel(open_group: SimulatedGroup) -> None:
     assert dbview.orders(open_group.app) == {}
 
 
+def test_colloquial_change_and_cancel_never_add_to_the_order(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "土鸡蛋2板")
+    [changed] = open_group.texts(open_group.say("郑哥", "不好意思 改一板吧"))
+    assert "土鸡蛋 现在共1板" in changed
+    assert dbview.orders(open_group.app) == {"郑哥": {"土鸡蛋": Decimal(1)}}
+    [cancelled] = open_group.texts(open_group.say("郑哥", "算了不要了，家里还有"))
+    assert "已取消土鸡蛋" in cancelled
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_a_total_said_again_is_not_ordered_twice(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say("王五", "红富士苹果2斤 西红柿3斤 一共5斤"))
+    assert reply.startswith("@王五 ✅")
+    assert dbview.orders(open_group.app) == {"王五": {"红富士苹果": Decimal(2), "本地西红柿": Decimal(3)}}
+    [asked] = open_group.texts(open_group.say("李四", "红富士苹果2斤 西红柿3斤 一共6斤"))
+    assert "一共6斤" in asked and "@李四" in asked
+    assert "李四" not in dbview.orders(open_group.app)
+
+
 def test_cancelling_one_item_by_code_or_short_name_keeps_the_rest(open_group: SimulatedGroup) -> None:
     open_group.say("郑哥", "香蕉1把 鸡蛋1板 红富士2斤")
     [by_code] = open_group.texts(open_group.say("郑哥", "取消4号"))  # 4 = 土鸡蛋

@@ -59,6 +59,8 @@ _QUESTION = re.compile(
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
     r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
+    # 还没付款的：@老杨 @孙大爷, 没取的有: the leader's list of who still has to pay or collect.
+    r"|[没未](?:付款?|转账?|取|拿)的\s*(?:[:：]|有|名单|如下)"
 )
 # Goods already handed over, received or still at home: what happened, not an order.
 _REPORT = re.compile(
@@ -75,7 +77,11 @@ _CANCEL_HEAD = re.compile(r"^(?:取消|退出|退掉|删掉|删除|撤销|不要
 _ORDERS_INSTEAD = re.compile(rf"换|改|\d|[一二两三四五六七八九十半]\s*(?:{UNIT_PATTERN})")
 # `苹果不要了，换成梨2斤`: the product before the change is dropped.
 _DROPPED = re.compile(r"\s*(?:不要了|不要啦|不要|不买了|取消)\s*[，,]?$")
-_CHANGE = re.compile(r"^(?P<who>.*?)\s*(?:改成|改为|改到|换成|修改为|修改成|更改为|更改成)\s*(?P<what>.+)$")
+# 改成3斤, and 改一箱吧 (改 right before the count).
+_CHANGE = re.compile(
+    r"^(?P<who>.*?)\s*(?:改成|改为|改到|换成|修改为|修改成|更改为|更改成|改(?=\s*[\d一二两三四五六七八九十半]))"
+    r"\s*(?P<what>.+)$"
+)
 _PLUS = re.compile(
     r"^(?P<who>[^+＋➕]*?)\s*(?:[+＋➕]\ufe0f?\s*(?P<n>\d{1,3})|加\s*(?P<cn>[一二两三四五六七八九十]))\s*(?:份|个)?"
     + _END
@@ -94,6 +100,8 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;]+")
 _FILLER = re.compile(
     r"^(?:那就|那么|那我就|那我|那|还是)\s*(?=(?:要|来|给我|帮我)?\s*[0-9一二两三四五六七八九十半])"
 )
+# 算了, 不好意思, 哎呀 in front of a cancel or a change: how it is said, not who or what.
+_SOFTENER = re.compile(r"^(?:算了吧?|不好意思|抱歉|对不起|哎呀?|唉|呃)[，,。\s!！~～…]*(?=\S)")
 # Asking to be allowed an order: 能不能来…, …可以吗, 还有2板吗 (but never a price question).
 _ASKS_TO_ORDER = re.compile(r"能不能|可不可以|可以吗|行吗|行不行|还有(?=.*吗)")
 _ASKING_WORDS = re.compile(
@@ -167,6 +175,9 @@ def read_chat_message(
     filler = _FILLER.match(message)
     if filler is not None:
         message = message[filler.end() :]  # 那就2板吧: the count, after the words that lead to it
+    softened = _SOFTENER.match(message)
+    if softened is not None:
+        message = message[softened.end() :]  # 算了不要了, 不好意思 改一箱吧: the words that soften it
     numbered = _LIST_NUMBER.match(message)
     if numbered is not None:
         # `2. 香蕉1把`: a line copied out of a numbered list; its number counts lines, not product 2.

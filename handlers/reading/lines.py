@@ -11,17 +11,19 @@ Everything that is neither name nor order (addresses, times, remarks, prices) be
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from handlers.reading import reasons
 from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
 from handlers.reading.model import ReadItem
 from handlers.reading.naming import split_name
-from handlers.reading.numbers import writes_a_count
+from handlers.reading.numbers import COUNT_NUMERALS, parse_number, writes_a_count
 from handlers.reading.pairing import read_order
 from handlers.reading.resolving import resolve
 from handlers.reading.tokens import scan
+from handlers.reading.units import UNIT_PATTERN, canonical_unit
 from handlers.reading.words import REMARK
 
 # The longest line worth reading, and the most continuation lines of one member (a basket of
@@ -47,6 +49,7 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
     head = _FIELD_LABEL.sub(" ", head).strip()
     head = _ONE_AND_A_HALF.sub(r"一\1半", _set_aside_negations(head, reading))
     continuations = [_set_aside_negations(line, reading) for line in continuations]
+    head, total = _set_aside_total(head)
     tokens = scan(head, ctx.index)
     order_start = split_name(head, tokens, ctx, mode, reading)
     for mention in read_order(head, tokens[order_start:], ctx, reading, mode=mode):
@@ -57,7 +60,43 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
                 resolve(mention, line, ctx, reading)
     _named_by_a_later_word(reading)
     _more_for_the_household(reading, text, ctx)
+    if total is not None:
+        _check_total(reading, total)
     return reading
+
+
+# `我一箱，我公公也带一箱，一共两箱`: the sum of the counts before it, said again at the end.
+_TOTAL = re.compile(
+    r"[，,。;；\s]*(?:一共|总共|合计|共计|总计|共)\s*(?:是|要)?\s*"
+    rf"(?P<qty>\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?P<unit>{UNIT_PATTERN})?[的了吧啊哦呀。.!！~～\s]*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Total:
+    qty: Decimal
+    unit: str | None
+    words: str
+
+
+def _set_aside_total(head: str) -> tuple[str, _Total | None]:
+    """Take a stated total off the end of the line, when other counts come before it (`一共要3份`
+    alone is the order itself)."""
+    found = _TOTAL.search(head)
+    if found is None or not writes_a_count(head[: found.start()]):
+        return head, None
+    qty = parse_number(found.group("qty"))
+    if qty is None:
+        return head, None
+    unit = canonical_unit(found.group("unit")) if found.group("unit") else None
+    return head[: found.start()].strip(), _Total(qty, unit, found.group(0).strip(" ，,。;；"))
+
+
+def _check_total(reading: LineReading, total: _Total) -> None:
+    """The counts must add up to the total said after them; when they do not, the leader asks."""
+    counted = sum((item.qty for item in reading.items if total.unit in (None, item.unit)), Decimal(0))
+    if reading.items and counted != total.qty:
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"写了「{total.words}」，和前面的数量对不上"))
 
 
 # 给我女儿也带3斤, 老公也要1板, 帮我妈带一板: more of the item before, for someone at home.

@@ -25,6 +25,7 @@ from handlers.reading.words import (
     INTERJECTION,
     OPTIONS,
     REMARK,
+    VERBS,
     calls_the_leader,
     is_verb_phrase,
     strip_verb,
@@ -380,7 +381,7 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
         # 李雷要3份 names 李雷; 我要3份, 麻烦给我来两斤 name no one but the sender.
         called = calls_the_leader(name)
         name = None if is_verb_phrase(name) else without_proxy_word(strip_verb(name)) or None
-        if name in PRONOUNS or called:
+        if name in PRONOUNS or name in VERBS or called:  # 一共要3份: 一共 is no one
             name = None
         elif name is not None and is_household(name):
             reading.notes.append(name)  # 帮我妈订2份: the sender's order, for the sender's mother

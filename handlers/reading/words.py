@@ -46,13 +46,15 @@ REMARK = re.compile(
     r"付了|转了|饭少|饭多|[少多]$|送$|周[一二三四五六日天]送|^(?:取|自取|来取|去取|提|自提|到|拿|送)$"
     # 晚点取, 下班来拿, 放门口, 电话138…: when and where to hand over, and how to reach the member.
     rf"|^(?:{_WHEN})(?:再|过来|来|去|自)?(?:取|拿|提|送)|^放(?:门口|门卫|快递柜|丰巢|驿站|楼下|前台|$)"
-    r"|^(?:电话|手机|联系|微信|地址|车牌|第)|在家|要?[微中特重]?辣$"
+    r"|^(?:电话|手机|联系|微信|地址|车牌|第)|在家|要?[微中特重]?辣$|^送(?:到|去|至|上门|过来|回家)"
 )
 # How a drink or a dish is made (大杯, 少冰, 半糖, 三分糖, 微辣): a choice about the item before it,
 # never a product, and 半糖 is no half of anything.
 _OPTION = (
     r"超大杯|大杯|中杯|小杯|[少去多正常无加]冰|常温|热饮|冰饮"
     r"|[全半无少微多]糖|[一二三四五六七八\d]分糖|正常糖|标准糖|[微中特]辣"
+    # 冰 x2, 热 少甜, 2杯 一冰一热: how the drink comes, never a drink.
+    r"|[冰热]|一冰一热|[一二两三四五\d][冰热]|少甜|半甜|不甜"
 )
 OPTIONS = re.compile(rf"^(?:{_OPTION})+$")
 # `3箱 要挑熟一点的`, `2斤 大一些`: a wish about the goods after their quantity, not a product.
@@ -64,7 +66,8 @@ PREFERENCE = re.compile(
 WEIGHED = re.compile(r"称重|按重|过秤")
 ADD_WORDS = frozenset({"加", "再加", "另加", "外加", "加个"})
 ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")
-GIFT_WORDS = re.compile(r"^(?:送|赠送|赠|附赠|加送)(.+)$")
+# 送小零食 is a gift; 送到村口, 送上门, 送过来 say where the goods go.
+GIFT_WORDS = re.compile(r"^(?:送(?![到去至过回家货上给])|赠送|赠|附赠|加送)(.+)$")
 
 
 # 好的，我要3斤 / 嗯 来2份 / 那我要两箱: words that answer or go on, never a person's name.
@@ -108,8 +111,12 @@ def calls_the_leader(words: str) -> bool:
 
 # Goods whose name starts with an order verb's character: 带鱼 is a fish, not "bring 鱼".
 _GOODS_STARTING_LIKE_A_VERB = ("带鱼", "带皮", "带骨", "带壳", "拿铁", "定胜糕", "来伊份")
-# 再+1, 也+1, 还来一份, 还能加一箱: words that say "more", left over where goods would be named.
-_MORE_WORDS = re.compile(r"^(?:我|还|再|也|又|另)+(?:能|可以)?(?:加|来|要)?$|^(?:能|可以)(?:加|来|要)$")
+# 再+1, 也+1, 还来一份, 还能加一箱: words that say "more", left over where goods would be named;
+# 大概4斤, 差不多2斤: words that say "about".
+_MORE_WORDS = re.compile(
+    r"^(?:我|还|再|也|又|另)+(?:能|可以)?(?:加|来|要)?$|^(?:能|可以)(?:加|来|要)$"
+    r"|^(?:大概|大约|约|差不多|左右)$"
+)
 
 
 def clean_product(words: str) -> str:
@@ -126,5 +133,6 @@ def clean_product(words: str) -> str:
         words = wish.group(1)  # 草莓要大果的: the strawberries; the wish is about them
     words = _ASKING_TAIL.sub("", words).strip()
     words = without_verb_tail(_TRAILING_PARTICLES.sub("", words).strip())
+    words = _TRAILING_PARTICLES.sub("", words) or words  # 五仁的来四盒: 的 before the verb too
     words = _TRAILING_AND.sub("", words) or words  # 2斤车厘子和1箱橙子: 和 joins the next item
     return "" if _MORE_WORDS.match(words) else words

@@ -437,3 +437,45 @@ def test_a_name_called_before_an_order_for_me_is_not_whose_order_it_is(message: 
     intent = read_chat_message(message, FRUIT)
     assert isinstance(intent, PlaceOrder) and intent.name is None
     assert items(intent.items) == [("土鸡蛋", None, d(2), "板")]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("给我公公也带一板，我自己要一板，一共两板", [("(本团商品)", None, d(2), "板")]),
+        ("红富士苹果2斤 西红柿3斤 一共5斤", [("红富士苹果", None, d(2), "斤"), ("西红柿", None, d(3), "斤")]),
+    ],
+)
+def test_a_total_said_again_at_the_end_is_not_more(message: str, expected: list[object]) -> None:
+    intent = read_chat_message(message, FRUIT if "苹果" in message else ())
+    assert isinstance(intent, PlaceOrder)
+    assert items(intent.items) == expected
+
+
+@pytest.mark.parametrize("message", ["再加一个 一共三个", "红富士苹果2斤 西红柿3斤 一共6斤"])
+def test_a_total_that_does_not_add_up_is_asked_about(message: str) -> None:
+    intent = read_chat_message(message, FRUIT if "苹果" in message else ())
+    assert isinstance(intent, Unclear) and intent.reason == "ambiguous_quantity"
+    assert intent.detail is not None and "一共" in intent.detail
+
+
+def test_a_total_alone_is_the_order_and_no_name() -> None:
+    intent = read_chat_message("一共要3份", ())
+    assert isinstance(intent, PlaceOrder) and intent.name is None
+    assert items(intent.items) == [("(本团商品)", None, d(3), "份")]
+
+
+@pytest.mark.parametrize("message", ["改一箱吧", "不好意思 改一箱吧"])
+def test_gai_before_a_count_changes_the_order_never_adds_to_it(message: str) -> None:
+    intent = read_chat_message(message, ())
+    assert isinstance(intent, ChangeOrder)
+    assert items(intent.items) == [("(本团商品)", None, d(1), "箱")]
+
+
+@pytest.mark.parametrize("message", ["算了不要了，家里还有", "算了 不要了", "哎呀 不要了"])
+def test_a_softened_cancel_withdraws_the_whole_order(message: str) -> None:
+    assert read_chat_message(message, FRUIT) == CancelOrder()
+
+
+def test_a_list_of_who_has_not_paid_is_no_order() -> None:
+    assert read_chat_message("还没付款的：@老杨 @孙大爷 @刘会计，一共三位", ()) == Chatter()

@@ -75,6 +75,9 @@ FREE_TEXT = [
     ("王姐 鸡蛋两板，帮我妈再带一板", "王姐", [one("鸡蛋", 3, "板")]),
     ("老孙 鲜肉1袋 帮我妈带一袋蛋黄肉", "老孙", [one("鲜肉", 1, "袋"), one("蛋黄肉", 1, "袋")]),
     ("晓东 安慕希一提 帮我姐带一提 她住8栋", "晓东", [one("安慕希", 2, "提")]),
+    # 的 before a verb after the goods, and 大概 before a count, are no part of any name.
+    ("老刘 五仁的来四盒", "老刘", [one("五仁", 4, "盒")]),
+    ("胖哥 大概4斤", "胖哥", [one("(本团商品)", 4, "斤")]),
 ]
 
 
@@ -165,6 +168,10 @@ HANDOVER_REMARKS = [
     # The size wanted, after the count, is a wish about the goods.
     ("老陈 2箱 要大果", "老陈", one("(本团商品)", 2, "箱"), "要大果"),
     ("小吴 3只 挑大个", "小吴", one("(本团商品)", 3, "只"), "挑大个"),
+    # Where the goods go is no gift: 送到 is delivery, 送小零食 a present.
+    ("阿亮 3个 送到村小学门口", "阿亮", one("(本团商品)", 3, "个"), "送到村小学门口"),
+    # How a drink comes (冰, 热, 一冰一热) is no drink.
+    ("周周 2杯 一冰一热", "周周", one("(本团商品)", 2, "杯"), "一冰一热"),
 ]
 
 
