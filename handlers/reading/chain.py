@@ -22,6 +22,7 @@ from handlers.reading.model import CatalogEntry, ChainReading, ReadItem, ReadRow
 from handlers.reading.offer import NO_OFFER, Offer, read_offer
 from handlers.reading.resolving import HEADCOUNT
 from handlers.reading.text import normalize_text
+from handlers.reading.units import UNIT_PATTERN
 
 # Past these a post is not a group's list but a flood; the rest is left unread (and said so).
 MAX_TEXT = 200_000
@@ -126,6 +127,8 @@ def _split_chain(text: str) -> ChainLayout | None:
     offer = read_offer(title, tuple(description))
     catalog = [read_catalog_entry(str(e.seq), e.text) for e in catalog_block]
     catalog += [read_catalog_entry(code, body) for code, body in menu]
+    if not catalog:
+        catalog = _priced_lines(description)
     if offer.kind == "meal":
         # A meal relay's menu sells portions: C 牛肋条 is one 份 of it.
         catalog = [replace(e, unit=e.unit or "份") if e is not None else None for e in catalog]
@@ -146,6 +149,28 @@ def _split_chain(text: str) -> ChainLayout | None:
         has_header=header_at is not None,
         unread=unread,
     )
+
+
+def _priced_lines(description: list[str]) -> list[CatalogEntry | None]:
+    """`鲜肉包 2元/个` and `豆浆 3元/杯` under the title, unnumbered: the day's price list. Only when
+    two or more lines carry a price and every one of them reads as goods and a price; one priced
+    line describes the day's single product, and `原价39元` or `满50元免运费` are no goods."""
+    priced = [_PER_UNIT.sub(r"\1/\2", _TRAILING_GROUP.sub("", line)) for line in description]
+    priced = [line for line in priced if has_price(line)]
+    if len(priced) < 2:
+        return []
+    entries = [read_catalog_entry(None, line) for line in priced]
+    if not all(entry is not None and _GOODS_NAME.match(entry.name) for entry in entries):
+        return []
+    return entries
+
+
+# `梭子蟹 68/斤（约3只一斤）`: a remark in brackets after the price.
+_TRAILING_GROUP = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
+# `猪蹄 20一只`, `带鱼 35每条`: a price per unit written with 一 or 每 instead of a slash.
+_PER_UNIT = re.compile(rf"(\d+(?:\.\d+)?)\s*元?\s*[一每]\s*({UNIT_PATTERN})\s*$")
+# A price list's goods: a short name with no digits, and no word of prices or fees in it.
+_GOODS_NAME = re.compile(r"^(?!.*(?:价|费|满|运|共|合计|优惠|折|起|元))[^\d\s]{2,12}$")
 
 
 def _parse_lines(

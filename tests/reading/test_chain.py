@@ -184,6 +184,43 @@ def test_letter_menu_is_a_catalog() -> None:
     ]
 
 
+BREAKFAST = (
+    "#接龙\n明天早餐预订🥟 7:30前送到各栋楼下\n鲜肉包 2元/个\n香菇菜包 1.5元/个\n现磨豆浆 3元/杯\n"
+    "猪蹄 20一只\n今晚9点截单\n\n1. 🍀小林 鲜肉包3 豆浆1\n2. 8-302 鲜肉包×4 菜包×2\n3. 阿强 猪蹄2只"
+)
+
+
+def test_unnumbered_price_lines_under_the_title_are_the_catalog() -> None:
+    layout = split_chain(BREAKFAST)
+    assert layout is not None
+    assert [(e.name, e.unit, e.price_fen) for e in layout.catalog] == [
+        ("鲜肉包", "个", 200),
+        ("香菇菜包", "个", 150),
+        ("现磨豆浆", "杯", 300),
+        ("猪蹄", "只", 2000),
+    ]
+    reading = read_chain(BREAKFAST)
+    assert reading is not None
+    assert [row_summary(r) for r in reading.rows] == [
+        ("🍀小林", "ok", [("鲜肉包", None, d(3), "个"), ("现磨豆浆", None, d(1), "杯")]),
+        (None, "ok", [("鲜肉包", None, d(4), "个"), ("香菇菜包", None, d(2), "个")]),
+        ("阿强", "ok", [("猪蹄", None, d(2), "只")]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "苹果 5元/斤",  # one priced line: the day's one product
+        "苹果 5元/斤\n原价 8元/斤",  # a price word is no goods
+        "苹果 5元/斤\n满50元免运费",
+    ],
+)
+def test_price_lines_that_are_not_a_price_list_make_no_catalog(description: str) -> None:
+    layout = split_chain(f"#接龙 水果\n{description}\n\n1. 张三 2斤")
+    assert layout is not None and layout.catalog == ()
+
+
 def test_a_catalog_only_post_has_no_member_lines() -> None:
     layout = split_chain("#开团\n1) 水饺（50个装）120元\n(2) 鱼头火锅\n一包98元\n(3) 春卷 一组2条60元")
     assert layout is not None
