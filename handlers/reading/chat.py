@@ -51,7 +51,7 @@ _SHOW = re.compile(
     r"我买了什么|我买了啥|我定了什么|我定了啥|我要了什么|我要了啥|我的接龙)[?？]?" + _END
 )
 _QUESTION = re.compile(
-    r"[?？]\s*$|[吗嘛呢么]\s*[?？。!！~～]*$|几点|多少钱|什么时候|啥时候|有没有|还有吗|还有没有|怎么|哪里|在哪|"
+    r"[?？]\s*$|[吗嘛呢么]\s*[?？。!！~～]*$|几点|多少钱|什么时候|啥时候|有没有|还有吗|还有没有|有冇|怎么|哪里|在哪|"
     r"能不能|可不可以|可以吗|是不是|要不要|几号|多久|为什么|咋|([\u4e00-\u9fff])不\1(?!了)"
 )
 # A leader announcing (今天的团购…, 明天到货, 八点截单), not a member ordering.
@@ -59,6 +59,8 @@ _QUESTION = re.compile(
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
     r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
+    # 2斤起订, 2箱起包邮: the least one may order, which only the leader sets.
+    r"|起订|起送|起卖|起批|包邮"
     # 还没付款的：@老杨 @孙大爷, 没取的有: the leader's list of who still has to pay or collect.
     r"|[没未](?:付款?|转账?|取|拿)的\s*(?:[:：]|有|名单|如下)"
 )
@@ -222,7 +224,8 @@ _UNIT_PRICE = re.compile(
     rf"|\d+(?:\.\d+)?\s*/\s*(?:{UNIT_PATTERN})(?![\u4e00-\u9fff])|\d\s*一(?:{UNIT_PATTERN})"
     rf"|\d+(?:\.\d+)?\s*(?:元|块钱?)\s*[\d一两二三四五]\s*(?:{UNIT_PATTERN})"  # 苹果10元3斤
 )
-_ORDER_VERB = re.compile(r"要|来|买|订|定|留|[+＋➕]")
+# Words that order or change an order: with one, 吃不完 or 收到了 in the message is a reason.
+_ORDER_VERB = re.compile(r"要|来|买|订|定|留|改|换|[+＋➕]")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
 
 
@@ -291,7 +294,12 @@ def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
     if ordered:
         # 蓝莓2盒，车厘子不要了: an order and a withdrawal in one message; the leader sorts them out.
         return Unclear(reasons.AMBIGUOUS_PRODUCT, detail="又下单又取消，请团长确认", items=tuple(ordered))
-    name, product = _person_and_product(" ".join(clauses), ctx)
+    # 明天不在家，我的不要了: the clause next to 不要了 says what goes; another clause names whose
+    # order it is (张三，苹果不要了) or gives a reason.
+    near = (clauses[-1] if tail else clauses[0]) if clauses else ""
+    name, product = _person_and_product(near, ctx)
+    if name is None and len(others) == 1 and looks_like_person(others[0]) and _may_be_name(others[0]):
+        name = _person(others[0])
     if product is None and name is None:
         return CancelOrder()
     return CancelOrder(products=(product,) if product else (), name=name)

@@ -47,6 +47,7 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         head = head[:MAX_LINE]
         continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
     head = _FIELD_LABEL.sub(" ", head).strip()
+    head = _REMARK_AFTER_NAME.sub(r"\g<name> （\g<remark>） ", head)
     head = _ONE_AND_A_HALF.sub(r"一\1半", _set_aside_negations(head, reading))
     continuations = [_set_aside_negations(line, reading) for line in continuations]
     head, total = _set_aside_total(head)
@@ -97,6 +98,15 @@ def _check_total(reading: LineReading, total: _Total) -> None:
     counted = sum((item.qty for item in reading.items if total.unit in (None, item.unit)), Decimal(0))
     if reading.items and counted != total.qty:
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, f"写了「{total.words}」，和前面的数量对不上"))
+
+
+# `赵大爷（闺女代报）2箱`, `王奶奶（4号楼）`: a bracket glued to the name saying who entered it or
+# where they live is a remark; the words before it are the name. (A bracket after goods, such as
+# 芝芝葡萄（大杯）, says which kind and stays.)
+_REMARK_AFTER_NAME = re.compile(
+    r"^(?P<name>[^\s\d（()）]{1,10})[（(]"
+    r"(?P<remark>[^（）()]{0,16}(?:代|帮|替|报|订|号楼|栋|幢|单元|室|楼)[^（）()]{0,8})[)）]\s*"
+)
 
 
 # 给我女儿也带3斤, 老公也要1板, 帮我妈带一板: more of the item before, for someone at home.

@@ -38,7 +38,11 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NUM = r"\d+(?:\.\d+)?"
 _DAYPART = "上午|下午|晚上|早上|中午|凌晨|傍晚|今晚|明早|早晨"
 _PEOPLE = "成人|大人|儿童|小孩|小朋友|孩子"
-_CN_D = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖俩兩倆"
+_CN_D = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖俩兩倆仨"
+# 白菜仨, 春花 俩, 再来俩糖包: 俩 and 仨 count on their own, without a unit (never part of a name).
+_PAIR_TRIO = rf"[俩倆仨](?![{_HAN}])|(?<=[来要买订拿])[俩倆仨]"
+# 1斤二两, 一斤二两: jin and liang of one weight, 1.2 斤.
+_JIN_LIANG = rf"(?:\d+|[{_CN_D}十]+)\s*斤\s*[一二三四五六七八九\d]\s*两(?!\s*(?:{_U}))"
 # A well-formed Chinese number up to the hundreds, so 张三两斤 reads as 张三 + 两斤, not 三两 + 斤.
 _CN_NUMBER = (
     rf"[{_CN_D}][百佰](?:零[{_CN_D}]|[{_CN_D}][十拾][{_CN_D}]?)?|[{_CN_D}]?[十拾][{_CN_D}]?|[{_CN_D}]"
@@ -57,7 +61,7 @@ _BIG_SMALL = rf"[大小]\d+(?![\d.]|\s*(?!位|人|名|张|个)(?:{_U}))"
 # Where a run of Chinese text must stop because something with meaning starts.
 _STOP = (
     rf"(?=[{_CN}半成大儿小孩上下晚早中凌傍今明周星礼各送满])(?:"
-    rf"{_CN_QTY}|{_CN_TIME}|(?:{_PEOPLE})\s*\d|{_BIG_SMALL}|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
+    rf"{_JIN_LIANG}|{_CN_QTY}|{_PAIR_TRIO}|{_CN_TIME}|(?:{_PEOPLE})\s*\d|{_BIG_SMALL}|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
     rf"|各\s*(?:\d|[{_CN}]|半)|送到?\s*\d|满\s*\d|一[盒包袋箱][{_CN}\d]{{1,3}}[个只粒块颗片枚]|[{_CN}]+件套)"
 )
 
@@ -141,8 +145,10 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     # 1e309斤 is a quantity too (an absurd one, to be asked about), not a number beside a word.
     ("qty", "d", rf"(?<![\d.])[1-3]\s*/\s*[24](?![\d.])\s*(?:{_U})"),  # 南瓜1/2个: half of one
     # `502 张三`, `401 张`: 张 and 包 after a space are a surname, not a unit.
+    ("qty", "dh", _JIN_LIANG),
     ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?(?!\s+[张包])\s*(?:{_U})半?|{_LIANG}"),
     ("qty", "h", _CN_QTY),
+    ("qty", "h", _PAIR_TRIO),
     ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("each", "h", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
@@ -189,6 +195,7 @@ def _class_of(ch: str) -> str:
 
 
 _DIGITS = re.compile(r"\d+")
+_JIN_LIANG_PARTS = re.compile(r"^(.+?)\s*斤\s*(.)\s*两$")
 _FRACTION = re.compile(rf"^(\d)\s*/\s*(\d)\s*({_U})$")
 _QTY_PARTS = re.compile(rf"^(?P<n>{_NUM}(?:[eE][+-]?\d+)?|[{_CN}]+|半)?\s*(?P<u>{_U})?(?P<h>半)?$")
 _MULT_PARTS = re.compile(rf"({_NUM})\s*({_U})?$")
@@ -302,6 +309,11 @@ def _quantity(written: str, start: int, end: int) -> Token:
     if fraction is not None:
         part = Decimal(fraction.group(1)) / Decimal(fraction.group(2))
         return Token("qty", written, start, end, part, canonical_unit(fraction.group(3)))
+    jin_liang = _JIN_LIANG_PARTS.match(written)
+    if jin_liang is not None:
+        jin, liang = parse_number(jin_liang.group(1)), parse_number(jin_liang.group(2))
+        weight = jin + liang / 10 if jin is not None and liang is not None else None
+        return Token("qty", written, start, end, weight, "斤")
     if written.endswith("两"):
         number = written[:-1].strip()
         liang = Decimal("0.5") if number == "半" else parse_number(number)

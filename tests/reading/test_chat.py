@@ -286,6 +286,9 @@ def test_a_long_message_without_an_order_is_chatter() -> None:
         # What is left in stock, not what anyone wants.
         "明天的货：土鸡蛋剩8板，草莓剩5盒",
         "鸡蛋剩两板了",
+        # The least one may order.
+        "【本周五 黑猪肉团】2斤起订",
+        "2箱起包邮送到小区门口，1箱的自提",
     ],
 )
 def test_the_leaders_announcements_are_not_orders(message: str) -> None:
@@ -479,3 +482,18 @@ def test_a_softened_cancel_withdraws_the_whole_order(message: str) -> None:
 
 def test_a_list_of_who_has_not_paid_is_no_order() -> None:
     assert read_chat_message("还没付款的：@老杨 @孙大爷 @刘会计，一共三位", ()) == Chatter()
+
+
+def test_a_reason_clause_beside_a_cancel_is_no_name_and_no_product() -> None:
+    assert read_chat_message("哎呀明天不在家，我的不要了", FRUIT) == CancelOrder()
+    assert read_chat_message("张三，香蕉不要了", FRUIT) == CancelOrder(products=("香蕉",), name="张三")
+
+
+def test_a_change_with_a_reason_about_eating_is_still_a_change() -> None:
+    intent = read_chat_message("西红柿改一斤吧 吃不完", FRUIT)
+    assert isinstance(intent, ChangeOrder)
+    assert items(intent.items) == [("西红柿", None, d(1), "斤")]
+
+
+def test_cantonese_you_mou_asks() -> None:
+    assert read_chat_message("腊鸭还有冇？", ()) == Chatter()

@@ -78,6 +78,15 @@ FREE_TEXT = [
     # 的 before a verb after the goods, and 大概 before a count, are no part of any name.
     ("老刘 五仁的来四盒", "老刘", [one("五仁", 4, "盒")]),
     ("胖哥 大概4斤", "胖哥", [one("(本团商品)", 4, "斤")]),
+    # 俩 and 仨 count on their own; 斤 and 两 of one weight are one quantity.
+    ("春花 俩", "春花", [one("(本团商品)", 2, "份")]),
+    ("老孙头 白菜仨", "老孙头", [one("白菜", 3)]),
+    ("小王 再来俩糖包", "小王", [one("糖包", 2)]),
+    ("曾老师 腊肉1斤二两", "曾老师", [one("腊肉", "1.2", "斤")]),
+    ("大军 三鲜一斤二两", "大军", [one("三鲜", "1.2", "斤")]),
+    # A bracket glued to the name saying who entered it or where they live is a remark.
+    ("赵大爷（闺女代报）2箱", "赵大爷", [one("(本团商品)", 2, "箱")]),
+    ("王奶奶（4号楼）鸡蛋1箱 挂面两把", "王奶奶", [one("鸡蛋", 1, "箱"), one("挂面", 2, "把")]),
 ]
 
 
