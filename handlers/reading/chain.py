@@ -45,6 +45,8 @@ _CODED_PRODUCT = re.compile(r"^\s*(\d{1,3})\s*号\s+(\S.*)$")
 _WITHDRAWN = re.compile(r"取消|作废|退单|撤单|不买了|(?:^|[\s，,（(])(?:不要了|不要啦)")
 # `半箱可以吗`, `还能加一箱吗?`: a member asking whether they may order, which the leader answers.
 _ASKS = re.compile(r"[?？]|吗\s*[。.!！~～]*$|能不能|可不可以|行不行")
+# `红薯1袋 可能要多一袋，晚点确认`: the member has not decided; the leader confirms later.
+_UNSURE = re.compile(r"可能|也许|说不定|待定|不确定|再确认|晚点确认|看看再说|看情况")
 # `时间：周日下午`, `地点：Atelier`: a labelled detail of the post, never its title.
 _LABELLED = re.compile(r"^[^\s:：]{1,6}\s*[:：]")
 # `小明：#1`: a chat message after a posted menu, not more of the menu's last line.
@@ -339,6 +341,8 @@ def read_chain_row(
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "这一行写了取消，还要吗?"))
     elif reading.items and _ASKS.search(text):
         reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "这一行是在问，算下单吗?"))
+    elif reading.items and _UNSURE.search(text):
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "这一行说还没定，数量要确认"))
     return _row(line.seq, reading, _status(reading, ctx), raw)
 
 

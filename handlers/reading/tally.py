@@ -56,12 +56,12 @@ _SENDER_ALONE = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]$")
 _SENDER_PREFIX = re.compile(
     r"^(?P<name>(?:[^\s:：\d]|\d{1,3}\s*(?:栋|幢|号楼))[^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$"
 )
-# `今天的鸡蛋还有以下几户没拿：`: the leader listing who has not collected. The lines after it, until
-# someone else speaks, are goods already ordered, not new orders.
+# `今天的鸡蛋还有以下几户没拿：`, `还有以下几位没付款`: the leader listing who has not collected or
+# paid. The lines after it, until someone else speaks, are goods already ordered, not new orders.
 # (`我还没拿到` is a member's report, not a list.)
 _NOT_COLLECTED = re.compile(
-    r"取货提醒|提货提醒|取货通知|还有.{0,8}(?:户|家|位|人|个).{0,4}没(?:拿|取|提)"
-    r"|以下.{0,8}没(?:拿|取|提)|[没未](?:拿|取|提)货?的(?:有|名单|如下)"
+    r"取货提醒|提货提醒|取货通知|付款提醒|还有.{0,8}(?:户|家|位|人|个).{0,4}没(?:拿|取|提|付|转)"
+    r"|以下.{0,8}没(?:拿|取|提|付|转)|[没未](?:拿|取|提|付|转)(?:货|款|账)?的(?:有|名单|如下)"
 )
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"

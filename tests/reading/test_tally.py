@@ -125,6 +125,8 @@ def test_a_list_of_who_has_not_collected_orders_nothing_but_others_still_order()
         ("团长", "chatter", []),
         ("张三", "ok", [("鸡蛋", d(2))]),
     ]
+    unpaid = "@所有人 车厘子团还有以下几位没付款，今晚12点前付一下\n5栋 刘 2盒 136元\n小燕子 1盒 68元"
+    assert all(status == "chatter" for _, status, _ in people(unpaid))
     # A member saying they have not collected yet still orders afterwards.
     assert people("张三：我还没拿到货\n张三：再要两板鸡蛋") == [
         ("张三", "chatter", []),
