@@ -268,7 +268,9 @@ def _product_before_quantity(
     if words.kind != "cjk" or REMARK.search(words.text) or _interjection(words.text):
         return start
     if chunks[before] == leading_chunk and (mode == "chain" or looks_like_person(words.text)):
-        if mode == "chain" and _name_slot([words], tokens[start], ctx) == "goods":
+        # The whole glued word counts: `🍒小樱桃 1` is a nickname, though 樱桃 is goods.
+        glued = [t for t, c in zip(tokens, chunks, strict=True) if c == chunks[before]]
+        if mode == "chain" and _name_slot(glued, tokens[start], ctx) == "goods":
             return next(i for i, c in enumerate(chunks) if c == chunks[before])  # 3-1-101 黄瓜 3斤
         return start
     if strip_verb(words.text) in PRONOUNS or is_verb_phrase(words.text):

@@ -56,6 +56,9 @@ FREE_TEXT = [
     ("李四大2小1", "李四", [one("成人", 2), one("儿童", 1)]),
     ("王五成人2儿童1", "王五", [one("成人", 2), one("儿童", 1)]),
     ("🍑桃子 要2份", "🍑桃子", [one("(本团商品)", 2, "份")]),
+    # An emoji glued to the word makes it a nickname, even when the word is goods.
+    ("🍑桃子 1", "🍑桃子", [one("(本团商品)", 1, "份")]),
+    ("🍒小樱桃 2箱", "🍒小樱桃", [one("(本团商品)", 2, "箱")]),
     ("张三 苹果+1", "张三", [one("苹果", 1)]),
     ("李四 苹果1斤 一个西瓜", "李四", [one("苹果", 1, "斤"), one("西瓜", 1, "个")]),
     # Goods whose names start like an order verb keep their first character.
