@@ -388,6 +388,11 @@ def _take_name(text: str, tokens: list[Token], reading: LineReading, *, chat: bo
         elif name is not None and is_household(name):
             reading.notes.append(name)  # 帮我妈订2份: the sender's order, for the sender's mother
             name = None
+    if name is not None:
+        person, _, last = name.rpartition(" ")
+        if person and is_household(without_proxy_word(last)):
+            reading.notes.append(last)  # 李四 帮我妈留两板: 李四's order, for 李四's mother
+            name = person
     reading.name = name
 
 

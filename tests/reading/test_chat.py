@@ -497,3 +497,9 @@ def test_a_change_with_a_reason_about_eating_is_still_a_change() -> None:
 
 def test_cantonese_you_mou_asks() -> None:
     assert read_chat_message("腊鸭还有冇？", ()) == Chatter()
+
+
+def test_for_someones_mother_after_their_name_is_a_note_not_part_of_the_name() -> None:
+    intent = read_chat_message("李四 帮我妈留两板土鸡蛋", FRUIT)
+    assert isinstance(intent, PlaceOrder) and (intent.name, intent.note) == ("李四", "帮我妈")
+    assert items(intent.items) == [("土鸡蛋", None, d(2), "板")]
