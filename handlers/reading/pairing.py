@@ -583,10 +583,21 @@ def _on_quantity(
         # 真真 10份少饭 3少饭: the portions are counted; this number belongs to a remark.
         state.remark_numbers.append((token.text, token.value, _counts_add_on(state.text[token.end :])))
         return
+    # 要母鸡，再来30个咸鸭蛋: goods glued after the count are what it counts, not the words set
+    # apart before it (苹果2斤和香蕉1把 glues 苹果 to its count, so that count is the apples').
+    counts_the_goods_after = (
+        current is not None
+        and bool(state.text[current.end : token.start].strip())
+        and after is not None
+        and after.start == token.end
+        and after.kind == "cjk"
+        and looks_like_goods(after.text)
+    )
     if (
         current is not None
         and current.qty is None
         and not current.implicit
+        and not counts_the_goods_after
         and (not state.hard_since or _verb_after_comma(current, token, state))
     ):
         current.qty, current.unit, current.end = token.value, token.unit, token.end

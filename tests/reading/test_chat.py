@@ -503,3 +503,9 @@ def test_for_someones_mother_after_their_name_is_a_note_not_part_of_the_name() -
     intent = read_chat_message("李四 帮我妈留两板土鸡蛋", FRUIT)
     assert isinstance(intent, PlaceOrder) and (intent.name, intent.note) == ("李四", "帮我妈")
     assert items(intent.items) == [("土鸡蛋", None, d(2), "板")]
+
+
+def test_a_count_with_goods_glued_after_it_counts_those_goods() -> None:
+    intent = read_chat_message("帮我留两只土鸡，要母鸡，再来30个咸鸭蛋", ())
+    assert isinstance(intent, PlaceOrder)
+    assert items(intent.items) == [("土鸡", None, d(2), "只"), ("咸鸭蛋", None, d(30), "个")]
