@@ -157,8 +157,9 @@ def _priced_lines(description: list[str]) -> list[CatalogEntry | None]:
     """`鲜肉包 2元/个` and `豆浆 3元/杯` under the title, unnumbered: the day's price list. Only when
     two or more lines carry a price and every one of them reads as goods and a price; one priced
     line describes the day's single product, and `原价39元` or `满50元免运费` are no goods."""
-    priced = [_PER_UNIT.sub(r"\1/\2", _TRAILING_GROUP.sub("", line)) for line in description]
-    priced = [line for line in priced if has_price(line)]
+    parts = [part for line in description for part in _PARTS.split(line)]
+    priced = [_PER_UNIT.sub(r"\1/\2", _with_choices_after_name(part.strip())) for part in parts]
+    priced = [part for part in priced if has_price(part)]
     if len(priced) < 2:
         return []
     entries = [read_catalog_entry(None, line) for line in priced]
@@ -167,8 +168,24 @@ def _priced_lines(description: list[str]) -> list[CatalogEntry | None]:
     return entries
 
 
-# `梭子蟹 68/斤（约3只一斤）`: a remark in brackets after the price.
+def _with_choices_after_name(part: str) -> str:
+    """`香肠 42元/斤（麻辣/广味）` → `香肠（麻辣/广味） 42元/斤`: flavours printed after the price belong
+    to the name; any other bracket after it (`（约3只一斤）`) is a remark and goes."""
+    group = _TRAILING_GROUP.search(part)
+    if group is None:
+        return part
+    rest = part[: group.start()]
+    if not _CHOICES.search(group.group(0)):
+        return rest
+    name = re.match(r"\S+", rest)
+    return rest if name is None else f"{name.group(0)}{group.group(0).strip()}{rest[name.end() :]}"
+
+
+# `梭子蟹 68/斤（约3只一斤）`: a bracket after the price; `（麻辣/广味）` lists choices.
 _TRAILING_GROUP = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
+_CHOICES = re.compile(r"[/、|｜]")
+# `腊肉 45元/斤，香肠 42元/斤`: two goods priced on one line.
+_PARTS = re.compile(r"[，,；;]")
 # `猪蹄 20一只`, `带鱼 35每条`: a price per unit written with 一 or 每 instead of a slash.
 _PER_UNIT = re.compile(rf"(\d+(?:\.\d+)?)\s*元?\s*[一每]\s*({UNIT_PATTERN})\s*$")
 # A price list's goods: a short name with no digits, and no word of prices or fees in it.

@@ -208,6 +208,29 @@ def test_unnumbered_price_lines_under_the_title_are_the_catalog() -> None:
     ]
 
 
+def test_two_goods_priced_on_one_line_with_choices_after_the_price() -> None:
+    text = (
+        "【腊味接龙】\n腊肉 45元/斤，香肠 42元/斤（麻辣/广味），按实际重量算\n\n"
+        "1. 红梅 腊肉2斤 香肠麻辣2斤\n2. 德华 腊肉五斤，香肠麻辣三斤 广味两斤"
+    )
+    layout = split_chain(text)
+    assert layout is not None
+    assert [(e.name, e.variants, e.price_fen) for e in layout.catalog] == [
+        ("腊肉", (), 4500),
+        ("香肠", ("麻辣", "广味"), 4200),
+    ]
+    reading = read_chain(text)
+    assert reading is not None
+    assert [row_summary(r) for r in reading.rows] == [
+        ("红梅", "ok", [("腊肉", None, d(2), "斤"), ("香肠", "麻辣", d(2), "斤")]),
+        (
+            "德华",
+            "ok",
+            [("腊肉", None, d(5), "斤"), ("香肠", "麻辣", d(3), "斤"), ("香肠", "广味", d(2), "斤")],
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     "description",
     [
