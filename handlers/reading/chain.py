@@ -130,7 +130,8 @@ def _split_chain(text: str) -> ChainLayout | None:
     catalog = [read_catalog_entry(str(e.seq), e.text) for e in catalog_block]
     catalog += [read_catalog_entry(code, body) for code, body in menu]
     if not catalog:
-        catalog = _priced_lines(description)
+        # A meal's title prices the meal itself (午餐 15元/份), which is the one offer.
+        catalog = _priced_lines([*([] if offer.kind == "meal" else [title or ""]), *description])
     if offer.kind == "meal":
         # A meal relay's menu sells portions: C 牛肋条 is one 份 of it.
         catalog = [replace(e, unit=e.unit or "份") if e is not None else None for e in catalog]
@@ -154,11 +155,12 @@ def _split_chain(text: str) -> ChainLayout | None:
 
 
 def _priced_lines(description: list[str]) -> list[CatalogEntry | None]:
-    """`鲜肉包 2元/个` and `豆浆 3元/杯` under the title, unnumbered: the day's price list. Only when
+    """`鲜肉包 2元/个` and `豆浆 3元/杯` on the title or under it, unnumbered: the day's price list. Only when
     two or more lines carry a price and every one of them reads as goods and a price; one priced
     line describes the day's single product, and `原价39元` or `满50元免运费` are no goods."""
     parts = [part for line in description for part in _PARTS.split(line)]
     priced = [_PER_UNIT.sub(r"\1/\2", _with_choices_after_name(part.strip())) for part in parts]
+    priced = [_SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", part) for part in priced]
     priced = [part for part in priced if has_price(part)]
     if len(priced) < 2:
         return []
@@ -184,12 +186,17 @@ def _with_choices_after_name(part: str) -> str:
 # `梭子蟹 68/斤（约3只一斤）`: a bracket after the price; `（麻辣/广味）` lists choices.
 _TRAILING_GROUP = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
 _CHOICES = re.compile(r"[/、|｜]")
+# `蒙牛纯牛奶 250ml*24盒/箱 52元`: the pack's size, then the price of one 箱; the size is no name.
+_SIZE_PER_UNIT = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:ml|ML|毫升|g|G|克|kg|KG|斤|L)(?:\s*[*×xX]\s*\d+\s*[盒瓶袋包个支罐听])?"
+    rf"\s*/\s*(?P<unit>{UNIT_PATTERN})\s*(?P<price>\d+(?:\.\d+)?\s*元)"
+)
 # `腊肉 45元/斤，香肠 42元/斤`: two goods priced on one line.
 _PARTS = re.compile(r"[，,；;]")
 # `猪蹄 20一只`, `带鱼 35每条`: a price per unit written with 一 or 每 instead of a slash.
 _PER_UNIT = re.compile(rf"(\d+(?:\.\d+)?)\s*元?\s*[一每]\s*({UNIT_PATTERN})\s*$")
 # A price list's goods: a short name with no digits, and no word of prices or fees in it.
-_GOODS_NAME = re.compile(r"^(?!.*(?:价|费|满|运|共|合计|优惠|折|起|元))[^\d\s]{2,12}$")
+_GOODS_NAME = re.compile(r"^(?!加)(?!.*(?:价|费|满|运|共|合计|优惠|折|起|元))[^\d\s]{2,12}$")
 
 
 def _parse_lines(

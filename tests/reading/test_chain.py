@@ -231,6 +231,30 @@ def test_two_goods_priced_on_one_line_with_choices_after_the_price() -> None:
     ]
 
 
+def test_goods_priced_on_the_title_line_with_their_pack_size() -> None:
+    text = (
+        "#接龙\n蒙牛纯牛奶 250ml*24盒/箱 52元；安慕希 205g*12瓶/箱 48元\n写清楚门牌号\n\n"
+        "1. 3-2-502 安慕希2箱\n2. 9栋 小雪 纯牛奶 1"
+    )
+    layout = split_chain(text)
+    assert layout is not None
+    assert [(e.name, e.unit, e.price_fen) for e in layout.catalog] == [
+        ("蒙牛纯牛奶", "箱", 5200),
+        ("安慕希", "箱", 4800),
+    ]
+    reading = read_chain(text)
+    assert reading is not None
+    assert [row_summary(r) for r in reading.rows] == [
+        (None, "ok", [("安慕希", None, d(2), "箱")]),
+        ("小雪", "ok", [("蒙牛纯牛奶", None, d(1), "箱")]),
+    ]
+
+
+def test_a_priced_meal_title_and_a_priced_add_on_make_no_catalog() -> None:
+    layout = split_chain("#接龙\n明天午餐团餐 15元/份\n加卤蛋 2元/个\n\n1. 大刘 2份")
+    assert layout is not None and layout.catalog == ()
+
+
 @pytest.mark.parametrize(
     "description",
     [
