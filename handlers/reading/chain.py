@@ -154,11 +154,11 @@ def _split_chain(text: str) -> ChainLayout | None:
     )
 
 
-def _priced_lines(description: list[str]) -> list[CatalogEntry | None]:
-    """`鲜肉包 2元/个` and `豆浆 3元/杯` on the title or under it, unnumbered: the day's price list. Only when
-    two or more lines carry a price and every one of them reads as goods and a price; one priced
-    line describes the day's single product, and `原价39元` or `满50元免运费` are no goods."""
-    parts = [part for line in description for part in _PARTS.split(line)]
+def _priced_lines(lines: list[str]) -> list[CatalogEntry | None]:
+    """`鲜肉包 2元/个` and `豆浆 3元/杯`, unnumbered, on the title or under it: the day's price list.
+    Only when two or more goods carry a price and every one of them reads as goods and a price;
+    one priced line describes the day's single product, and `原价39元` or `满50元免运费` are no goods."""
+    parts = [part for line in lines for part in _PARTS.split(line)]
     priced = [_PER_UNIT.sub(r"\1/\2", _with_choices_after_name(part.strip())) for part in parts]
     priced = [_SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", part) for part in priced]
     priced = [part for part in priced if has_price(part)]
