@@ -122,9 +122,8 @@ _MORE_WORDS = re.compile(
 def clean_product(words: str) -> str:
     # 明天的土鸡蛋: what is left of 的 once the time before it is set aside.
     words = words.strip(" \t-—–~～:：,，、;；/\\|.。").removeprefix("的")
-    for verb in VERBS:
-        if words.startswith(_GOODS_STARTING_LIKE_A_VERB):
-            break
+    verbs = () if words.startswith(_GOODS_STARTING_LIKE_A_VERB) else VERBS
+    for verb in verbs:
         if words.startswith(verb) and len(words) > len(verb):
             words = words[len(verb) :]
             break
