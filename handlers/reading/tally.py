@@ -46,16 +46,16 @@ MAX_MESSAGES = 5_000
 _DATE = r"(?:\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日)"
 _CLOCK = r"(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?::\d{2})?"
 _STAMP_FIRST = re.compile(rf"^\[?\s*(?:{_DATE}\s*)?{_CLOCK}\s*\]?\s*|^\[?{_DATE}\]?\s+")
-_SENDER_LINE = re.compile(rf"^(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
+# A sender's name starts with no digit, unless with a building: `9栋老李`, `4栋-王大哥`.
+_NAME_START = r"(?:[^\d\s:：]|\d{1,3}\s*(?:栋|幢|号楼))"
+_SENDER_LINE = re.compile(rf"^(?P<name>{_NAME_START}[^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
 # `2024-06-12 18:20:11 陈晨` over the message: how exported chat logs name the sender.
 _STAMP_THEN_SENDER = re.compile(rf"^\[?{_DATE}\s*{_CLOCK}\s*\]?\s+(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s*$")
 # What a message has and a name does not: a quantity, a count, a plus.
 _ORDERISH = re.compile(r"(?<![A-Za-z0-9])\d|[+＋➕]|[一二两三四五六七八九十半](?:份|个|斤|箱|盒|袋)")
 _SENDER_ALONE = re.compile(r"^(?P<name>[^\s:：\d][^:：]{0,19}?)\s*[:：]$")
-# `张三：…`, and `9栋老李：…` (a building before the name; a number alone is no sender).
-_SENDER_PREFIX = re.compile(
-    r"^(?P<name>(?:[^\s:：\d]|\d{1,3}\s*(?:栋|幢|号楼))[^:：]{0,19}?)\s*[:：]\s*(?P<msg>\S.*)$"
-)
+# `张三：…`, and `9栋老李：…`.
+_SENDER_PREFIX = re.compile(rf"^(?P<name>{_NAME_START}[^:：]{{0,19}}?)\s*[:：]\s*(?P<msg>\S.*)$")
 # `今天的鸡蛋还有以下几户没拿：`, `还有以下几位没付款`: the leader listing who has not collected or
 # paid. The lines after it, until someone else speaks, are goods already ordered, not new orders.
 # (`我还没拿到` is a member's report, not a list.)
