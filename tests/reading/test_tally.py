@@ -135,12 +135,12 @@ def test_a_list_of_who_has_not_collected_orders_nothing_but_others_still_order()
 
 
 def test_a_sender_with_a_building_and_a_leader_called_by_name() -> None:
-    log = "9栋老李：西瓜一个\n王阿姨 10:02\n小李 明天的土鸡蛋给我留两板\n4栋-王大哥 18:07\n两箱"
+    log = "9栋老李：西瓜一个\n王阿姨 10:02\n小李 明天的土鸡蛋给我留两板"
     assert people(log) == [
         ("9栋老李", "ok", [("西瓜", d(1))]),
         ("王阿姨", "ok", [("土鸡蛋", d(2))]),
-        ("4栋-王大哥", "ok", [("(本团商品)", d(2))]),
     ]
+    assert people("4栋-王大哥 18:07\n两箱") == [("4栋-王大哥", "ok", [("(本团商品)", d(2))])]
 
 
 def test_changes_pasted_under_a_list_change_the_rows_of_who_wrote_them() -> None:
