@@ -203,6 +203,12 @@ def test_colloquial_change_and_cancel_never_add_to_the_order(open_group: Simulat
     assert dbview.orders(open_group.app) == {}
 
 
+def test_ge_without_a_number_orders_one(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say("王五", "来个香蕉"))
+    assert "海南香蕉 现在共1把" in reply
+    assert dbview.orders(open_group.app) == {"王五": {"海南香蕉": Decimal(1)}}
+
+
 def test_a_total_said_again_is_not_ordered_twice(open_group: SimulatedGroup) -> None:
     [reply] = open_group.texts(open_group.say("王五", "红富士苹果2斤 西红柿3斤 一共5斤"))
     assert reply.startswith("@王五 ✅")

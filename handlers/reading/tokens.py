@@ -41,6 +41,8 @@ _PEOPLE = "成人|大人|儿童|小孩|小朋友|孩子"
 _CN_D = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖俩兩倆仨"
 # 白菜仨, 春花 俩, 再来俩糖包: 俩 and 仨 count on their own, without a unit (never part of a name).
 _PAIR_TRIO = rf"[俩倆仨](?![{_HAN}])|(?<=[来要买订拿])[俩倆仨]"
+# 来个西瓜, 我要个基围虾, 给我来个: 个 right after an order verb is one, said without the 一.
+_ONE_PIECE = rf"(?<=[来要买订拿])个(?=[{_HAN}]|$)(?!人)"
 # 1斤二两, 一斤二两: jin and liang of one weight, 1.2 斤.
 _JIN_LIANG = rf"(?:\d+|[{_CN_D}十]+)\s*斤\s*[一二三四五六七八九\d]\s*两(?!\s*(?:{_U}))"
 # A well-formed Chinese number up to the hundreds, so 张三两斤 reads as 张三 + 两斤, not 三两 + 斤.
@@ -60,8 +62,8 @@ _CN_TIME = (
 _BIG_SMALL = rf"[大小]\d+(?![\d.]|\s*(?!位|人|名|张|个)(?:{_U}))"
 # Where a run of Chinese text must stop because something with meaning starts.
 _STOP = (
-    rf"(?=[{_CN}半成大儿小孩上下晚早中凌傍今明周星礼各送满])(?:"
-    rf"{_JIN_LIANG}|{_CN_QTY}|{_PAIR_TRIO}|{_CN_TIME}|(?:{_PEOPLE})\s*\d|{_BIG_SMALL}|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
+    rf"(?=[{_CN}半成大儿小孩上下晚早中凌傍今明周星礼各送满个])(?:"
+    rf"{_JIN_LIANG}|{_CN_QTY}|{_PAIR_TRIO}|{_ONE_PIECE}|{_CN_TIME}|(?:{_PEOPLE})\s*\d|{_BIG_SMALL}|(?:{_DAYPART})\s*\d|(?:周|星期|礼拜)[一二三四五六日天末]"
     rf"|各\s*(?:\d|[{_CN}]|半)|送到?\s*\d|满\s*\d|一[盒包袋箱][{_CN}\d]{{1,3}}[个只粒块颗片枚]|[{_CN}]+件套)"
 )
 
@@ -149,6 +151,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("qty", "d", rf"{_NUM}(?:[eE][+-]?\d+)?(?!\s+[张包])\s*(?:{_U})半?|{_LIANG}"),
     ("qty", "h", _CN_QTY),
     ("qty", "h", _PAIR_TRIO),
+    ("qty", "h", _ONE_PIECE),
     ("mult", "l", rf"(?<![A-Za-z])[xX]\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("mult", "o", rf"[×✖*]\ufe0f?\s*{_NUM}(?:\s*(?:{_U}))?"),
     ("each", "h", rf"各(?=\s*(?:\d|[{_CN}]|半))"),
@@ -309,6 +312,8 @@ def _quantity(written: str, start: int, end: int) -> Token:
     if fraction is not None:
         part = Decimal(fraction.group(1)) / Decimal(fraction.group(2))
         return Token("qty", written, start, end, part, canonical_unit(fraction.group(3)))
+    if written == "个":
+        return Token("qty", written, start, end, Decimal(1), None)
     jin_liang = _JIN_LIANG_PARTS.match(written)
     if jin_liang is not None:
         jin, liang = parse_number(jin_liang.group(1)), parse_number(jin_liang.group(2))

@@ -509,3 +509,20 @@ def test_a_count_with_goods_glued_after_it_counts_those_goods() -> None:
     intent = read_chat_message("帮我留两只土鸡，要母鸡，再来30个咸鸭蛋", ())
     assert isinstance(intent, PlaceOrder)
     assert items(intent.items) == [("土鸡", None, d(2), "只"), ("咸鸭蛋", None, d(30), "个")]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("我要个基围虾", [("基围虾", None, d(1), None)]),
+        ("来个西瓜", [("西瓜", None, d(1), None)]),
+        ("给我来个", [("(本团商品)", None, d(1), "份")]),
+    ],
+)
+def test_ge_after_an_order_verb_is_one(message: str, expected: list[object]) -> None:
+    intent = read_chat_message(message, ())
+    assert isinstance(intent, PlaceOrder) and items(intent.items) == expected
+
+
+def test_ge_is_no_count_where_it_is_no_order() -> None:
+    assert read_chat_message("来个人帮忙", ()) == Chatter()
