@@ -64,10 +64,16 @@ _EMOJI = re.compile(f"[{EMOJI_CHARS}]+")
 _DECORATION = re.compile(f"[{EMOJI_CHARS}\\s~～!！?？。.,，、;；:：'\"“”‘’`·•…*#@_\\-—–]+")
 
 
+# `1️⃣ 清风抽纸 39.9`: a keycap digit starting a line numbers it, as `1.` does.
+_KEYCAP_NUMBER = re.compile("(?m)^[ \t]*([0-9])\ufe0f?\u20e3[ \t]*")
+
+
 def normalize_text(text: str) -> str:
     """Return `text` with invisible characters removed, full-width ASCII made half-width and
     line breaks unified to `\\n`. Never raises."""
     # Each step runs only when the text needs it: a 500-member repost is normalised on every post.
+    if "\u20e3" in text:
+        text = _KEYCAP_NUMBER.sub(r"\1. ", text)
     if _NEEDS_CLEANING.search(text):
         text = _LINE_BREAKS.sub("\n", text)
         text = _INVISIBLE.sub("", text)

@@ -250,6 +250,19 @@ def test_goods_priced_on_the_title_line_with_their_pack_size() -> None:
     ]
 
 
+def test_keycap_digits_number_a_catalog() -> None:
+    text = "#接龙 日用品\n1️⃣ 清风抽纸 39.9\n2️⃣ 垃圾袋 9.9\n\n1. 晓彤 1号1提 2号2\n2. 阿珍 垃圾袋x3"
+    layout = split_chain(text)
+    assert layout is not None
+    assert [(e.code, e.name) for e in layout.catalog] == [("1", "清风抽纸"), ("2", "垃圾袋")]
+    reading = read_chain(text)
+    assert reading is not None
+    assert [row_summary(r) for r in reading.rows] == [
+        ("晓彤", "ok", [("清风抽纸", None, d(1), "提"), ("垃圾袋", None, d(2), None)]),
+        ("阿珍", "ok", [("垃圾袋", None, d(3), None)]),
+    ]
+
+
 def test_a_priced_meal_title_and_a_priced_add_on_make_no_catalog() -> None:
     layout = split_chain("#接龙\n明天午餐团餐 15元/份\n加卤蛋 2元/个\n\n1. 大刘 2份")
     assert layout is not None and layout.catalog == ()
