@@ -127,8 +127,17 @@ def _split_chain(text: str) -> ChainLayout | None:
         return None
     catalog_block, members = _catalog_and_members(numbered)
     offer = read_offer(title, tuple(description))
-    catalog = [read_catalog_entry(str(e.seq), e.text) for e in catalog_block]
+    catalog: list[CatalogEntry | None] = []
+    for entry in catalog_block:
+        # `3. 草莓 88元` then `散称：砂糖橘 5元/斤` under it: a second product, not more of the first.
+        extra = {i: _priced_goods(line) for i, line in enumerate(entry.lines) if i > 0}
+        kept = [line for i, line in enumerate(entry.lines) if extra.get(i) is None]
+        catalog.append(read_catalog_entry(str(entry.seq), "\n".join(kept)))
+        catalog += [goods for goods in extra.values() if goods is not None]
     catalog += [read_catalog_entry(code, body) for code, body in menu]
+    if catalog:
+        # `散称：砂糖橘 5元/斤` between the catalog and the members reads like a chat line.
+        catalog += [goods for goods in map(_priced_goods, trailer) if goods is not None]
     if not catalog:
         # A meal's title prices the meal itself (午餐 15元/份), which is the one offer.
         catalog = _priced_lines([*([] if offer.kind == "meal" else [title or ""]), *description])
@@ -170,6 +179,14 @@ def _priced_lines(lines: list[str]) -> list[CatalogEntry | None]:
     return entries
 
 
+def _priced_goods(line: str) -> CatalogEntry | None:
+    """The goods and price a whole line gives (`散称：砂糖橘 5元/斤`), or None."""
+    priced = _SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", _with_choices_after_name(_LABEL.sub("", line.strip())))
+    priced = _PER_UNIT.sub(r"\1/\2", priced)
+    entry = read_catalog_entry(None, priced) if has_price(priced) else None
+    return entry if entry is not None and _GOODS_NAME.match(entry.name) else None
+
+
 def _with_choices_after_name(part: str) -> str:
     """`香肠 42元/斤（麻辣/广味）` → `香肠（麻辣/广味） 42元/斤`: flavours printed after the price belong
     to the name; any other bracket after it (`（约3只一斤）`) is a remark and goes."""
@@ -195,8 +212,10 @@ _SIZE_PER_UNIT = re.compile(
 _PARTS = re.compile(r"[，,；;]")
 # `猪蹄 20一只`, `带鱼 35每条`: a price per unit written with 一 or 每 instead of a slash.
 _PER_UNIT = re.compile(rf"(\d+(?:\.\d+)?)\s*元?\s*[一每]\s*({UNIT_PATTERN})\s*$")
-# A price list's goods: a short name with no digits, and no word of prices or fees in it.
-_GOODS_NAME = re.compile(r"^(?!加)(?!.*(?:价|费|满|运|共|合计|优惠|折|起|元))[^\d\s]{2,12}$")
+# A price list's goods: a short name with no digits, and no word of prices, fees or delivery in it.
+_GOODS_NAME = re.compile(r"^(?!加)(?!.*(?:价|费|满|运|共|合计|优惠|折|起|元|送|邮))[^\d\s]{2,12}$")
+# `散称：砂糖橘 5元/斤`: a short label before the goods.
+_LABEL = re.compile(r"^[^\s:：]{1,4}[:：]\s*")
 
 
 def _parse_lines(

@@ -263,6 +263,25 @@ def test_keycap_digits_number_a_catalog() -> None:
     ]
 
 
+def test_a_priced_line_after_a_numbered_catalog_is_one_more_product() -> None:
+    text = (
+        "#接龙\n1. 赣南脐橙 10斤/箱 59元\n2. 金煌芒果 5斤/箱 45元\n散称：砂糖橘 5元/斤\n"
+        "送货上门加2元\n\n1. 小甜甜 芒果1箱 砂糖橘3斤"
+    )
+    layout = split_chain(text)
+    assert layout is not None
+    assert [(e.code, e.name) for e in layout.catalog] == [
+        ("1", "赣南脐橙 10斤/箱"),
+        ("2", "金煌芒果 5斤/箱"),
+        (None, "砂糖橘"),
+    ]
+    reading = read_chain(text)
+    assert reading is not None
+    assert [row_summary(r) for r in reading.rows] == [
+        ("小甜甜", "ok", [("金煌芒果 5斤/箱", None, d(1), "箱"), ("砂糖橘", None, d(3), "斤")]),
+    ]
+
+
 def test_a_priced_meal_title_and_a_priced_add_on_make_no_catalog() -> None:
     layout = split_chain("#接龙\n明天午餐团餐 15元/份\n加卤蛋 2元/个\n\n1. 大刘 2份")
     assert layout is not None and layout.catalog == ()
