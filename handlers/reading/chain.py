@@ -209,7 +209,7 @@ _SIZE_PER_UNIT = re.compile(
     rf"\s*/\s*(?P<unit>{UNIT_PATTERN})\s*(?P<price>\d+(?:\.\d+)?\s*元)"
 )
 # `腊肉 45元/斤，香肠 42元/斤`: two goods priced on one line.
-_PARTS = re.compile(r"[，,；;]")
+_PARTS = re.compile(r"[，,；;]|\s{2,}|(?<=元/[\u4e00-\u9fff])\s+|(?<=\d元)\s+(?=[^\d\s])")
 # `猪蹄 20一只`, `带鱼 35每条`: a price per unit written with 一 or 每 instead of a slash.
 _PER_UNIT = re.compile(rf"(\d+(?:\.\d+)?)\s*元?\s*[一每]\s*({UNIT_PATTERN})\s*$")
 # A price list's goods: a short name with no digits, and no word of prices, fees or delivery in it.

@@ -282,6 +282,17 @@ def test_a_priced_line_after_a_numbered_catalog_is_one_more_product() -> None:
     ]
 
 
+def test_goods_priced_side_by_side_with_only_spaces_between() -> None:
+    layout = split_chain("#接龙 早餐\n肉包 2元/个  菜包 1.5元/个\n豆浆 3元/杯 茶叶蛋 2元/个\n\n1. 小周 菜包2")
+    assert layout is not None
+    assert [(e.name, e.unit) for e in layout.catalog] == [
+        ("肉包", "个"),
+        ("菜包", "个"),
+        ("豆浆", "杯"),
+        ("茶叶蛋", "个"),
+    ]
+
+
 def test_a_priced_meal_title_and_a_priced_add_on_make_no_catalog() -> None:
     layout = split_chain("#接龙\n明天午餐团餐 15元/份\n加卤蛋 2元/个\n\n1. 大刘 2份")
     assert layout is not None and layout.catalog == ()
