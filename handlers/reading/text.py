@@ -69,8 +69,8 @@ _KEYCAP_NUMBER = re.compile("(?m)^[ \t]*([0-9])\ufe0f?\u20e3[ \t]*")
 
 
 def normalize_text(text: str) -> str:
-    """Return `text` with invisible characters removed, full-width ASCII made half-width and
-    line breaks unified to `\\n`. Never raises."""
+    """Return `text` with invisible characters removed, full-width ASCII made half-width, line
+    breaks unified to `\\n` and a keycap digit starting a line written `1.`. Never raises."""
     # Each step runs only when the text needs it: a 500-member repost is normalised on every post.
     if "\u20e3" in text:
         text = _KEYCAP_NUMBER.sub(r"\1. ", text)
