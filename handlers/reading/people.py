@@ -75,7 +75,24 @@ _GOODS_ENDINGS = frozenset(
 )
 # 帮王阿姨, 给李叔, 替老张: ordering for someone else; the person is the one after the word.
 _PROXY = re.compile(r"^(?:帮|给|替|为|代)(?=\S)")
-PRONOUNS = frozenset({"我", "俺", "本人", "我们", "我家", "咱", "咱家", "自己", "我自己", "我也", "我也要"})
+PRONOUNS = frozenset(
+    {
+        "我",
+        "俺",
+        "本人",
+        "我们",
+        "我家",
+        "我们家",
+        "俺家",
+        "咱",
+        "咱家",
+        "咱们家",
+        "自己",
+        "我自己",
+        "我也",
+        "我也要",
+    }
+)
 # 帮我妈订2份, 我和我老婆各一份: someone of the sender's own household, ordered on the sender's row.
 HOUSEHOLD = re.compile(
     r"^(?:我|我们|俺|咱)(?:家)?(?:的)?(?:妈|妈妈|爸|爸爸|老婆|老公|爱人|媳妇|家人|家里|婆婆|公公|岳母|丈母娘|"

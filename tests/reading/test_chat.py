@@ -526,3 +526,10 @@ def test_ge_after_an_order_verb_is_one(message: str, expected: list[object]) -> 
 
 def test_ge_is_no_count_where_it_is_no_order() -> None:
     assert read_chat_message("来个人帮忙", ()) == Chatter()
+
+
+@pytest.mark.parametrize("message", ["我们家再加一袋", "俺家来一袋"])
+def test_our_household_is_the_sender(message: str) -> None:
+    intent = read_chat_message(message, ())
+    assert isinstance(intent, PlaceOrder) and intent.name is None
+    assert items(intent.items) == [("(本团商品)", None, d(1), "袋")]
