@@ -209,6 +209,13 @@ def test_ge_without_a_number_orders_one(open_group: SimulatedGroup) -> None:
     assert dbview.orders(open_group.app) == {"王五": {"海南香蕉": Decimal(1)}}
 
 
+def test_a_change_that_calls_the_leader_changes_the_senders_order(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "土鸡蛋2板")
+    [changed] = open_group.texts(open_group.say("郑哥", "团长，我改1板哈"))
+    assert "土鸡蛋 现在共1板" in changed
+    assert dbview.orders(open_group.app) == {"郑哥": {"土鸡蛋": Decimal(1)}}
+
+
 def test_a_total_said_again_is_not_ordered_twice(open_group: SimulatedGroup) -> None:
     [reply] = open_group.texts(open_group.say("王五", "红富士苹果2斤 西红柿3斤 一共5斤"))
     assert reply.startswith("@王五 ✅")

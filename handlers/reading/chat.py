@@ -39,7 +39,7 @@ from handlers.reading.people import (
 )
 from handlers.reading.text import normalize_text
 from handlers.reading.units import UNIT_PATTERN
-from handlers.reading.words import INTERJECTION, PREFERENCE, REMARK
+from handlers.reading.words import INTERJECTION, PREFERENCE, REMARK, calls_the_leader, is_verb_phrase
 
 MAX_MESSAGE = 500
 
@@ -313,6 +313,8 @@ def _change(message: str, ctx: ReadContext) -> ChatIntent | None:
     dropped = _DROPPED.search(who)
     if dropped is not None:
         who = who[: dropped.start()].strip(" ，,:：")
+    if who in PRONOUNS or calls_the_leader(who) or is_verb_phrase(who):
+        who = ""  # 团长，我改1盒, 我要改成2盒: the sender's own order, no one and nothing named
     name, product = _person_and_product(who, ctx)
     reading = read_line(match.group("what"), ctx, mode="chat")
     if not reading.items:

@@ -533,3 +533,10 @@ def test_our_household_is_the_sender(message: str) -> None:
     intent = read_chat_message(message, ())
     assert isinstance(intent, PlaceOrder) and intent.name is None
     assert items(intent.items) == [("(本团商品)", None, d(1), "袋")]
+
+
+@pytest.mark.parametrize("message", ["团长，我改1盒哈", "团长 我改成1盒", "我要改成1盒"])
+def test_the_leader_called_and_i_before_a_change_name_no_one(message: str) -> None:
+    intent = read_chat_message(message, ())
+    assert isinstance(intent, ChangeOrder) and intent.name is None
+    assert items(intent.items) == [("(本团商品)", None, d(1), "盒")]
