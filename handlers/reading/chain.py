@@ -167,23 +167,29 @@ def _priced_lines(lines: list[str]) -> list[CatalogEntry | None]:
     """`鲜肉包 2元/个` and `豆浆 3元/杯`, unnumbered, on the title or under it: the day's price list.
     Only when two or more goods carry a price and every one of them reads as goods and a price;
     one priced line describes the day's single product, and `原价39元` or `满50元免运费` are no goods."""
-    parts = [part for line in lines for part in _PARTS.split(line)]
-    priced = [_PER_UNIT.sub(r"\1/\2", _with_choices_after_name(part.strip())) for part in parts]
-    priced = [_SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", part) for part in priced]
-    priced = [part for part in priced if has_price(part)]
+    parts = [_as_price_line(part) for line in lines for part in _PARTS.split(line)]
+    priced = [part for part in parts if has_price(part)]
     if len(priced) < 2:
         return []
-    entries = [read_catalog_entry(None, line) for line in priced]
-    if not all(entry is not None and _GOODS_NAME.match(entry.name) for entry in entries):
-        return []
-    return entries
+    entries = [_goods_and_price(part) for part in priced]
+    return entries if all(entry is not None for entry in entries) else []
 
 
 def _priced_goods(line: str) -> CatalogEntry | None:
     """The goods and price a whole line gives (`散称：砂糖橘 5元/斤`), or None."""
-    priced = _SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", _with_choices_after_name(_LABEL.sub("", line.strip())))
-    priced = _PER_UNIT.sub(r"\1/\2", priced)
-    entry = read_catalog_entry(None, priced) if has_price(priced) else None
+    part = _as_price_line(_LABEL.sub("", line.strip()))
+    return _goods_and_price(part) if has_price(part) else None
+
+
+def _as_price_line(part: str) -> str:
+    """A priced part written the way `read_catalog_entry` reads it: choices after the name, the
+    pack size dropped before a per-unit price, and `20一只` written `20/只`."""
+    part = _SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", _with_choices_after_name(part.strip()))
+    return _PER_UNIT.sub(r"\1/\2", part)
+
+
+def _goods_and_price(part: str) -> CatalogEntry | None:
+    entry = read_catalog_entry(None, part)
     return entry if entry is not None and _GOODS_NAME.match(entry.name) else None
 
 
