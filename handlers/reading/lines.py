@@ -124,8 +124,9 @@ def _more_for_the_household(reading: LineReading, text: str, ctx: ReadContext) -
         if item.code is not None or item.implicit or not _FOR_THE_HOUSEHOLD.match(item.product):
             continue
         index = reading.items.index(item)
-        goods = _goods_named_after(item, reading, text)
-        counted = _uncounted_item_after(item, reading, text)
+        after = _text_after(item, text)
+        counted = _uncounted_item_after(item, reading, after)
+        goods = _goods_named_after(reading, after) if counted is None else None
         before = [i for i in reading.items[:index] if not i.implicit and i.unit == item.unit]
         if counted is not None:
             # 帮我妈带一板土鸡蛋, with 土鸡蛋 on the menu: the count is the eggs'.
@@ -146,25 +147,28 @@ def _more_for_the_household(reading: LineReading, text: str, ctx: ReadContext) -
         reading.issues = [i for i in reading.issues if item.product not in i.detail]
 
 
-def _uncounted_item_after(item: ReadItem, reading: LineReading, text: str) -> ReadItem | None:
+def _text_after(item: ReadItem, text: str) -> str | None:
+    """What the line says right after `item`'s own words, or None when they cannot be found."""
+    at = text.find(item.raw)
+    return text[at + len(item.raw) :] if at >= 0 else None
+
+
+def _uncounted_item_after(item: ReadItem, reading: LineReading, after: str | None) -> ReadItem | None:
     """The item glued after `item`'s count that wrote no count of its own, in the same unit."""
     index = reading.items.index(item)
-    if index + 1 >= len(reading.items):
+    if after is None or index + 1 >= len(reading.items):
         return None
     following = reading.items[index + 1]
-    at = text.find(item.raw)
-    glued = at >= 0 and text[at + len(item.raw) :].startswith(following.raw)
+    glued = after.startswith(following.raw)
     same_unit = following.unit in (None, item.unit)
     return following if glued and same_unit and not writes_a_count(following.raw) else None
 
 
-def _goods_named_after(item: ReadItem, reading: LineReading, text: str) -> str | None:
-    """The words glued to `item`'s count that were set aside as a note, if they may be goods
+def _goods_named_after(reading: LineReading, after: str | None) -> str | None:
+    """The words glued to a count that were set aside as a note, if they may be goods
     (`一袋蛋黄肉`; in `一提 她住8栋` the words after the space are a remark)."""
-    at = text.find(item.raw)
-    if at < 0:
+    if after is None:
         return None
-    after = text[at + len(item.raw) :]
     return next(
         (note for note in reading.notes if note and after.startswith(note) and not REMARK.search(note)),
         None,
