@@ -4,6 +4,7 @@ Run it with `./scripts/bench` (which sets up the venv and a throwaway PostgreSQL
 - raw sqlite3: single-row inserts, one commit each, WAL + synchronous=NORMAL (the ceiling);
 - dispatcher throughput: order messages through the real dispatcher (read, route, parse, save,
   commit, render and queue the confirmation), on SQLite and on PostgreSQL over loopback;
+- the storage floor: the statements those messages ran, replayed through the driver alone;
 - where a message's time goes: reading its text (no database), and one prepared SELECT through
   SQLAlchemy against the same SELECT through sqlite3 itself;
 - 接龙 storm: 500 members each reposting the whole list with their line added;
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +117,92 @@ def dispatcher_throughput(url: str, messages: int, members: int) -> tuple[float,
     return messages / elapsed, percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
 
 
+def storage_floor(url: str, messages: int, members: int, admin_url: str = "") -> tuple[float, float]:
+    """The statements the same order messages run, replayed through the database driver alone.
+
+    The bot handles `messages` orders while every statement it sends the driver is recorded; the
+    record is then replayed, one transaction per message, on a copy of the database taken just
+    before. Nothing above the driver runs: no SQLAlchemy, routing, reading or wording. It is the
+    rate a message could reach if all of that cost nothing (msg/s, and p99 ms). PostgreSQL's
+    connection ping is not replayed, so the floor there is slightly generous.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
+
+    clock = ManualClock(datetime(2026, 11, 22, 9, 0, tzinfo=ZONE))
+    app = bench_app(url, clock)
+    app.dispatcher.handle(message(0, LEADER, "开团", clock))
+    # Each member's first order creates the member and the order; the floor measures the steady state.
+    for n in range(1, members + 1):
+        clock.advance(seconds=0.01)
+        app.dispatcher.handle(message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock))
+    app.engine.dispose()
+    replay_url = _copy_database(url, admin_url)
+    recorded: list[list[tuple[str, object]]] = []
+    event.listen(
+        app.engine,
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, parameters, _context, _many: recorded[-1].append(
+            (statement, parameters)
+        ),
+    )
+    for n in range(members + 1, members + messages + 1):
+        clock.advance(seconds=0.01)
+        recorded.append([])
+        app.dispatcher.handle(message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock))
+    app.engine.dispose()
+
+    target = make_url(replay_url)
+    connection: Any
+    if target.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(str(target.database), isolation_level=None)
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+    else:
+        import psycopg
+
+        conninfo = target.set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = psycopg.connect(conninfo)
+    samples: list[float] = []
+    start = time.perf_counter()
+    for statements in recorded:
+        began = time.perf_counter()
+        cursor = connection.cursor()
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            if cursor.description:
+                cursor.fetchall()
+        cursor.close()
+        connection.commit()
+        samples.append(time.perf_counter() - began)
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return messages / elapsed, percentile(samples, 0.99) * 1000
+
+
+def _copy_database(url: str, admin_url: str) -> str:
+    """A copy of the database at `url` as it is now (nothing may be connected to it); its URL."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from models.db import make_engine
+
+    source = make_url(url)
+    if source.get_backend_name() == "sqlite":
+        copy = f"{source.database}.floor"
+        with sqlite3.connect(str(source.database)) as original, sqlite3.connect(copy) as duplicate:
+            original.backup(duplicate)
+        return f"sqlite:///{copy}"
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    # The copy lives and dies with the bench database: the same name with a suffix, dropped below.
+    name = f"{source.database}_floor"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"'))
+    admin.dispose()
+    return source.set(database=name).render_as_string(hide_password=False)
+
+
 def time_per_call(action: Callable[[], object], calls: int) -> float:
     """Median microseconds per call, over five rounds of `calls` calls."""
     rounds = []
@@ -198,6 +286,7 @@ def fresh_pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
     def drop() -> None:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}_floor" WITH (FORCE)'))
         admin.dispose()
 
     return admin.url.set(database=name).render_as_string(hide_password=False), drop
@@ -332,6 +421,9 @@ def main() -> None:
     timed("dispatcher, SQLite", lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
     timed("  share of the raw commit rate", lambda: f"{rate / raw:.1%}")
     with tempfile.TemporaryDirectory() as folder:
+        floor, floor_p99 = storage_floor(f"sqlite:///{folder}/floor.sqlite3", args.messages, args.members)
+    timed("  its statements through sqlite3 alone", lambda: f"{floor:,.0f} msg/s  p99 {floor_p99:.2f} ms")
+    with tempfile.TemporaryDirectory() as folder:
         reading, orm, raw_select = where_the_time_goes(f"sqlite:///{folder}/parts.sqlite3")
     timed("  reading one order message (no database)", lambda: f"{reading:.0f} µs")
     timed(
@@ -348,6 +440,12 @@ def main() -> None:
             "dispatcher, PostgreSQL (loopback)",
             lambda: f"{rate:,.0f} msg/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms",
         )
+        url, drop = fresh_pg_database(args.pg_url)
+        try:
+            floor, floor_p99 = storage_floor(url, args.messages, args.members, admin_url=args.pg_url)
+        finally:
+            drop()
+        timed("  its statements through psycopg alone", lambda: f"{floor:,.0f} msg/s  p99 {floor_p99:.2f} ms")
     else:
         print("dispatcher, PostgreSQL: skipped (no --pg-url / TUANBOT_BENCH_PG_URL)")
     with tempfile.TemporaryDirectory() as folder:
