@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from handlers.reading import reasons
+from handlers.reading.codes import spell_out_codes
 from handlers.reading.context import Mode, ReadContext
 from handlers.reading.findings import Issue, LineReading
 from handlers.reading.model import ReadItem
@@ -46,10 +47,12 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         )
         head = head[:MAX_LINE]
         continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
-    head = _FIELD_LABEL.sub(" ", head).strip()
+    head = _FIELD_LABEL.sub(" ", spell_out_codes(head, ctx.index)).strip()
     head = _REMARK_AFTER_NAME.sub(r"\g<name> （\g<remark>） ", head)
     head = _ONE_AND_A_HALF.sub(r"一\1半", _set_aside_negations(head, reading))
-    continuations = [_set_aside_negations(line, reading) for line in continuations]
+    continuations = [
+        _set_aside_negations(spell_out_codes(line, ctx.index), reading) for line in continuations
+    ]
     head, total = _set_aside_total(head)
     tokens = scan(head, ctx.index)
     order_start = split_name(head, tokens, ctx, mode, reading)

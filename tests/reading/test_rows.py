@@ -219,6 +219,12 @@ CATALOG_LINES = [
     ("老李 宫保鸡丁饭", MENU, [one("宫保鸡丁饭", 1)]),
     ("Henry C🐔🐷", MENU, [one("鱼香肉丝饭", 1)]),
     ("W A 2份", MENU, [one("红烧牛腩饭", 2, "份")]),
+    # Codes written short: glued letter codes, lower case, a circled number, 2#3 for 2号3.
+    ("老黄 B1C1", MENU, [one("宫保鸡丁饭", 1), one("鱼香肉丝饭", 1)]),
+    ("阿秀 c2", MENU, [one("鱼香肉丝饭", 2)]),
+    ("🍇葡萄控 a3b2 送上门", MENU, [one("红烧牛腩饭", 3), one("宫保鸡丁饭", 2)]),
+    ("王阿姨 ①2斤 ③1", FRUIT, [one("红富士苹果", 2, "斤"), one("香蕉", 1, "把")]),
+    ("王阿姨 2#3 4#1", FRUIT, [one("青苹果", 3, "斤"), one("土鸡蛋", 1, "板")]),
 ]
 
 
