@@ -17,6 +17,7 @@ from handlers.reading import reasons
 from handlers.reading.catalog import has_price, letter_menu_line, read_catalog_entry
 from handlers.reading.context import ReadContext, context_for, implicit_portion
 from handlers.reading.findings import Issue, LineReading
+from handlers.reading.flavour_list import flavour_catalog
 from handlers.reading.lines import read_line
 from handlers.reading.model import CatalogEntry, ChainReading, ReadItem, ReadRow, RowStatus
 from handlers.reading.offer import NO_OFFER, Offer, read_offer
@@ -141,6 +142,8 @@ def _split_chain(text: str) -> ChainLayout | None:
     if not catalog:
         # A meal's title prices the meal itself (午餐 15元/份), which is the one offer.
         catalog = _priced_lines([*([] if offer.kind == "meal" else [title or ""]), *description])
+    if not catalog and offer.kind != "meal":
+        catalog = list(flavour_catalog(title, description, offer.unit))
     if offer.kind == "meal":
         # A meal relay's menu sells portions: C 牛肋条 is one 份 of it.
         catalog = [replace(e, unit=e.unit or "份") if e is not None else None for e in catalog]

@@ -85,14 +85,14 @@ def read_offer(title: str | None, description: tuple[str, ...] = ()) -> Offer:
     if _SIGNUP.search(text) and not _BUY.search(head):
         return Offer(kind="signup")
     size = _SIZE.search(head)
-    product = _title_product(head) if size else None
+    product = title_product(head) if size else None
     if size or _BUY.search(text) or product:
         unit = canonical_unit(next((g for g in size.groups() if g), None)) if size else None
         return Offer(product=product, unit=unit, price_fen=price_fen, kind="buy")
     return NO_OFFER
 
 
-def _title_product(title: str) -> str | None:
+def title_product(title: str) -> str | None:
     """The product a single-product title names first: 半个南瓜 in `半个南瓜 等会送来 共20份`,
     水蜜桃 in `周末团购 水蜜桃 每份10元`."""
     for phrase in _FIRST_PHRASE.finditer(_LEAD.sub("", title)):

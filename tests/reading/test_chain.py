@@ -449,3 +449,64 @@ def test_a_whole_list_on_the_header_line() -> None:
         (2, "南京东路 周芳"),
         (3, "中山路 吴磊"),
     ]
+
+
+DUMPLINGS = """#接龙 周六手工水饺 20个一袋 25元
+口味：猪肉白菜 / 韭菜鸡蛋 / 三鲜
+例：3栋502 猪肉白菜1袋
+
+1. 5栋301 猪肉白菜2袋 三鲜1袋
+2. 猪肉1袋
+3. 老周 韭菜鸡蛋水饺一袋
+4. 12-1-301 三鲜2 韭菜1
+"""
+
+
+def test_one_product_in_flavours_listed_under_the_title() -> None:
+    """Members write only the flavour, shortened or with the goods after it; each is that flavour
+    of the title's product, and a flavour first on a line is the goods, not a name."""
+    reading = read_chain(DUMPLINGS)
+    assert reading is not None
+    assert [(e.name, e.unit) for e in reading.catalog] == [
+        ("手工水饺（猪肉白菜）", "袋"),
+        ("手工水饺（韭菜鸡蛋）", "袋"),
+        ("手工水饺（三鲜）", "袋"),
+    ]
+    assert [row_summary(r) for r in reading.rows[1:]] == [
+        (None, "ok", [("手工水饺（猪肉白菜）", None, d(2), "袋"), ("手工水饺（三鲜）", None, d(1), "袋")]),
+        (None, "ok", [("手工水饺（猪肉白菜）", None, d(1), "袋")]),
+        ("老周", "ok", [("手工水饺（韭菜鸡蛋）", None, d(1), "袋")]),
+        (None, "ok", [("手工水饺（三鲜）", None, d(2), "袋"), ("手工水饺（韭菜鸡蛋）", None, d(1), "袋")]),
+    ]
+
+
+def test_flavours_priced_one_by_one() -> None:
+    reading = read_chain(
+        "#接龙 端午粽子 5个/袋\n口味：蛋黄肉25 鲜肉20 豆沙15（元/袋）\n\n1. 小周 蛋黄肉粽2袋 豆沙1袋"
+    )
+    assert reading is not None
+    assert [(e.name, e.price_fen) for e in reading.catalog] == [
+        ("端午粽子（蛋黄肉）", 2500),
+        ("端午粽子（鲜肉）", 2000),
+        ("端午粽子（豆沙）", 1500),
+    ]
+    assert row_summary(reading.rows[0]) == (
+        "小周",
+        "ok",
+        [("端午粽子（蛋黄肉）", None, d(2), "袋"), ("端午粽子（豆沙）", None, d(1), "袋")],
+    )
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "口味：鲜肉",  # one flavour is no choice
+        "口味：看图",  # not flavours
+        "时间：周六上午",  # another detail of the post
+    ],
+)
+def test_a_description_that_lists_no_flavours_makes_no_catalog(description: str) -> None:
+    reading = read_chain(f"#接龙 周六手工包子 10个一袋\n{description}\n\n1. 小周 2袋")
+    assert reading is not None
+    assert reading.catalog == ()
+    assert row_summary(reading.rows[0]) == ("小周", "ok", [("(本团商品)", None, d(2), "袋")])
