@@ -32,7 +32,7 @@ _MEAL = re.compile(
 _SIGNUP = re.compile(
     r"打卡|签到|报名|比赛|对抗|场地|timesheet|会议|出勤|考勤|健康|体温|约球|球赛|羽毛球|篮球|足球|"
     r"集合|参加|请假|值班|作业|早起|读书|活动|疫苗|接种|核酸|登记|投票|报到|限\d+人|"
-    r"志愿|义工|值日|大扫除|团建|拼车|徒步|爬山|骑行|跑步|健身|瑜伽|运动|步数|签名|接送",
+    r"志愿|义工|值日|大扫除|团建|拼车|徒步|爬山|骑行|跑步|健身|瑜伽|运动|步数|签名|接送|体检|义诊|讲座|培训",
     re.IGNORECASE,
 )
 _BUY = re.compile(
@@ -80,8 +80,14 @@ def read_offer(title: str | None, description: tuple[str, ...] = ()) -> Offer:
     price = _PRICE.search(head)
     price_fen = int(float(price.group(1)) * 100) if price else None
     meal_in_title = next((word for word in MEAL_WORDS if word in head), None)
-    if meal_in_title or _MEAL.search(text):
-        return Offer(product=meal_in_title or SET_MEAL, unit="份", price_fen=price_fen, kind="meal")
+    meal = Offer(product=meal_in_title or SET_MEAL, unit="份", price_fen=price_fen, kind="meal")
+    if meal_in_title or _MEAL.search(head):
+        return meal
+    # `健步走打卡` over `每天晚饭后走起来`: the title says what the list is; the meal is only mentioned.
+    if _SIGNUP.search(head) and not _BUY.search(head):
+        return Offer(kind="signup")
+    if _MEAL.search(text):
+        return meal
     if _SIGNUP.search(text) and not _BUY.search(head):
         return Offer(kind="signup")
     size = _SIZE.search(head)

@@ -237,6 +237,9 @@ def test_preferences_after_a_quantity(line: str, name: str, expected: list[Item]
         ("本周日小区大扫除志愿者", "张叔 1", "chatter"),
         ("本周日小区大扫除志愿者", "李老师 带2个学生", "review"),
         ("周六徒步 7点南门集合", "Mia 1", "chatter"),
+        # The title says what the list is; a meal it mentions below is no meal relay.
+        ("11月健步走打卡 第15天\n每天晚饭后走起来 写上今天步数", "老刘 10235步", "chatter"),
+        ("周六上午社区免费体检（65岁以上老人）", "8-3-602 陈阿婆 1", "chatter"),
     ],
 )
 def test_sign_up_lists_order_nothing(title: str, line: str, status: str) -> None:
