@@ -188,6 +188,7 @@ def _as_price_line(part: str) -> str:
     """A priced part written the way `read_catalog_entry` reads it: choices after the name, the
     pack size dropped before a per-unit price, and `20一只` written `20/只`."""
     part = _SIZE_PER_UNIT.sub(r"\g<price>/\g<unit>", _with_choices_after_name(part.strip()))
+    part = _COUNT_PER_PACK.sub(r"\g<price>/\g<unit>", part)
     return _PER_UNIT.sub(r"\1/\2", part)
 
 
@@ -216,6 +217,10 @@ _CHOICES = re.compile(r"[/、|｜]")
 _SIZE_PER_UNIT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:ml|ML|毫升|g|G|克|kg|KG|斤|L)(?:\s*[*×xX]\s*\d+\s*[盒瓶袋包个支罐听])?"
     rf"\s*/\s*(?P<unit>{UNIT_PATTERN})\s*(?P<price>\d+(?:\.\d+)?\s*元)"
+)
+# `白馒头 10个一袋 12元`, `花卷 8个/袋 15元`: how many come in the pack, then the price of the pack.
+_COUNT_PER_PACK = re.compile(
+    rf"\d+\s*[个只粒枚块颗片]\s*(?:/|一|每)\s*(?P<unit>{UNIT_PATTERN})\s*(?P<price>\d+(?:\.\d+)?\s*元)"
 )
 # `腊肉 45元/斤，香肠 42元/斤`: two goods priced on one line.
 _PARTS = re.compile(r"[，,；;]|\s{2,}|(?<=元/[\u4e00-\u9fff])\s+|(?<=\d元)\s+(?=[^\d\s])")

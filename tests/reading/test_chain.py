@@ -293,6 +293,23 @@ def test_goods_priced_side_by_side_with_only_spaces_between() -> None:
     ]
 
 
+def test_goods_priced_by_the_bag_with_how_many_come_in_it() -> None:
+    text = "#接龙 老面馒头\n白馒头 10个一袋 12元\n红糖馒头 10个/袋 15元\n\n1. 秦 白馒头1 红糖馒头一袋半"
+    layout = split_chain(text)
+    assert layout is not None
+    assert [(e.name, e.unit, e.price_fen) for e in layout.catalog] == [
+        ("白馒头", "袋", 1200),
+        ("红糖馒头", "袋", 1500),
+    ]
+    reading = read_chain(text)
+    assert reading is not None
+    assert row_summary(reading.rows[0]) == (
+        "秦",
+        "ok",
+        [("白馒头", None, d(1), "袋"), ("红糖馒头", None, d("1.5"), "袋")],
+    )
+
+
 def test_a_priced_meal_title_and_a_priced_add_on_make_no_catalog() -> None:
     layout = split_chain("#接龙\n明天午餐团餐 15元/份\n加卤蛋 2元/个\n\n1. 大刘 2份")
     assert layout is not None and layout.catalog == ()
