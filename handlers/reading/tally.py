@@ -68,6 +68,7 @@ _NOT_SENDERS = re.compile(
     r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
     r"|统计|統計|汇总|匯總|清单|名单|[没未](?:付|转|取|拿)"
 )
+_NUMBERED_PREFIX = re.compile(r"^\s*(?:\d{1,4}\s*[.、)）]|[（(]\s*\d{1,4}\s*[)）]|[\u2460-\u2473])")
 _WXID = re.compile(r"^wxid_\w+$")
 _BOTS = re.compile(r"^bot$|机器人|小助手|助理", re.IGNORECASE)
 
@@ -104,11 +105,41 @@ def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
         return Tally(chosen, tuple(rows), totals(rows, chosen), layout.title, "chat")
     if layout is not None and (layout.has_header or layout.lines):
         reading = read_layout(layout, catalog)
-        rows = _with_later_edits(list(reading.rows), layout.trailer, reading.catalog)
+        rows = _with_later_edits(_same_as_above(list(reading.rows)), layout.trailer, reading.catalog)
         return Tally(reading.catalog, tuple(rows), totals(rows, reading.catalog), reading.title, "chain")
     chosen = tuple(catalog)
     rows = _read_chat_log(text, chosen)
     return Tally(chosen, tuple(rows), totals(rows, chosen), None, "chat")
+
+
+# `老孙 同上`, `同上 5号楼1单元 老李`: the same order as the row above, written as a word on its own.
+_SAME_WORD = re.compile(r"(?:^|[\s，,])(?P<word>同上|同楼上|(?:跟|和|同)(?:楼上|上面)一样)(?=$|[\s，,。!！])")
+
+
+def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
+    """A row that orders nothing but says 同上 orders what the row above it ordered.
+
+    In a list the row above is right there, unlike in a chat, where 楼上 may have moved on by the
+    time the bot reads it (so a chat message saying 同上 is asked about instead). The copy is as
+    sure as the row it copies: a doubtful row above makes a doubtful copy.
+    """
+    for at, row in enumerate(rows):
+        said = _SAME_WORD.search(_NUMBERED_PREFIX.sub("", row.raw))
+        if said is None or row.items or row.status == "example" or at == 0:
+            continue
+        above = rows[at - 1]
+        if not above.items or above.status not in ("ok", "review"):
+            continue
+        name = None if row.name == said.group("word") else row.name
+        rows[at] = replace(
+            row,
+            name=name,
+            items=above.items,
+            status=above.status,
+            reason=above.reason,
+            reason_detail=above.reason_detail,
+        )
+    return rows
 
 
 def _with_later_edits(

@@ -155,6 +155,25 @@ def test_changes_pasted_under_a_list_change_the_rows_of_who_wrote_them() -> None
     ]
 
 
+def test_a_row_saying_same_as_above_orders_what_the_row_above_ordered() -> None:
+    tally = tally_text(
+        "#接龙 水果\n1. 红富士苹果 5元/斤\n2. 香蕉 12元/把\n\n"
+        "1. 同上\n2. 5栋 周 1号2斤 2号1\n3. 阿芳 同上\n4. 同上 5号楼1单元 老李\n"
+        "5. 小吴 苹果半箱\n6. 小郑 同上\n7. 小钱 同上 再加1把香蕉"
+    )
+    assert [(r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows] == [
+        ("chatter", []),  # nothing above it to copy
+        ("ok", [("红富士苹果", d(2)), ("香蕉", d(1))]),
+        ("ok", [("红富士苹果", d(2)), ("香蕉", d(1))]),
+        ("ok", [("红富士苹果", d(2)), ("香蕉", d(1))]),
+        ("review", [("红富士苹果", d("0.5"))]),
+        ("review", [("红富士苹果", d("0.5"))]),  # as doubtful as the row it copies
+        ("ok", [("香蕉", d(1))]),  # a row with its own order is read as written
+    ]
+    assert [r.name for r in tally.rows[2:4]] == ["阿芳", None]
+    assert tally.rows[3].note == "5号楼1单元 老李"
+
+
 def test_a_message_over_several_lines_keeps_its_sender() -> None:
     assert people("周芳：苹果2斤\n香蕉1把") == [
         ("周芳", "ok", [("苹果", d(2))]),
