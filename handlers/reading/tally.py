@@ -46,8 +46,9 @@ MAX_MESSAGES = 5_000
 _DATE = r"(?:\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日)"
 _CLOCK = r"(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?::\d{2})?"
 _STAMP_FIRST = re.compile(rf"^\[?\s*(?:{_DATE}\s*)?{_CLOCK}\s*\]?\s*|^\[?{_DATE}\]?\s+")
-# A sender's name starts with no digit, unless with a building: `9栋老李`, `4栋-王大哥`.
-_NAME_START = r"(?:[^\d\s:：]|\d{1,3}\s*(?:栋|幢|号楼))"
+# A sender's name starts with no digit, unless with a building: `9栋老李`, `4栋-王大哥`,
+# `12-1-301 小王`.
+_NAME_START = r"(?:[^\d\s:：]|\d{1,3}\s*(?:栋|幢|号楼)|\d{1,3}(?:-\d{1,4}){1,2}\s+(?=[^\d\s:：]))"
 _SENDER_LINE = re.compile(rf"^(?P<name>{_NAME_START}[^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
 # `2024-06-12 18:20:11 陈晨` over the message: how exported chat logs name the sender.
 _STAMP_THEN_SENDER = re.compile(rf"^\[?{_DATE}\s*{_CLOCK}\s*\]?\s+(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s*$")
@@ -69,6 +70,7 @@ _NOT_SENDERS = re.compile(
     r"|统计|統計|汇总|匯總|清单|名单|[没未](?:付|转|取|拿)"
 )
 _NUMBERED_PREFIX = re.compile(r"^\s*(?:\d{1,4}\s*[.、)）]|[（(]\s*\d{1,4}\s*[)）]|[\u2460-\u2473])")
+_LEADER = re.compile(r"团长|群主")
 _WXID = re.compile(r"^wxid_\w+$")
 _BOTS = re.compile(r"^bot$|机器人|小助手|助理", re.IGNORECASE)
 
@@ -216,13 +218,25 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
             row = read_chain_row(ChainLine(seq=seq, text=numbered.group("body").strip(), raw=line), catalog)
             rows.append(row if row.name or sender is None else replace(row, name=sender))
             continue
-        _apply(rows, read_chat_message(message, catalog), line, sender, catalog)
+        intent = read_chat_message(message, catalog)
+        if _speaks_for_the_group(sender, intent):
+            rows.append(ReadRow(seq=None, name=sender, note=None, status="chatter", reason=None, raw=line))
+            continue
+        _apply(rows, intent, line, sender, catalog)
     if len(lines) > MAX_MESSAGES:
         unread = len(lines) - MAX_MESSAGES
         rows.append(
             _review_row(None, f"（另有 {unread} 行未读）", reasons.TOO_LONG, f"后面 {unread} 行没有读")
         )
     return rows
+
+
+def _speaks_for_the_group(sender: str | None, intent: ChatIntent) -> bool:
+    """`团长小芳：有的，还有20盒`, `阿梅团长：三斤起哦`: the leader answering or announcing. A count in a
+    leader's message is an order only for a member it names (`团长：王奶奶 2斤`)."""
+    if sender is None or _LEADER.search(sender) is None:
+        return False
+    return isinstance(intent, PlaceOrder | PlusOne | Unclear) and not intent.name
 
 
 def _names_sender(name: str, lines: list[str], at: int) -> bool:

@@ -143,6 +143,21 @@ def test_a_sender_with_a_building_and_a_leader_called_by_name() -> None:
     assert people("4栋-王大哥 18:07\n两箱") == [("4栋-王大哥", "ok", [("(本团商品)", d(2))])]
 
 
+def test_a_sender_with_a_dashed_address_before_the_name() -> None:
+    assert people("12-1-301 小王：五斤") == [("12-1-301 小王", "ok", [("(本团商品)", d(5))])]
+
+
+def test_the_leaders_answers_in_a_chat_log_order_nothing() -> None:
+    log = (
+        "团长小芳：今天到了草莓 3斤一盒69元，要的直接群里说\n王阿姨：还有吗？\n团长小芳：有的，还有20盒\n"
+        "王阿姨：给我来两盒\n阿梅团长：三斤起哦\n团长：帮刘奶奶报一盒"
+    )
+    assert [row for row in people(log) if row[1] != "chatter"] == [
+        ("王阿姨", "ok", [("(本团商品)", d(2))]),
+        ("刘奶奶", "ok", [("(本团商品)", d(1))]),  # an order the leader places for a member
+    ]
+
+
 def test_changes_pasted_under_a_list_change_the_rows_of_who_wrote_them() -> None:
     text = (
         "#接龙 水果\n1. 小红 苹果2斤\n2. 大刘 香蕉1把\n3. 阿花 苹果3斤 香蕉1把\n\n"
