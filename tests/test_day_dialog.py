@@ -683,3 +683,21 @@ def test_a_count_with_a_mistyped_unit_is_asked_and_the_answer_orders(open_group:
     [confirmed] = open_group.texts(open_group.say("钱十", "2"))
     assert "五常大米 现在共2袋" in confirmed
     assert dbview.orders(open_group.app) == {"钱十": {"五常大米": Decimal(2)}}
+
+
+def test_not_now_cancels_the_whole_order(open_group: SimulatedGroup) -> None:
+    open_group.say("郑哥", "土鸡蛋2板 香蕉1把")
+    [cancelled] = open_group.texts(open_group.say("郑哥", "先不要了 下次吧"))
+    assert "已取消" in cancelled
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_the_leaders_answer_with_the_stock_left_orders_nothing(open_group: SimulatedGroup) -> None:
+    assert open_group.texts(open_group.say(LEADER, "有的，还有20盒")) == []
+    assert dbview.orders(open_group.app) == {}
+
+
+def test_the_leader_puts_a_neighbours_name_down_with_bao(open_group: SimulatedGroup) -> None:
+    [reply] = open_group.texts(open_group.say(LEADER, "帮刘奶奶报2把香蕉"))
+    assert "刘奶奶" in reply and "海南香蕉 现在共2把" in reply
+    assert dbview.orders(open_group.app) == {"刘奶奶": {"海南香蕉": Decimal(2)}}

@@ -59,6 +59,8 @@ _QUESTION = re.compile(
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
     r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
+    # 有的，还有20盒: the leader answering 还有吗 with the stock left.
+    r"|^(?:有的?|嗯|有呢|有哦)[，,\s]+还(?:有|剩)"
     # 2斤起订, 2箱起包邮: the least one may order, which only the leader sets.
     r"|起订|起送|起卖|起批|包邮"
     # 还没付款的：@老杨 @孙大爷, 没取的有: the leader's list of who still has to pay or collect.
@@ -117,6 +119,10 @@ _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 _CHANGE_WORD = re.compile(r"换|改")
 _CODE_WORD = re.compile(r"^(?:#\s*([0-9A-Za-z]{1,3})|(\d{1,3})\s*号(?:商品)?)$")
 _ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
+# 先不要了, 那我暂时不要了: "for now" says when, not what; the whole order goes.
+_FOR_NOW = re.compile(r"^(?:那我|那|我|俺)?(?:就|还是)?(?:先|暂时)(?!生)")
+# 我那只鸡不要了, 我那份不要了: the sender's own, pointed at; what follows (if anything) is the goods.
+_THAT_ONE_OF_MINE = re.compile(r"^(?:我|俺)(?:那|这)(?:[一两]?[只个份箱袋盒把条板])?")
 _WHOLE_ORDER = frozenset(
     {"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我", "我都"}
     | {"今天", "今天的", "这次", "这次的", "这回"}  # 今天不要了: this time's whole order
@@ -225,7 +231,7 @@ _UNIT_PRICE = re.compile(
     rf"|\d+(?:\.\d+)?\s*(?:元|块钱?)\s*[\d一两二三四五]\s*(?:{UNIT_PATTERN})"  # 苹果10元3斤
 )
 # Words that order or change an order: with one, 吃不完 or 收到了 in the message is a reason.
-_ORDER_VERB = re.compile(r"要|来|买|订|定|留|改|换|[+＋➕]")
+_ORDER_VERB = re.compile(r"要|来|买|订|定|留|报|改|换|[+＋➕]")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
 
 
@@ -443,7 +449,7 @@ def _with_product(item: ReadItem, product: str | None, ctx: ReadContext) -> Read
 
 def _person_and_product(words: str, ctx: ReadContext) -> tuple[str | None, str | None]:
     """Split `李四`, `苹果`, `李四的苹果` or `张三 苹果` into (person, product)."""
-    words = words.strip()
+    words = _THAT_ONE_OF_MINE.sub("", _FOR_NOW.sub("", words.strip())).strip()
     if words in _WHOLE_ORDER or words in PRONOUNS:
         return None, None
     for separator in ("的", " "):

@@ -189,7 +189,23 @@ _NEGATED = re.compile(
 def _set_aside_negations(text: str, reading: LineReading) -> str:
     for negated in _NEGATED.findall(text):
         reading.notes.append(negated)
-    return _NEGATED.sub(" ", text).strip() if reading.notes else text
+    text = _NEGATED.sub(" ", text).strip() if reading.notes else text
+    return _set_aside_earlier_counts(text, reading)
+
+
+# `我改成2只，本来报的1只`: the count the order had before, said to explain the change; no order.
+_EARLIER_COUNT = re.compile(
+    rf"(?:^|(?<=[\s，,。；;]))(?:本来|原来|原先|之前|刚才)(?:报|要|订|定|写|接)?(?:了|的)?(?:是)?\s*"
+    rf"(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})?"
+)
+
+
+def _set_aside_earlier_counts(text: str, reading: LineReading) -> str:
+    found = _EARLIER_COUNT.search(text)
+    if found is None:
+        return text
+    reading.notes.append(found.group().strip())
+    return (text[: found.start()] + " " + text[found.end() :]).strip()
 
 
 # 西红柿斤半: a 斤 and a half, said without the 一.

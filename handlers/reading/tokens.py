@@ -107,6 +107,8 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         "d",
         # 土豆2.5一斤, 青椒4块一斤, 3元一个: so much a jin, a piece.
         rf"{_NUM}\s*(?:元|块钱?)?\s*[一每]\s*(?:{_U})(?![装裝])"
+        # 3块5, 3块5一斤, 2块5毛: three and a half yuan, never three pieces and five of something.
+        rf"|\d+\s*块\s*\d(?![\d.])(?:\s*毛)?(?!\s*(?:{_U}))(?:\s*[一每]\s*(?:{_U}))?"
         rf"|{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
     ),
     (

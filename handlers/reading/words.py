@@ -29,11 +29,12 @@ VERBS = (
     "共",
     "带",
     "留",
+    "报",  # 我报2份, 帮我妈报一盒: putting one's name down for it
 )
 # Who an order is for, in front of its verb: 帮我(留), 给我(来), 麻烦帮我(订), 我也(要).
 _FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|我|帮|给)?$")
 # An order verb after the goods, with whom it is for: 西瓜要, 苹果我要, 鸡蛋给我留.
-_VERB_TAIL = re.compile(r"(?:麻烦|请)?(?:帮我|给我|替我|我也|我|帮|给)?(?:要|来|买|订|定|留|拿)$")
+_VERB_TAIL = re.compile(r"(?:麻烦|请)?(?:帮我|给我|替我|我也|我|帮|给)?(?:要|来|买|订|定|留|拿|报)$")
 # Goods, then 要 and a wish about them (要大果的, 要熟一点, 要瘦一些).
 _WISH_AFTER = re.compile(r"^(\S{2,}?)要(\S*(?:的|一点|一點|点儿|一些|些))$")
 _TRAILING_AND = re.compile(r"(?<=\S\S)(?:和|跟|还有|以及)$")
@@ -103,7 +104,7 @@ def without_verb_tail(words: str) -> str:
 
 # 团长我要, 阿姨，我要: the words before 我 call the leader; the order is the sender's own.
 _CALLS_LEADER = re.compile(
-    r"^(?:团长|群主|老板娘?|阿姨|大?姐姐?|亲爱的|亲|美女|帅哥|老师|师傅|宝子?)[，,\s]*(?:我也|给我|帮我|我)(?:要|来|买|订|定|留|拿)?$"
+    r"^(?:团长|群主|老板娘?|阿姨|大?姐姐?|亲爱的|亲|美女|帅哥|老师|师傅|宝子?)[，,\s]*(?:我也|给我|帮我|我)(?:要|来|买|订|定|留|拿|报)?$"
 )
 
 

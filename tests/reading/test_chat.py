@@ -13,6 +13,7 @@ from handlers.reading import (
     Chatter,
     PlaceOrder,
     PlusOne,
+    ReadItem,
     ShowMyOrder,
     Unclear,
     read_chat_message,
@@ -289,6 +290,10 @@ def test_a_long_message_without_an_order_is_chatter() -> None:
         # The least one may order.
         "【本周五 黑猪肉团】2斤起订",
         "2箱起包邮送到小区门口，1箱的自提",
+        # The answer to 还有吗: the stock left.
+        "有的，还有20盒",
+        # A price said the spoken way: three and a half yuan.
+        "3块5啊 上面写了",
     ],
 )
 def test_the_leaders_announcements_are_not_orders(message: str) -> None:
@@ -475,7 +480,17 @@ def test_gai_before_a_count_changes_the_order_never_adds_to_it(message: str) -> 
     assert items(intent.items) == [("(本团商品)", None, d(1), "箱")]
 
 
-@pytest.mark.parametrize("message", ["算了不要了，家里还有", "算了 不要了", "哎呀 不要了"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "算了不要了，家里还有",
+        "算了 不要了",
+        "哎呀 不要了",
+        "先不要了 下次吧",
+        "那我暂时不要了",
+        "我那份不要了",
+    ],
+)
 def test_a_softened_cancel_withdraws_the_whole_order(message: str) -> None:
     assert read_chat_message(message, FRUIT) == CancelOrder()
 
@@ -540,3 +555,29 @@ def test_the_leader_called_and_i_before_a_change_name_no_one(message: str) -> No
     intent = read_chat_message(message, ())
     assert isinstance(intent, ChangeOrder) and intent.name is None
     assert items(intent.items) == [("(本团商品)", None, d(1), "盒")]
+
+
+def test_the_sender_pointing_at_their_own_goods_cancels_those_goods() -> None:
+    catalog = (CatalogEntry(name="土鸡", code="1", unit="只"), CatalogEntry(name="鸭蛋", code="2", unit="个"))
+    assert read_chat_message("我那只鸡不要了 家里还有", catalog) == CancelOrder(products=("土鸡",))
+
+
+def test_a_price_said_the_spoken_way_is_no_count() -> None:
+    intent = read_chat_message("3块5一斤 要2斤", ())
+    assert isinstance(intent, PlaceOrder)
+    assert items(intent.items) == [("(本团商品)", None, d(2), "斤")]
+
+
+def test_the_count_before_a_change_is_no_order() -> None:
+    intent = read_chat_message("我改成2只，本来报的1只", ())
+    assert isinstance(intent, ChangeOrder)
+    assert items(intent.items) == [("(本团商品)", None, d(2), "只")]
+
+
+@pytest.mark.parametrize(
+    ("message", "name"), [("我报2份", None), ("团长我报2份", None), ("帮刘奶奶报2份", "刘奶奶")]
+)
+def test_bao_puts_a_name_down_for_an_order(message: str, name: str | None) -> None:
+    assert read_chat_message(message, ()) == PlaceOrder(
+        items=(ReadItem("(本团商品)", d(2), "份", "2份", implicit=True),), name=name
+    )
