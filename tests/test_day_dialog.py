@@ -701,3 +701,14 @@ def test_the_leader_puts_a_neighbours_name_down_with_bao(open_group: SimulatedGr
     [reply] = open_group.texts(open_group.say(LEADER, "帮刘奶奶报2把香蕉"))
     assert "刘奶奶" in reply and "海南香蕉 现在共2把" in reply
     assert dbview.orders(open_group.app) == {"刘奶奶": {"海南香蕉": Decimal(2)}}
+
+
+def test_a_count_for_a_neighbour_beside_the_members_own_is_asked_not_added(
+    open_group: SimulatedGroup,
+) -> None:
+    [asked] = open_group.texts(open_group.say("郑哥", "香蕉3把 帮楼上带两把"))
+    assert "@郑哥" in asked and "要几份" in asked
+    assert dbview.orders(open_group.app) == {}
+    [reply] = open_group.texts(open_group.say("郑哥", "5"))
+    assert "海南香蕉 现在共5把" in reply
+    assert dbview.orders(open_group.app) == {"郑哥": {"海南香蕉": Decimal(5)}}

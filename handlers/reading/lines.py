@@ -22,6 +22,7 @@ from handlers.reading.model import ReadItem
 from handlers.reading.naming import split_name
 from handlers.reading.numbers import COUNT_NUMERALS, parse_number, writes_a_count
 from handlers.reading.pairing import read_order
+from handlers.reading.people import is_household
 from handlers.reading.resolving import resolve
 from handlers.reading.tokens import scan
 from handlers.reading.units import UNIT_PATTERN, canonical_unit
@@ -64,6 +65,7 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
                 resolve(mention, line, ctx, reading)
     _named_by_a_later_word(reading)
     _more_for_the_household(reading, text, ctx)
+    _ask_about_a_count_for_someone_else(reading, head)
     if total is not None:
         _check_total(reading, total)
     return reading
@@ -150,6 +152,30 @@ def _more_for_the_household(reading: LineReading, text: str, ctx: ReadContext) -
         reading.issues = [i for i in reading.issues if item.product not in i.detail]
 
 
+# `3份 帮楼上带两份`: a count for someone outside the household, beside the row's own count.
+_FOR_SOMEONE_ELSE = re.compile(
+    r"(?:帮|给|替|代)(?!我)(?P<who>[^\s，,。\d]{1,6}?)(?:也|再)?(?:带|要|订|买|留|拿|报)"
+)
+_COUNTED = re.compile(rf"(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})")
+
+
+def _ask_about_a_count_for_someone_else(reading: LineReading, text: str) -> None:
+    """Whether the neighbour's count is part of the member's own or more than it, only the member
+    knows (`3份 帮楼上带两份` is three or five); a household's is more (`_more_for_the_household`)."""
+    found = _FOR_SOMEONE_ELSE.search(text)
+    if found is None or not reading.items or is_household(found.group("who")):
+        return
+    if not (_COUNTED.search(text[: found.start()]) and _COUNTED.search(text[found.end() :])):
+        return
+    # The words 帮楼上带 are read as goods nobody sells; they are who the count is for.
+    phrase = found.group()
+    reading.items = [item for item in reading.items if item.product not in phrase]
+    reading.issues = [issue for issue in reading.issues if phrase not in issue.detail]
+    reading.issues.insert(
+        0, Issue(reasons.AMBIGUOUS_QUANTITY, f"帮{found.group('who')}带的算在里面吗？一共要几份?")
+    )
+
+
 def _text_after(item: ReadItem, text: str) -> str | None:
     """What the line says right after `item`'s own words, or None when they cannot be found."""
     at = text.find(item.raw)
@@ -200,12 +226,17 @@ _EARLIER_COUNT = re.compile(
 )
 
 
+# `3份 其中两份帮楼上带`: how many of the count are for whom; part of it, never more.
+_OF_WHICH = re.compile(rf"其中\s*(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})?[^\s，,。；;]*")
+
+
 def _set_aside_earlier_counts(text: str, reading: LineReading) -> str:
-    found = _EARLIER_COUNT.search(text)
-    if found is None:
-        return text
-    reading.notes.append(found.group().strip())
-    return (text[: found.start()] + " " + text[found.end() :]).strip()
+    for pattern in (_EARLIER_COUNT, _OF_WHICH):
+        found = pattern.search(text)
+        if found is not None:
+            reading.notes.append(found.group().strip())
+            text = (text[: found.start()] + " " + text[found.end() :]).strip()
+    return text
 
 
 # 西红柿斤半: a 斤 and a half, said without the 一.

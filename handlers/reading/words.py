@@ -48,8 +48,8 @@ REMARK = re.compile(
     # 晚点取, 下班来拿, 放门口, 电话138…: when and where to hand over, and how to reach the member.
     rf"|^(?:{_WHEN})(?:再|过来|来|去|自)?(?:取|拿|提|送)|^放(?:门口|门卫|快递柜|丰巢|驿站|楼下|前台|$)"
     r"|^(?:电话|手机|联系|微信|地址|车牌|第)|在家|(?:^|\s)要?[微中特重]?辣$|^送(?:到|去|至|上门|过来|回家|货)"
-    # 她下午自己来接, 他来拿: about whoever collects, never goods.
-    r"|^[她他]"
+    # 她下午自己来接, 他来拿: about whoever collects, never goods; 家里有人: someone is home to take it.
+    r"|^[她他]|^家里|[有没]人(?:在家?)?$"
 )
 # How a drink or a dish is made (大杯, 少冰, 半糖, 三分糖, 微辣): a choice about the item before it,
 # never a product, and 半糖 is no half of anything.

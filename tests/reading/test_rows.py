@@ -186,7 +186,16 @@ HANDOVER_REMARKS = [
     ("周周 2杯 一冰一热", "周周", one("(本团商品)", 2, "杯"), "一冰一热"),
     ("张三 2箱 送货上门", "张三", one("(本团商品)", 2, "箱"), "送货上门"),
     ("李四 1箱 她下午自己来接", "李四", one("(本团商品)", 1, "箱"), "她下午自己来接"),
+    ("6-3-401 1份 早上7点家里有人", None, one("(本团商品)", 1, "份"), "6-3-401 早上7点 家里有人"),
+    # How many of the count are for someone: part of it, never more.
+    ("高 3份 其中两份帮楼上带", "高", one("(本团商品)", 3, "份"), "其中两份帮楼上带"),
 ]
+
+
+def test_a_count_for_a_neighbour_beside_the_members_own_is_asked_about() -> None:
+    """Three, or three and two more? Only the member knows; a household's count is more."""
+    row = read_chain_row(ChainLine(seq=1, text="9栋 高 3份 帮楼上带两份"), (), offer=Offer(kind="buy"))
+    assert row.status == "review" and "帮楼上带的算在里面吗" in (row.reason_detail or "")
 
 
 @pytest.mark.parametrize(("line", "name", "item", "note"), HANDOVER_REMARKS)
