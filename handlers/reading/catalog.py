@@ -41,6 +41,14 @@ _VARIANT_SPLIT = re.compile(r"\s*[/、|｜]\s*")
 # 一盒三个, 一盒4个, 6个装: the size of a pack inside which buyers may mix flavours.
 _PACK_SIZE = re.compile(r"[一1][盒包袋箱份组套]([一二两三四五六七八九十\d]{1,3})[个只粒块颗枚片]")
 _PACK_SIZE_ZHUANG = re.compile(r"(\d{1,2})\s*[个只粒块颗枚片]\s*[装裝]")
+_WEIGHT_OR_COUNT = r"(?:斤|公斤|千克|kg|KG|Kg|g|G|克|L|升|ml|mL|ML|毫升|枚|个|只|片|根|粒|颗|条)"
+# The pack's size after the name, set apart by a space: `10斤/袋`, `30枚/板`, `500g*2袋`, `2.5kg`,
+# `一个约8斤`. It says what one unit holds; the name is what comes before it.
+_PACK_SPEC = re.compile(
+    rf"\s+(?:{_NUM}\s*{_WEIGHT_OR_COUNT}(?:\s*[*×xX]\s*\d+\s*(?:{UNIT_PATTERN}))?(?:\s*/\s*(?P<per>{UNIT_PATTERN}))?"
+    rf"|[一1]\s*(?P<one>{UNIT_PATTERN})\s*约?\s*{_NUM}(?:\s*[-~～]\s*{_NUM})?\s*(?:斤|公斤|kg|两|克|g)半?)"
+    rf"(?=\s|$)"
+)
 _EDGE_JUNK = re.compile(r"^[\s:：,，.。、;；\-—–~～*]+|[\s:：,，.。、;；\-—–~～*/]+$")
 _LETTER_MENU = re.compile(r"^\s*([A-Za-z])\s*[:：]\s*(\S.*)$")
 # `A 红烧肉套餐 18`, `B. 宫保鸡丁`, `C、素菜`: a capital, then a dish (never 区, 栋, 座: those are places).
@@ -74,6 +82,11 @@ def read_catalog_entry(code: str | None, text: str) -> CatalogEntry | None:
     if group is not None:
         variants = tuple(v for v in _VARIANT_SPLIT.split(group.group(1).strip()) if v)
         name_part = name_part[: group.start()] + name_part[group.end() :]
+    spec = _PACK_SPEC.search(name_part)
+    if spec is not None and spec.start() > 0:
+        # 笨鸡蛋 30枚/板, 五常大米 10斤/袋: what one unit holds; the unit is what is sold.
+        unit = unit or canonical_unit(spec.group("per") or spec.group("one"))
+        name_part = name_part[: spec.start()] + name_part[spec.end() :]
     name = _EDGE_JUNK.sub("", strip_emoji(name_part)).strip()
     name = " ".join(name.split())
     if not name:

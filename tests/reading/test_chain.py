@@ -270,15 +270,15 @@ def test_a_priced_line_after_a_numbered_catalog_is_one_more_product() -> None:
     )
     layout = split_chain(text)
     assert layout is not None
-    assert [(e.code, e.name) for e in layout.catalog] == [
-        ("1", "赣南脐橙 10斤/箱"),
-        ("2", "金煌芒果 5斤/箱"),
-        (None, "砂糖橘"),
+    assert [(e.code, e.name, e.unit) for e in layout.catalog] == [
+        ("1", "赣南脐橙", "箱"),
+        ("2", "金煌芒果", "箱"),
+        (None, "砂糖橘", "斤"),
     ]
     reading = read_chain(text)
     assert reading is not None
     assert [row_summary(r) for r in reading.rows] == [
-        ("小甜甜", "ok", [("金煌芒果 5斤/箱", None, d(1), "箱"), ("砂糖橘", None, d(3), "斤")]),
+        ("小甜甜", "ok", [("金煌芒果", None, d(1), "箱"), ("砂糖橘", None, d(3), "斤")]),
     ]
 
 
