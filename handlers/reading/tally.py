@@ -107,30 +107,37 @@ def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
         return Tally(chosen, tuple(rows), totals(rows, chosen), layout.title, "chat")
     if layout is not None and (layout.has_header or layout.lines):
         reading = read_layout(layout, catalog)
-        rows = _with_later_edits(_same_as_above(list(reading.rows)), layout.trailer, reading.catalog)
+        rows = _edits_within_the_list(_same_as_above(list(reading.rows)), reading.catalog)
+        rows = _with_later_edits(rows, layout.trailer, reading.catalog)
         return Tally(reading.catalog, tuple(rows), totals(rows, reading.catalog), reading.title, "chain")
     chosen = tuple(catalog)
     rows = _read_chat_log(text, chosen)
     return Tally(chosen, tuple(rows), totals(rows, chosen), None, "chat")
 
 
-# `老孙 同上`, `同上 5号楼1单元 老李`: the same order as the row above, written as a word on its own.
-_SAME_WORD = re.compile(r"(?:^|[\s，,])(?P<word>同上|同楼上|(?:跟|和|同)(?:楼上|上面)一样)(?=$|[\s，,。!！])")
+# `老孙 同上`, `同上 5号楼1单元 老李`: the same order as the row above, written as a word on its own;
+# `同2号`, `跟幺妹儿一样`: the same as the row with that number, or of that member.
+_SAME_WORD = re.compile(
+    r"(?:^|[\s，,])(?P<word>同上|同楼上|(?:跟|和|同)(?:楼上|上面)一样"
+    r"|(?:同|跟|和)\s*(?:(?P<seq>\d{1,3})\s*(?:号|楼)|(?P<name>[^\s，,\d]{1,8}?))\s*(?(name)一样|(?:一样)?))"
+    r"(?=$|[\s，,。!！])"
+)
 
 
 def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
-    """A row that orders nothing but says 同上 orders what the row above it ordered.
+    """A row that orders nothing but says 同上 orders what the row above it ordered; `同2号` and
+    `跟幺妹儿一样` what row 2, or 幺妹儿's row, ordered.
 
-    In a list the row above is right there, unlike in a chat, where 楼上 may have moved on by the
+    In a list the row meant is right there, unlike in a chat, where 楼上 may have moved on by the
     time the bot reads it (so a chat message saying 同上 is asked about instead). The copy is as
-    sure as the row it copies: a doubtful row above makes a doubtful copy.
+    sure as the row it copies: a doubtful row makes a doubtful copy.
     """
     for at, row in enumerate(rows):
         said = _SAME_WORD.search(_NUMBERED_PREFIX.sub("", row.raw))
         if said is None or row.items or row.status == "example" or at == 0:
             continue
-        above = rows[at - 1]
-        if not above.items or above.status not in ("ok", "review"):
+        above = _row_meant(rows[:at], said)
+        if above is None or not above.items or above.status not in ("ok", "review"):
             continue
         name = None if row.name == said.group("word") else row.name
         rows[at] = replace(
@@ -142,6 +149,36 @@ def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
             reason_detail=above.reason_detail,
         )
     return rows
+
+
+# `10. 刘翠花 改成三板`, `刘哥 广味的改成3斤`: a member changing their own row further up the list.
+_EDIT_WORDS = re.compile(r"改成|改为|改一下|换成|不要了|取消")
+
+
+def _row_meant(earlier: list[ReadRow], said: re.Match[str]) -> ReadRow | None:
+    if said.group("seq"):
+        return next((r for r in earlier if r.seq == int(said.group("seq"))), None)
+    if said.group("name"):
+        found = _rows_of(earlier, said.group("name"))
+        return earlier[found[-1]] if found else None
+    return earlier[-1]
+
+
+def _edits_within_the_list(rows: list[ReadRow], catalog: tuple[CatalogEntry, ...]) -> list[ReadRow]:
+    """A row that changes or cancels the order of a member with a row above it changes that row,
+    as `_with_later_edits` does for a message under the list; it orders nothing of its own. Left
+    as a row of its own, `改成三板` would add three to the two already counted."""
+    kept: list[ReadRow] = []
+    for row in rows:
+        body = _NUMBERED_PREFIX.sub("", row.raw).strip()
+        if row.name and _EDIT_WORDS.search(body) and _rows_of(kept, row.name):
+            intent = read_chat_message(body.replace(row.name, "", 1).strip(), catalog)
+            if isinstance(intent, ChangeOrder | CancelOrder):
+                # Whose order it is, the row already says (`广味的改成3斤` names no one).
+                _apply(kept, replace(intent, name=None), row.raw, row.name, catalog)
+                continue
+        kept.append(row)
+    return kept
 
 
 def _with_later_edits(
@@ -356,8 +393,14 @@ def _rows_of(rows: list[ReadRow], name: str | None) -> list[int]:
     return [
         i
         for i, row in enumerate(rows)
-        if row.items and row.status in ("ok", "review") and bare(row.name or "") == key
+        if row.items and row.status in ("ok", "review") and key in _called(row.name)
     ]
+
+
+def _called(name: str | None) -> set[str]:
+    """What a row's member may be called later: the name, and its last word (`渝北 刘哥` is 刘哥)."""
+    words = (name or "").split()
+    return {bare(name or ""), bare(words[-1])} if words else set()
 
 
 def _unnamed_among_named(

@@ -189,6 +189,32 @@ def test_a_row_saying_same_as_above_orders_what_the_row_above_ordered() -> None:
     assert tally.rows[3].note == "5号楼1单元 老李"
 
 
+def test_a_row_copies_the_row_it_names_by_number_or_member() -> None:
+    tally = tally_text(
+        "#接龙 周六水果团\n\n"
+        "1. 幺妹儿 苹果3斤\n2. 老周 香蕉2把\n3. 胖娃儿 跟幺妹儿一样\n4. 小吴 同2号\n5. 小郑 同9号"
+    )
+    assert [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows[2:]] == [
+        ("胖娃儿", "ok", [("苹果", d(3))]),
+        ("小吴", "ok", [("香蕉", d(2))]),
+        ("小郑", "chatter", []),  # no row 9 to copy
+    ]
+
+
+def test_a_later_row_changing_a_members_order_changes_their_row_and_adds_nothing() -> None:
+    tally = tally_text(
+        "#接龙 土鸡蛋 30枚/板 36元\n1. 土鸡蛋 36元/板\n2. 大米 58元/袋\n\n"
+        "1. 刘翠花 鸡蛋两板\n2. 渝北 刘哥 大米1袋 鸡蛋1板\n3. 刘翠花 改成三板\n4. 刘哥 鸡蛋不要了\n"
+        "5. 小周 改成2袋"
+    )
+    assert [(r.name, r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows] == [
+        ("刘翠花", "ok", [("土鸡蛋", d(3))]),
+        ("渝北 刘哥", "ok", [("大米", d(1)), ("土鸡蛋", d(0))]),
+        ("小周", "review", [("(本团商品)", d(2))]),  # nothing above to change: asked about
+    ]
+    assert "改成三板" in tally.rows[0].raw  # the change stays on record
+
+
 def test_a_message_over_several_lines_keeps_its_sender() -> None:
     assert people("周芳：苹果2斤\n香蕉1把") == [
         ("周芳", "ok", [("苹果", d(2))]),
