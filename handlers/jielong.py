@@ -21,7 +21,16 @@ from handlers.line_items import applied_quantities, decode_applied, difference, 
 from handlers.ordering import ApplyResult, LineResult, apply_items
 from handlers.people import address_in, remember_address, same_person
 from handlers.questions import LineInDoubt, ask_back
-from handlers.reading import ChainLayout, ChainLine, Offer, match_product, read_chain_row, split_chain
+from handlers.reading import (
+    ChainLayout,
+    ChainLine,
+    ChangeOrder,
+    Offer,
+    match_product,
+    read_chain_row,
+    read_chat_message,
+    split_chain,
+)
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.replies import confirmation
 from models import members as member_rows
@@ -31,6 +40,8 @@ from models.jielong import StateLine, chain_sharing_lines, load_state, save_stat
 from models.tables import Member
 
 OTHERS_LINE_CHANGED = "others_line_changed"
+# `张三 改成3板`: a line whose writer changes the order they already have, rather than adding to it.
+_CHANGE_WORDS = ("改成", "改为", "换成")
 OTHERS_LINE_REMOVED = "others_line_removed"
 
 
@@ -230,6 +241,9 @@ class _ChainApplier:
         )
 
     def _add(self, item: SeenLine, row: ReadRow) -> StateLine:
+        changed = self._change_of_own_order(item, row)
+        if changed is not None:
+            return changed
         if row.status != "ok" and row.status != "review":
             return StateLine(key=item.key, name=row.name, owner=None, applied=None, status=row.status)
         owner = self._owner_of_new_line(item, row)
@@ -239,6 +253,28 @@ class _ChainApplier:
         remember_address(owner, row.note)
         on_behalf = not item.author_id and owner.id != self.ctx.member.id
         changes = self._apply(owner, row.items, on_behalf=on_behalf)
+        return StateLine(
+            key=item.key,
+            name=row.name,
+            owner=owner.id,
+            applied=encode_applied(sum_applied({}, changes)),
+            status="ok",
+        )
+
+    def _change_of_own_order(self, item: SeenLine, row: ReadRow) -> StateLine | None:
+        """`张三 改成3板` added under 张三's own line: the writer changing their order. Read as a
+        line of its own it would add three to the two already ordered. Like any line, removing it
+        later takes back what it did."""
+        text = item.line.text
+        if not any(word in text for word in _CHANGE_WORDS):
+            return None
+        owner = self._author(item)
+        if row.name and not same_person(row.name, owner.display_name):
+            return None
+        intent = read_chat_message(text.replace(row.name, "", 1) if row.name else text, self.catalog)
+        if not isinstance(intent, ChangeOrder) or intent.name:
+            return None
+        changes = self._apply(owner, intent.items, on_behalf=False, additive=False)
         return StateLine(
             key=item.key,
             name=row.name,
@@ -321,13 +357,16 @@ class _ChainApplier:
         assert stored is not None
         return read_chain_row(ChainLine(seq=None, text=stored), self.catalog, offer=self.offer).items
 
-    def _apply(self, owner: Member, items: Sequence[ReadItem], *, on_behalf: bool) -> list[LineResult]:
-        """Put items in the owner's order; `on_behalf` when the poster wrote someone else's line.
-        Returns what changed, which is what the line now has in the order."""
+    def _apply(
+        self, owner: Member, items: Sequence[ReadItem], *, on_behalf: bool, additive: bool = True
+    ) -> list[LineResult]:
+        """Put items in the owner's order (or, not `additive`, set them to these quantities);
+        `on_behalf` when the poster wrote someone else's line. Returns what changed, which is what
+        the line now has in the order."""
         if not items:
             return []
         entered_by = self.ctx.member if on_behalf else owner
-        result = apply_items(self.ctx, member=owner, items=items, additive=True, entered_by=entered_by)
+        result = apply_items(self.ctx, member=owner, items=items, additive=additive, entered_by=entered_by)
         assert owner.id is not None
         if owner.id in self.results:
             earlier = self.results[owner.id][1]

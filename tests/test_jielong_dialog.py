@@ -207,3 +207,18 @@ def test_a_repost_after_cutoff_is_turned_away(open_group: SimulatedGroup) -> Non
     [late] = open_group.texts(open_group.say("李四", chain("张三 红富士苹果3斤", "李四 4号x1")))
     assert "已截单" in late
     assert "李四" not in dbview.orders(open_group.app)
+
+
+def test_a_change_line_under_the_writers_own_changes_their_order_and_adds_nothing(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("张三", chain("张三 香蕉2把"))
+    open_group.say("李四", chain("张三 香蕉2把", "李四 鸡蛋1板"))
+    reposted = chain("张三 香蕉2把", "李四 鸡蛋1板", "张三 改成3把")
+    [changed] = open_group.texts(open_group.say("张三", reposted))
+    assert "海南香蕉 现在共3把" in changed
+    assert dbview.orders(open_group.app)["张三"] == {"海南香蕉": Decimal(3)}
+    # Taking the change line out takes the change back, as with any line.
+    open_group.say("张三", chain("张三 香蕉2把", "李四 鸡蛋1板"))
+    assert dbview.orders(open_group.app)["张三"] == {"海南香蕉": Decimal(2)}
+    assert dbview.orders(open_group.app)["李四"] == {"土鸡蛋": Decimal(1)}
