@@ -48,7 +48,7 @@ _CLOCK = r"(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?:
 _STAMP_FIRST = re.compile(rf"^\[?\s*(?:{_DATE}\s*)?{_CLOCK}\s*\]?\s*|^\[?{_DATE}\]?\s+")
 # A sender's name starts with no digit, unless with a building: `9栋老李`, `4栋-王大哥`,
 # `12-1-301 小王`.
-_NAME_START = r"(?:[^\d\s:：]|\d{1,3}\s*(?:栋|幢|号楼)|\d{1,3}(?:-\d{1,4}){1,2}\s+(?=[^\d\s:：]))"
+_NAME_START = r"(?:[^\d\s:：]|\d{1,3}\s*(?:栋|幢|号楼)|\d{1,3}(?:-\d{1,4}){1,2}\s*(?=[^\d\s:：-]))"
 _SENDER_LINE = re.compile(rf"^(?P<name>{_NAME_START}[^:：]{{0,23}}?)\s+(?:{_DATE}\s*)?{_CLOCK}\s*$")
 # `2024-06-12 18:20:11 陈晨` over the message: how exported chat logs name the sender.
 _STAMP_THEN_SENDER = re.compile(rf"^\[?{_DATE}\s*{_CLOCK}\s*\]?\s+(?P<name>[^\d\s:：][^:：]{{0,23}}?)\s*$")

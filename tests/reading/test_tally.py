@@ -145,6 +145,9 @@ def test_a_sender_with_a_building_and_a_leader_called_by_name() -> None:
 
 def test_a_sender_with_a_dashed_address_before_the_name() -> None:
     assert people("12-1-301 小王：五斤") == [("12-1-301 小王", "ok", [("(本团商品)", d(5))])]
+    # Glued to the name, after the leader spoke: the member's own message, not the leader's.
+    log = "[19:02] 团长小美：明早的土鸡蛋还有人要吗？今晚9点截\n[19:03] 3-602周：我要2盒"
+    assert people(log) == [("团长小美", "chatter", []), ("3-602周", "ok", [("(本团商品)", d(2))])]
 
 
 def test_the_leaders_answers_in_a_chat_log_order_nothing() -> None:
