@@ -58,6 +58,8 @@ _QUESTION = re.compile(
 # `要的报名`, `需要的直接群里报数量`: a call to whoever wants it, which only the leader makes.
 _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
+    # 明早的土鸡蛋还有人要吗, 谁要: asking who wants it, which only the seller asks.
+    r"|有人要吗|有人要没|有没有人要|谁要|哪个要"
     r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
     # 有的，还有20盒: the leader answering 还有吗 with the stock left.
     r"|^(?:有的?|嗯|有呢|有哦)[，,\s]+还(?:有|剩)"
@@ -105,7 +107,9 @@ _FILLER = re.compile(
     r"^(?:那就|那么|那我就|那我|那|还是)\s*(?=(?:要|来|给我|帮我)?\s*[0-9一二两三四五六七八九十半])"
 )
 # 算了, 不好意思, 哎呀 in front of a cancel or a change: how it is said, not who or what.
-_SOFTENER = re.compile(r"^(?:算了吧?|不好意思|抱歉|对不起|哎呀?|唉|呃)[，,。\s!！~～…]*(?=\S)")
+_SOFTENER = re.compile(
+    r"^(?:算了吧?|不好意思|抱歉|对不起|哎呀?|唉|呃|sorry|sry|soga)[，,。\s!！~～…]*(?=\S)", re.IGNORECASE
+)
 # Asking to be allowed an order: 能不能来…, …可以吗, 还有2板吗 (but never a price question).
 _ASKS_TO_ORDER = re.compile(r"能不能|可不可以|可以吗|行吗|行不行|还有(?=.*吗)")
 _ASKING_WORDS = re.compile(
@@ -145,11 +149,49 @@ def says_same_as_above(text: str) -> bool:
     return bool(_SAME_AS_ABOVE.match(message))
 
 
+# Cantonese words that order, change or ask, and traditional characters of counts, in the Mandarin
+# the reader knows.
+_CANTONESE = {
+    "俾我": "给我",
+    "畀我": "给我",
+    "改做": "改成",
+    "唔該": "谢谢",
+    "唔该": "谢谢",
+    "幾點": "几点",
+    "几點": "几点",
+    "幾時": "几时",
+    "幾多錢": "多少钱",
+    "几多钱": "多少钱",
+    "聽日": "明天",
+    "听日": "明天",
+    "仲有冇": "还有没有",
+    "仲有": "还有",
+    "咁要": "那要",
+    "咁就": "那就",
+    "同我家姐": "和我姐",
+    # Traditional characters of counts and times.
+    "點": "点",
+    "個": "个",
+    "幾": "几",
+    "兩": "两",
+    "號": "号",
+    "樓": "楼",
+    "塊": "块",
+    "隻": "只",
+    "條": "条",
+}
+_CANTONESE_WORDS = re.compile("|".join(sorted(_CANTONESE, key=len, reverse=True)))
+
+
+def _in_mandarin(message: str) -> str:
+    return _CANTONESE_WORDS.sub(lambda m: _CANTONESE[m.group()], message)
+
+
 def read_chat_message(
     text: str, catalog: Sequence[CatalogEntry] = (), *, offer: Offer | None = None
 ) -> ChatIntent:
     """What one group message asks for. Never raises; anything unreadable is `Chatter`."""
-    message = _MENTION.sub("", normalize_text(text)).strip()
+    message = _in_mandarin(_MENTION.sub("", normalize_text(text)).strip())
     if not message or _STICKER.match(message) or not any(ch.isalnum() for ch in message):
         return Chatter()
     ctx = context_for(catalog, offer)
@@ -169,7 +211,7 @@ def read_chat_message(
         return Chatter()  # 昨天的两箱收到了, 5栋的两箱放门卫了: about goods already handed over
     if _UNIT_PRICE.search(message) and not _ORDER_VERB.search(message):
         # 土豆2.5一斤，青椒4块一斤: the leader's prices. With a count in it, the leader decides.
-        reading = read_line(message, ctx, mode="chat")
+        reading = read_line(_PACK.sub(" ", message), ctx, mode="chat")
         if not reading.items:
             return Chatter()
         return Unclear(reasons.AMBIGUOUS_QUANTITY, detail="写了单价，是下单吗?", items=tuple(reading.items))
@@ -225,10 +267,14 @@ def _household_each(message: str, catalog: Sequence[CatalogEntry], offer: Offer 
 
 # So much a unit (45元/斤, 2.5一斤, ¥18/kg): what the leader announces. A member quoting it orders
 # with a verb (我要2盒，58元/盒).
+# 8斤一箱, 30个一盒: what a pack holds, in the leader's description of the goods.
+_PACK = re.compile(rf"\d+\s*(?:个|只|枚|斤|片|粒|颗)\s*(?:一|每|/)\s*(?:{UNIT_PATTERN})")
 _UNIT_PRICE = re.compile(
     rf"(?:[¥￥$]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱?))\s*(?:/|每|一)\s*(?:{UNIT_PATTERN})"
     rf"|\d+(?:\.\d+)?\s*/\s*(?:{UNIT_PATTERN})(?![\u4e00-\u9fff])|\d\s*一(?:{UNIT_PATTERN})"
     rf"|\d+(?:\.\d+)?\s*(?:元|块钱?)\s*[\d一两二三四五]\s*(?:{UNIT_PATTERN})"  # 苹果10元3斤
+    # 8斤一箱 $98, 30个一盒 35元: what a pack holds and what it costs.
+    rf"|{_PACK.pattern}.*?(?:[¥￥$]\s*\d|\d\s*(?:元|块))"
 )
 # Words that order or change an order: with one, 吃不完 or 收到了 in the message is a reason.
 _ORDER_VERB = re.compile(r"要|来|买|订|定|留|报|改|换|[+＋➕]")

@@ -219,9 +219,10 @@ def _set_aside_negations(text: str, reading: LineReading) -> str:
     return _set_aside_earlier_counts(text, reading)
 
 
-# `我改成2只，本来报的1只`: the count the order had before, said to explain the change; no order.
+# `我改成2只，本来报的1只`, `上次才28`: a count or price from before, said to explain; no order.
 _EARLIER_COUNT = re.compile(
-    rf"(?:^|(?<=[\s，,。；;]))(?:本来|原来|原先|之前|刚才)(?:报|要|订|定|写|接)?(?:了|的)?(?:是)?\s*"
+    rf"(?:^|(?<=[\s，,。；;]))(?:本来|原来|原先|之前|刚才|上次|上回|以前)(?:才|就|都)?(?:报|要|订|定|写|接|买)?"
+    rf"(?:了|的)?(?:是|才)?\s*"
     rf"(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})?"
 )
 

@@ -294,6 +294,11 @@ def test_a_long_message_without_an_order_is_chatter() -> None:
         "有的，还有20盒",
         # A price said the spoken way: three and a half yuan.
         "3块5啊 上面写了",
+        # Asking who wants it, and what a pack holds and costs.
+        "明早的土鸡蛋还有人要吗？30个一盒 35元，今晚9点截",
+        "有，8斤一箱 $98",
+        # A price from before, to complain about this one.
+        "有点贵啊 上次才28",
     ],
 )
 def test_the_leaders_announcements_are_not_orders(message: str) -> None:
@@ -581,3 +586,19 @@ def test_bao_puts_a_name_down_for_an_order(message: str, name: str | None) -> No
     assert read_chat_message(message, ()) == PlaceOrder(
         items=(ReadItem("(本团商品)", d(2), "份", "2份", implicit=True),), name=name
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("咁要兩箱", PlaceOrder(items=(ReadItem("(本团商品)", d(2), "箱", "两箱", implicit=True),))),
+        ("好，俾我留一箱", PlaceOrder(items=(ReadItem("(本团商品)", d(1), "箱", "一箱", implicit=True),))),
+        ("sorry 改做兩箱", ChangeOrder(items=(ReadItem("(本团商品)", d(2), "箱", "两箱", implicit=True),))),
+    ],
+)
+def test_cantonese_orders_and_changes(message: str, expected: object) -> None:
+    assert read_chat_message(message, ()) == expected
+
+
+def test_cantonese_asking_when_is_a_question() -> None:
+    assert read_chat_message("幾點到？我3點後先喺屋企", ()) == Chatter()
