@@ -29,6 +29,7 @@ from handlers.reading import (
     match_product,
     read_chain_row,
     read_chat_message,
+    reasons,
     split_chain,
 )
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
@@ -40,9 +41,11 @@ from models.jielong import StateLine, chain_sharing_lines, load_state, save_stat
 from models.tables import Member
 
 OTHERS_LINE_CHANGED = "others_line_changed"
+OTHERS_LINE_REMOVED = "others_line_removed"
 # `张三 改成3板`: a line whose writer changes the order they already have, rather than adding to it.
 _CHANGE_WORDS = ("改成", "改为", "换成")
-OTHERS_LINE_REMOVED = "others_line_removed"
+# `香蕉改成3把 再加1板鸡蛋`: a change and more besides; its writer is asked what the order is now.
+_MORE_THAN_A_CHANGE = ("再", "加", "还要", "另外", "，", ",", "、", "+", "＋")
 
 
 @dataclass(frozen=True)
@@ -272,8 +275,10 @@ class _ChainApplier:
         if row.name and not same_person(row.name, owner.display_name):
             return None
         intent = read_chat_message(text.replace(row.name, "", 1) if row.name else text, self.catalog)
-        if not isinstance(intent, ChangeOrder) or intent.name:
-            return None
+        if not isinstance(intent, ChangeOrder) or intent.name or any(w in text for w in _MORE_THAN_A_CHANGE):
+            # Neither a plain change nor safely more of the order: the writer is asked.
+            self._doubt(owner, item, replace(row, status="review", reason=reasons.AMBIGUOUS_QUANTITY))
+            return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
         changes = self._apply(owner, intent.items, on_behalf=False, additive=False)
         return StateLine(
             key=item.key,

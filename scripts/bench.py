@@ -138,12 +138,12 @@ def storage_floor(url: str, messages: int, members: int, admin_url: str = "") ->
         app.dispatcher.handle(message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock))
     app.engine.dispose()
     replay_url = _copy_database(url, admin_url)
-    recorded: list[list[tuple[str, object]]] = []
+    recorded: list[list[tuple[str, object, bool]]] = []
     event.listen(
         app.engine,
         "before_cursor_execute",
-        lambda _conn, _cursor, statement, parameters, _context, _many: recorded[-1].append(
-            (statement, parameters)
+        lambda _conn, _cursor, statement, parameters, _context, many: recorded[-1].append(
+            (statement, parameters, many)
         ),
     )
     for n in range(members + 1, members + messages + 1):
@@ -168,7 +168,10 @@ def storage_floor(url: str, messages: int, members: int, admin_url: str = "") ->
     for statements in recorded:
         began = time.perf_counter()
         cursor = connection.cursor()
-        for statement, parameters in statements:
+        for statement, parameters, many in statements:
+            if many:
+                cursor.executemany(statement, parameters)
+                continue
             cursor.execute(statement, parameters)
             if cursor.description:
                 cursor.fetchall()
@@ -190,8 +193,12 @@ def _copy_database(url: str, admin_url: str) -> str:
     source = make_url(url)
     if source.get_backend_name() == "sqlite":
         copy = f"{source.database}.floor"
-        with sqlite3.connect(str(source.database)) as original, sqlite3.connect(copy) as duplicate:
+        original, duplicate = sqlite3.connect(str(source.database)), sqlite3.connect(copy)
+        try:
             original.backup(duplicate)
+        finally:
+            original.close()
+            duplicate.close()
         return f"sqlite:///{copy}"
     admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     # The copy lives and dies with the bench database: the same name with a suffix, dropped below.

@@ -222,3 +222,12 @@ def test_a_change_line_under_the_writers_own_changes_their_order_and_adds_nothin
     open_group.say("张三", chain("张三 香蕉2把", "李四 鸡蛋1板"))
     assert dbview.orders(open_group.app)["张三"] == {"海南香蕉": Decimal(2)}
     assert dbview.orders(open_group.app)["李四"] == {"土鸡蛋": Decimal(1)}
+
+
+def test_a_change_line_with_more_besides_is_asked_about_and_changes_nothing(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("张三", chain("张三 香蕉2把"))
+    [asked] = open_group.texts(open_group.say("张三", chain("张三 香蕉2把", "张三 香蕉改成3把 再加1板鸡蛋")))
+    assert asked.startswith("@张三")
+    assert dbview.orders(open_group.app)["张三"] == {"海南香蕉": Decimal(2)}

@@ -83,8 +83,9 @@ def read_catalog_entry(code: str | None, text: str) -> CatalogEntry | None:
         variants = tuple(v for v in _VARIANT_SPLIT.split(group.group(1).strip()) if v)
         name_part = name_part[: group.start()] + name_part[group.end() :]
     spec = _PACK_SPEC.search(name_part)
-    if spec is not None and spec.start() > 0:
-        # 笨鸡蛋 30枚/板, 五常大米 10斤/袋: what one unit holds; the unit is what is sold.
+    if spec is not None and spec.start() > 0 and (unit or spec.group("per") or spec.group("one")):
+        # 笨鸡蛋 30枚/板, 五常大米 10斤/袋: what one unit holds; the unit is what is sold. Without
+        # a unit to sell by (`玉米 10根 15元`), the size is the only unit there is: it stays.
         unit = unit or canonical_unit(spec.group("per") or spec.group("one"))
         name_part = name_part[: spec.start()] + name_part[spec.end() :]
     name = _EDGE_JUNK.sub("", strip_emoji(name_part)).strip()

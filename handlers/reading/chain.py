@@ -143,7 +143,7 @@ def _split_chain(text: str) -> ChainLayout | None:
         # A meal's title prices the meal itself (午餐 15元/份), which is the one offer.
         catalog = _priced_lines([*([] if offer.kind == "meal" else [title or ""]), *description])
     if not catalog and offer.kind != "meal":
-        catalog = list(flavour_catalog(title, description, offer.unit))
+        catalog = list(flavour_catalog(title, description, offer.unit, offer.price_fen))
     if offer.kind == "meal":
         # A meal relay's menu sells portions: C 牛肋条 is one 份 of it.
         catalog = [replace(e, unit=e.unit or "份") if e is not None else None for e in catalog]

@@ -62,7 +62,7 @@ _NOTICE = re.compile(
     r"|有人要吗|有人要没|有没有人要|谁要|哪个要"
     r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
     # 有的，还有20盒: the leader answering 还有吗 with the stock left.
-    r"|^(?:有的?|嗯|有呢|有哦)[，,\s]+还(?:有|剩)"
+    rf"|^(?:有的?|嗯|有呢|有哦)[，,\s]+还(?:有|剩)\s*\d+\s*(?:{UNIT_PATTERN})[哦的呢啊呀]*[。.!！~～]*$"
     # 2斤起订, 2箱起包邮: the least one may order, which only the leader sets.
     r"|起订|起送|起卖|起批|包邮"
     # 还没付款的：@老杨 @孙大爷, 没取的有: the leader's list of who still has to pay or collect.
@@ -126,10 +126,20 @@ _ADDRESS_ONLY = re.compile(r"^[\d\s\-—#栋幢号楼单元室座区层]+$")
 # 先不要了, 那我暂时不要了: "for now" says when, not what; the whole order goes.
 _FOR_NOW = re.compile(r"^(?:那我|那|我|俺)?(?:就|还是)?(?:先|暂时)(?!生)")
 # 我那只鸡不要了, 我那份不要了: the sender's own, pointed at; what follows (if anything) is the goods.
-_THAT_ONE_OF_MINE = re.compile(r"^(?:我|俺)(?:那|这)(?:[一两]?[只个份箱袋盒把条板])?")
+_THAT_ONE_OF_MINE = re.compile(r"^(?:我|俺)(?:那|这)[一两]?[只个份箱袋盒把条板]")
 _WHOLE_ORDER = frozenset(
     {"", "订单", "我的订单", "单", "全部", "所有", "都", "我的", "我", "我都"}
-    | {"今天", "今天的", "这次", "这次的", "这回"}  # 今天不要了: this time's whole order
+    | {
+        "今天",
+        "今天的",
+        "这次",
+        "这次的",
+        "这回",
+        "这周",
+        "这周的",
+        "这边",
+    }  # 今天不要了: this time's whole order
+    | {"我这次", "我这回", "我这周", "我这边"}
 )
 
 

@@ -13,13 +13,18 @@ from handlers.reading.matching import CatalogIndex
 from handlers.reading.numbers import CHINESE_NUMERAL_CHARS
 
 _COUNT_START = rf"(?=\s*(?:\d|[{CHINESE_NUMERAL_CHARS}半]))"
-# ①2份, ② 两桶: a circled number before a count is the product with that number.
-_CIRCLED = re.compile(rf"[\u2460-\u2473]{_COUNT_START}")
+# 4#3单元, b2-301: a building and its parts, never a code and a count.
+_NOT_AN_ADDRESS = r"(?!\s*(?:单元|栋|幢|楼|层|室|座|号楼|[-#]))"
+# ①2份, ② 两桶, ②③各1: a circled number before a count, another circled number or 各 is the
+# product with that number.
+_CIRCLED = re.compile(rf"[\u2460-\u2473](?:{_COUNT_START}|(?=\s*[\u2460-\u2473各]))")
 # 2#3, 4#1: product 2, three of it. Not 5#502 or 3#楼, which are buildings: the count after # is
 # at most two digits, or a Chinese numeral.
-_HASH_CODE = re.compile(rf"(?<![\d#])(\d{{1,2}})\s*#(?=\s*(?:\d{{1,2}}(?![\d.])|[{CHINESE_NUMERAL_CHARS}]))")
+_HASH_CODE = re.compile(
+    rf"(?<![\d#])(\d{{1,2}})\s*#(?=\s*(?:\d{{1,2}}(?![\d.])|[{CHINESE_NUMERAL_CHARS}]){_NOT_AN_ADDRESS})"
+)
 # A1B2, b1c1, c2: letter codes with their counts, glued together or written in lower case.
-_LETTER_RUN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]\d{1,2})+(?![A-Za-z0-9])")
+_LETTER_RUN = re.compile(rf"(?<![A-Za-z0-9])(?:[A-Za-z]\d{{1,2}})+(?![A-Za-z0-9]){_NOT_AN_ADDRESS}")
 _LETTER_CODE = re.compile(r"([A-Za-z])(\d{1,2})")
 
 

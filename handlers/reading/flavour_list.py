@@ -21,41 +21,44 @@ _FLAVOUR_LINE = re.compile(
 )
 _BRACKET = re.compile(r"[（(][^（）()]*[)）]")
 _SEPARATORS = re.compile(r"[/、|｜，,;；\s]+")
+# `可混搭`, `每袋只能一种口味`: how flavours may be chosen, not a flavour.
+_REMARK = re.compile(r"可|只|每|随|选|混|搭|任")
 _CHOICE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,8})(?:(?P<price>\d+(?:\.\d+)?)元?)?$")
 # 10个一袋, 5个/袋, 6只一盒: what one unit of the goods holds, so the goods sell by that unit.
 _PACK = re.compile(rf"\d+\s*[个只粒枚块颗]\s*(?:/|一|每)\s*(?P<unit>{UNIT_PATTERN})")
 _PRICED_UNIT = re.compile(rf"元\s*/\s*(?P<unit>{UNIT_PATTERN})")
 
 
-def flavour_catalog(title: str | None, description: Sequence[str], unit: str | None) -> list[CatalogEntry]:
-    """One entry per flavour the description lists for the title's product; empty when it lists none
-    (fewer than two), or when the title names no product."""
-    for line in description:
-        found = _FLAVOUR_LINE.match(line)
-        if found is None:
-            continue
-        product = title_product(title or "")
-        choices = _choices(found.group("choices"))
-        if product is None or choices is None:
-            return []
-        unit = unit or _unit_of(title or "", found.group("choices"))
-        shortened = _shortened([flavour for flavour, _price in choices])
-        return [
-            CatalogEntry(
-                name=f"{product}（{flavour}）",
-                aliases=(flavour, *(flavour + tail for tail in _tails(product)), *shortened.get(flavour, ())),
-                unit=unit,
-                price_fen=price_fen,
-            )
-            for flavour, price_fen in choices
-        ]
-    return []
+def flavour_catalog(
+    title: str | None, description: Sequence[str], unit: str | None, price_fen: int | None
+) -> list[CatalogEntry]:
+    """One entry per flavour the description lists for the title's product, at the title's price
+    unless the flavour has its own; empty when it lists none (fewer than two), or when the title
+    names no product."""
+    found = next(filter(None, map(_FLAVOUR_LINE.match, description)), None)
+    product = title_product(title or "") if found is not None else None
+    choices = _choices(found.group("choices")) if found is not None else None
+    if found is None or product is None or choices is None:
+        return []
+    unit = unit or _unit_of(title or "", found.group("choices"))
+    shortened = _shortened([flavour for flavour, _price in choices])
+    return [
+        CatalogEntry(
+            name=f"{product}（{flavour}）",
+            aliases=(flavour, *(flavour + tail for tail in _tails(product)), *shortened.get(flavour, ())),
+            unit=unit,
+            price_fen=own_price if own_price is not None else price_fen,
+        )
+        for flavour, own_price in choices
+    ]
 
 
 def _choices(written: str) -> list[tuple[str, int | None]] | None:
     """`鲜肉 / 豆沙` or `蛋黄肉25 鲜肉20（元/袋）` as (flavour, price in fen); None unless every part
     reads as one and there are two or more."""
-    parts = [part for part in _SEPARATORS.split(_BRACKET.sub(" ", written)) if part]
+    parts = [
+        part for part in _SEPARATORS.split(_BRACKET.sub(" ", written)) if part and not _REMARK.search(part)
+    ]
     choices = []
     for part in parts:
         choice = _CHOICE.match(part)

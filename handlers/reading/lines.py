@@ -50,9 +50,9 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
         continuations = [line[:MAX_LINE] for line in continuations[:MAX_CONTINUATIONS]]
     head = _FIELD_LABEL.sub(" ", spell_out_codes(head, ctx.index)).strip()
     head = _REMARK_AFTER_NAME.sub(r"\g<name> （\g<remark>） ", head)
-    head = _ONE_AND_A_HALF.sub(r"一\1半", _set_aside_negations(head, reading))
+    head = _ONE_AND_A_HALF.sub(r"一\1半", _set_aside_no_orders(head, reading))
     continuations = [
-        _set_aside_negations(spell_out_codes(line, ctx.index), reading) for line in continuations
+        _set_aside_no_orders(spell_out_codes(line, ctx.index), reading) for line in continuations
     ]
     head, total = _set_aside_total(head)
     tokens = scan(head, ctx.index)
@@ -154,26 +154,28 @@ def _more_for_the_household(reading: LineReading, text: str, ctx: ReadContext) -
 
 # `3份 帮楼上带两份`: a count for someone outside the household, beside the row's own count.
 _FOR_SOMEONE_ELSE = re.compile(
-    r"(?:帮|给|替|代)(?!我)(?P<who>[^\s，,。\d]{1,6}?)(?:也|再)?(?:带|要|订|买|留|拿|报)"
+    r"(?:(?:帮|给|替|代)(?!我|忙)(?P<who>[^\s，,。\d]{1,6}?)|(?P<near>楼上|楼下|邻居|隔壁|对门|对面|同事|朋友))"
+    r"(?:也|再)?(?P<verb>带|要|订|买|留|拿|报)"
 )
-_COUNTED = re.compile(rf"(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})")
+_COUNTED = re.compile(rf"(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?P<unit>{UNIT_PATTERN})")
 
 
 def _ask_about_a_count_for_someone_else(reading: LineReading, text: str) -> None:
     """Whether the neighbour's count is part of the member's own or more than it, only the member
     knows (`3份 帮楼上带两份` is three or five); a household's is more (`_more_for_the_household`)."""
     found = _FOR_SOMEONE_ELSE.search(text)
-    if found is None or not reading.items or is_household(found.group("who")):
+    who = found.group("who") or found.group("near") if found is not None else None
+    if found is None or who is None or not reading.items or is_household(who):
         return
-    if not (_COUNTED.search(text[: found.start()]) and _COUNTED.search(text[found.end() :])):
+    counted = _COUNTED.search(text[: found.start()])
+    if counted is None or _COUNTED.search(text[found.end() :]) is None:
         return
     # The words 帮楼上带 are read as goods nobody sells; they are who the count is for.
     phrase = found.group()
     reading.items = [item for item in reading.items if item.product not in phrase]
     reading.issues = [issue for issue in reading.issues if phrase not in issue.detail]
-    reading.issues.insert(
-        0, Issue(reasons.AMBIGUOUS_QUANTITY, f"帮{found.group('who')}带的算在里面吗？一共要几份?")
-    )
+    unit = canonical_unit(counted.group("unit")) or "份"
+    reading.issues.insert(0, Issue(reasons.AMBIGUOUS_QUANTITY, f"{phrase}的算在里面吗，一共要几{unit}?"))
 
 
 def _text_after(item: ReadItem, text: str) -> str | None:
@@ -212,11 +214,16 @@ _NEGATED = re.compile(
 )
 
 
+def _set_aside_no_orders(text: str, reading: LineReading) -> str:
+    """The text without what only sounds like an order: what is not wanted, a count from before,
+    how many of a count are for whom. Each goes to the notes."""
+    return _set_aside_earlier_counts(_set_aside_negations(text, reading), reading)
+
+
 def _set_aside_negations(text: str, reading: LineReading) -> str:
     for negated in _NEGATED.findall(text):
         reading.notes.append(negated)
-    text = _NEGATED.sub(" ", text).strip() if reading.notes else text
-    return _set_aside_earlier_counts(text, reading)
+    return _NEGATED.sub(" ", text).strip() if reading.notes else text
 
 
 # `我改成2只，本来报的1只`, `上次才28`: a count or price from before, said to explain; no order.
@@ -228,7 +235,9 @@ _EARLIER_COUNT = re.compile(
 
 
 # `3份 其中两份帮楼上带`: how many of the count are for whom; part of it, never more.
-_OF_WHICH = re.compile(rf"其中\s*(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})?[^\s，,。；;]*")
+_OF_WHICH = re.compile(
+    rf"其中\s*(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?:{UNIT_PATTERN})?[^\s，,。；;\d]*(?=$|[\s，,。；;])"
+)
 
 
 def _set_aside_earlier_counts(text: str, reading: LineReading) -> str:
@@ -237,6 +246,9 @@ def _set_aside_earlier_counts(text: str, reading: LineReading) -> str:
         if found is not None:
             reading.notes.append(found.group().strip())
             text = (text[: found.start()] + " " + text[found.end() :]).strip()
+    if "其中" in text:
+        # `土鸡3只其中1只要公的鸭蛋10个`: where the part ends and new goods begin, only the member knows.
+        reading.issues.append(Issue(reasons.AMBIGUOUS_QUANTITY, "「其中」后面的是算在前面的数量里吗?"))
     return text
 
 

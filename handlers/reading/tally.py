@@ -64,6 +64,11 @@ _NOT_COLLECTED = re.compile(
     r"取货提醒|提货提醒|取货通知|付款提醒|还有.{0,8}(?:户|家|位|人|个).{0,4}没(?:拿|取|提|付|转)"
     r"|以下.{0,8}没(?:拿|取|提|付|转)|[没未](?:拿|取|提|付|转)(?:货|款|账)?的(?:有|名单|如下)"
 )
+# `【到货通知】`, `📢截单啦！`: a leader's notice, whose lines of counts and times order nothing.
+_NOTICE_HEAD = re.compile(
+    r"^\W{0,3}(?:【[^】]{0,12}(?:通知|公告|提醒|说明|预告)[^】]{0,12}】"
+    r"|📢|(?:截单|截团|到货|取货|提货|退款|自提)(?:啦|了|通知|提醒|公告))"
+)
 _NOT_SENDERS = re.compile(
     r"^(?:备注|地址|电话|时间|地点|价格|例|格式|注|说明|要求|提醒|取货|自提|付款|[A-Za-z])$"
     r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
@@ -134,7 +139,17 @@ def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
     """
     for at, row in enumerate(rows):
         said = _SAME_WORD.search(_NUMBERED_PREFIX.sub("", row.raw))
-        if said is None or row.items or row.status == "example" or at == 0:
+        if said is None or row.status == "example" or at == 0:
+            continue
+        if row.items and said.group("seq") and all(item.code == said.group("seq") for item in row.items):
+            # Under products numbered 1, 2, 3, `同2号` is row 2's order or one of product 2.
+            rows[at] = _doubt(
+                row,
+                reasons.AMBIGUOUS_PRODUCT,
+                f"「{said.group('word')}」是第{said.group('seq')}行的订单，还是{said.group('seq')}号商品?",
+            )
+            continue
+        if row.items:
             continue
         above = _row_meant(rows[:at], said)
         if above is None or not above.items or above.status not in ("ok", "review"):
@@ -171,8 +186,13 @@ def _edits_within_the_list(rows: list[ReadRow], catalog: tuple[CatalogEntry, ...
     kept: list[ReadRow] = []
     for row in rows:
         body = _NUMBERED_PREFIX.sub("", row.raw).strip()
-        if row.name and _EDIT_WORDS.search(body) and _rows_of(kept, row.name):
-            intent = read_chat_message(body.replace(row.name, "", 1).strip(), catalog)
+        earlier = _rows_of(kept, row.name) if row.name and _EDIT_WORDS.search(body) else []
+        if len({kept[i].note for i in earlier}) > 1:
+            # `1栋 王姐` and `5栋 王姐`, then `王姐 不要了`: which 王姐, the leader asks.
+            kept.append(_doubt(row, reasons.AMBIGUOUS_PRODUCT, f"上面有几位 {row.name}，改的是哪一位?"))
+            continue
+        if earlier:
+            intent = read_chat_message(body.replace(row.name or "", "", 1).strip(), catalog)
             if isinstance(intent, ChangeOrder | CancelOrder):
                 # Whose order it is, the row already says (`广味的改成3斤` names no one).
                 _apply(kept, replace(intent, name=None), row.raw, row.name, catalog)
@@ -246,6 +266,8 @@ def _read_chat_log(text: str, catalog: tuple[CatalogEntry, ...]) -> list[ReadRow
             continue  # the bot's own confirmations repeat orders; they are not new ones
         if _NOT_COLLECTED.search(message):
             listing_from = (sender,)
+        if at == 0 and sender is None and _NOTICE_HEAD.match(message):
+            listing_from = (None,)  # 【到货通知】 over lines of times, counts and refunds: all one notice
         if listing_from == (sender,):
             rows.append(ReadRow(seq=None, name=sender, note=None, status="chatter", reason=None, raw=line))
             continue

@@ -107,8 +107,9 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         "d",
         # 土豆2.5一斤, 青椒4块一斤, 3元一个: so much a jin, a piece.
         rf"{_NUM}\s*(?:元|块钱?)?\s*[一每]\s*(?:{_U})(?![装裝])"
-        # 3块5, 3块5一斤, 2块5毛: three and a half yuan, never three pieces and five of something.
-        rf"|\d+\s*块\s*\d(?![\d.])(?:\s*毛)?(?!\s*(?:{_U}))(?:\s*[一每]\s*(?:{_U}))?"
+        # 3块5, 3块5一斤, 2块5毛: three and a half yuan, never three pieces and five of something (but
+        # `豆腐2块 3栋502` is two pieces, then an address).
+        rf"|\d+块\d(?![\d.])(?:毛)?(?!\s*(?:{_U}|号|栋|楼|单元|层|室|[-#]))(?:\s*[一每]\s*(?:{_U}))?"
         rf"|{_NUM}\s*(?:元|块钱|rmb|RMB)(?:\s*/\s*(?:{_U}))?|{_NUM}\s*/\s*(?:{_U})(?![A-Za-z{_HAN}])",
     ),
     (
@@ -140,7 +141,13 @@ _RULES: tuple[tuple[str, str, str], ...] = (
         r"|(?<![A-Za-z])[A-Z]\s*区"
         r"|(?<![A-Za-z0-9])[A-WYZ]\d{1,3}(?:区|栋|座|号)?(?![A-Za-z0-9])",  # H3, J1 (X2 is times two)
     ),
-    ("codeno", "o", r"#\s*\d{1,3}(?![\d\-#A-Za-z])"),  # #2: product 2, as LINE group buys write it
+    # 4#3单元, 5#502: a building with # for 号, then its unit or room.
+    ("addr", "d", r"\d{1,3}\s*#\s*(?:\d{1,4}\s*(?:单元|栋|楼|层|室)[\d\-]*|\d{3,4}(?!\d))"),
+    (
+        "codeno",
+        "o",
+        r"#\s*\d{1,3}(?![\d\-#A-Za-z]|\s*(?:单元|栋|楼|层|室))",
+    ),  # #2: product 2, as LINE group buys write it
     ("addr", "o", r"#\s*\d+[A-Za-z]?(?:\s*[-#]\s*\d+[A-Za-z]?)*"),
     ("kind", "h", rf"(?:{_PEOPLE})\s*\d+|{_BIG_SMALL}"),
     ("kind", "d", rf"\d+\s*(?:{_PEOPLE}|大(?![{_HAN}])|小(?![{_HAN}]))"),

@@ -38,6 +38,8 @@ from handlers.reading.catalog import has_price, letter_menu_line, pack_size, rea
         ("3", "牛油火锅底料 500g*2袋 45元/份", "牛油火锅底料", "份", 4500, ()),
         ("2", "大黄鱼 一条约1斤半 45元/条", "大黄鱼", "条", 4500, ()),
         ("1", "丹东99草莓 3斤一盒69元", "丹东99草莓", "盒", 6900, ()),
+        # With no unit to sell by, the size is the only unit there is: it stays in the name.
+        ("5", "玉米 10根 15元", "玉米 10根", None, 1500, ()),
     ],
 )
 def test_read_catalog_entry(

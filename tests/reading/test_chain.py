@@ -514,6 +514,17 @@ def test_flavours_priced_one_by_one() -> None:
     )
 
 
+def test_how_flavours_may_be_chosen_is_no_flavour_and_the_title_prices_them() -> None:
+    reading = read_chain(
+        "#接龙 明早手工包子 10个一袋 18元\n口味：鲜肉 / 豆沙 可混搭，每袋只能一种口味\n\n1. 小周 鲜肉2袋"
+    )
+    assert reading is not None
+    assert [(e.name, e.price_fen) for e in reading.catalog] == [
+        ("手工包子（鲜肉）", 1800),
+        ("手工包子（豆沙）", 1800),
+    ]
+
+
 @pytest.mark.parametrize(
     "description",
     [

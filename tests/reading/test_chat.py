@@ -602,3 +602,35 @@ def test_cantonese_orders_and_changes(message: str, expected: object) -> None:
 
 def test_cantonese_asking_when_is_a_question() -> None:
     assert read_chat_message("幾點到？我3點後先喺屋企", ()) == Chatter()
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # 4#3单元 and 5#502 are buildings; #3 and 4 are no products there.
+        ("香蕉1把 4#3单元", [("香蕉", None, d(1), "把")]),
+        ("香蕉1把 5#502", [("香蕉", None, d(1), "把")]),
+        # 帮忙 asks a favour; it names no one to count for.
+        ("红富士2斤 帮忙留一下 香蕉1把", [("红富士苹果", None, d(2), "斤"), ("香蕉", None, d(1), "把")]),
+        # 还有 in a member's order is "and also", never the leader's stock.
+        ("嗯，还有香蕉2把", [("香蕉", None, d(2), "把")]),
+    ],
+)
+def test_words_near_counts_that_change_nothing(message: str, expected: list[object]) -> None:
+    intent = read_chat_message(message, FRUIT)
+    assert isinstance(intent, PlaceOrder) and items(intent.items) == expected
+
+
+@pytest.mark.parametrize("message", ["我家报2袋 楼上报1袋", "土鸡3只其中1只要公的鸭蛋10个"])
+def test_counts_whose_share_only_the_member_knows_are_asked_about(message: str) -> None:
+    intent = read_chat_message(message, ())
+    assert isinstance(intent, Unclear) and intent.reason == "ambiguous_quantity"
+
+
+def test_pieces_then_an_address_are_no_price() -> None:
+    intent = read_chat_message("豆腐2块 3栋502", ())
+    assert isinstance(intent, PlaceOrder) and items(intent.items) == [("豆腐", None, d(2), "块")]
+
+
+def test_this_week_is_no_product() -> None:
+    assert read_chat_message("我这周不要了", ()) == CancelOrder()

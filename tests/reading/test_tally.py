@@ -218,6 +218,20 @@ def test_a_later_row_changing_a_members_order_changes_their_row_and_adds_nothing
     assert "改成三板" in tally.rows[0].raw  # the change stays on record
 
 
+def test_a_change_by_a_name_two_rows_share_is_asked_about() -> None:
+    tally = tally_text("#接龙 水果\n\n1. 1栋 王姐 苹果2斤\n2. 5栋 王姐 苹果1斤\n3. 王姐 不要了")
+    assert [(r.status, [i.qty for i in r.items]) for r in tally.rows] == [
+        ("ok", [d(2)]),
+        ("ok", [d(1)]),
+        ("review", []),
+    ]
+
+
+def test_same_as_number_under_numbered_products_is_asked_about() -> None:
+    tally = tally_text("#接龙\n1. 红富士苹果 5元/斤\n2. 香蕉 12元/把\n\n1. 老周 苹果2斤\n2. 小吴 同2号")
+    assert tally.rows[1].status == "review"
+
+
 def test_a_message_over_several_lines_keeps_its_sender() -> None:
     assert people("周芳：苹果2斤\n香蕉1把") == [
         ("周芳", "ok", [("苹果", d(2))]),
