@@ -36,6 +36,7 @@ from handlers.reading.intents import (
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.reading.numbers import plain, tidy
 from handlers.reading.offer import UNNAMED_OFFER
+from handlers.reading.same_row import RowReference, row_reference
 from handlers.reading.text import bare, normalize_text
 from handlers.reading.units import convert
 from handlers.reading.words import NOTE_MARK
@@ -120,61 +121,46 @@ def tally_text(text: str, catalog: Sequence[CatalogEntry] = ()) -> Tally:
     return Tally(chosen, tuple(rows), totals(rows, chosen), None, "chat")
 
 
-# `老孙 同上`, `同上 5号楼1单元 老李`: the same order as the row above, written as a word on its own;
-# `同2号`, `跟幺妹儿一样`: the same as the row with that number, or of that member.
-_SAME_WORD = re.compile(
-    r"(?:^|[\s，,])(?P<word>同上|同楼上|(?:跟|和|同)(?:楼上|上面)一样"
-    r"|(?:同|跟|和)\s*(?:(?P<seq>\d{1,3})\s*(?:号|楼)|(?P<name>[^\s，,\d]{1,8}?))\s*(?(name)一样|(?:一样)?))"
-    r"(?=$|[\s，,。!！])"
-)
-
-
 def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
     """A row that orders nothing but says 同上 orders what the row above it ordered; `同2号` and
-    `跟幺妹儿一样` what row 2, or 幺妹儿's row, ordered.
-
-    In a list the row meant is right there, unlike in a chat, where 楼上 may have moved on by the
-    time the bot reads it (so a chat message saying 同上 is asked about instead). The copy is as
-    sure as the row it copies: a doubtful row makes a doubtful copy.
-    """
-    for at, row in enumerate(rows):
-        said = _SAME_WORD.search(_NUMBERED_PREFIX.sub("", row.raw))
-        if said is None or row.status == "example" or at == 0:
-            continue
-        if row.items and said.group("seq") and all(item.code == said.group("seq") for item in row.items):
+    `跟幺妹儿一样` what row 2, or 幺妹儿's row, ordered. The copy is as sure as the row it copies:
+    a doubtful row makes a doubtful copy."""
+    copied: list[ReadRow] = []
+    for row in rows:
+        said = row_reference(_NUMBERED_PREFIX.sub("", row.raw))
+        if said is None or row.status == "example" or not copied:
+            copied.append(row)
+        elif row.items and said.seq is not None and all(item.code == str(said.seq) for item in row.items):
             # Under products numbered 1, 2, 3, `同2号` is row 2's order or one of product 2.
-            rows[at] = _doubt(
-                row,
-                reasons.AMBIGUOUS_PRODUCT,
-                f"「{said.group('word')}」是第{said.group('seq')}行的订单，还是{said.group('seq')}号商品?",
-            )
-            continue
-        if row.items:
-            continue
-        above = _row_meant(rows[:at], said)
-        if above is None or not above.items or above.status not in ("ok", "review"):
-            continue
-        name = None if row.name == said.group("word") else row.name
-        rows[at] = replace(
-            row,
-            name=name,
-            items=above.items,
-            status=above.status,
-            reason=above.reason,
-            reason_detail=above.reason_detail,
-        )
-    return rows
+            detail = f"「{said.word}」是第{said.seq}行的订单，还是{said.seq}号商品?"
+            copied.append(_doubt(row, reasons.AMBIGUOUS_PRODUCT, detail))
+        else:
+            copied.append(_copy_of(row, _row_meant(copied, said), said))
+    return copied
+
+
+def _copy_of(row: ReadRow, meant: ReadRow | None, said: RowReference) -> ReadRow:
+    if row.items or meant is None or not meant.items or meant.status not in ("ok", "review"):
+        return row
+    return replace(
+        row,
+        name=None if row.name == said.word else row.name,
+        items=meant.items,
+        status=meant.status,
+        reason=meant.reason,
+        reason_detail=meant.reason_detail,
+    )
 
 
 # `10. 刘翠花 改成三板`, `刘哥 广味的改成3斤`: a member changing their own row further up the list.
 _EDIT_WORDS = re.compile(r"改成|改为|改一下|换成|不要了|取消")
 
 
-def _row_meant(earlier: list[ReadRow], said: re.Match[str]) -> ReadRow | None:
-    if said.group("seq"):
-        return next((r for r in earlier if r.seq == int(said.group("seq"))), None)
-    if said.group("name"):
-        found = _rows_of(earlier, said.group("name"))
+def _row_meant(earlier: list[ReadRow], said: RowReference) -> ReadRow | None:
+    if said.seq is not None:
+        return next((r for r in earlier if r.seq == said.seq), None)
+    if said.name is not None:
+        found = _rows_of(earlier, said.name)
         return earlier[found[-1]] if found else None
     return earlier[-1]
 
