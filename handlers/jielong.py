@@ -33,6 +33,7 @@ from handlers.reading import (
     split_chain,
 )
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
+from handlers.reading.same_row import row_reference
 from handlers.replies import confirmation
 from models import members as member_rows
 from models import reviews
@@ -161,6 +162,15 @@ def handle_chain(ctx: Context) -> list[Reply]:
     return apply.replies()
 
 
+def _same_as_the_line_above(row: ReadRow, item: SeenLine, above: tuple[ReadItem, ...]) -> ReadRow:
+    """`王五 同上` under a line that ordered: the same goods, for whoever wrote it."""
+    said = row_reference(item.line.text)
+    if row.items or not above or said is None or not said.above or row.status == "example":
+        return row
+    name = None if row.name == said.word else row.name
+    return replace(row, name=name, items=above, status="ok", reason=None, reason_detail=None)
+
+
 class _ChainApplier:
     """Works out one repost: which lines are new, changed or gone, and applies them."""
 
@@ -192,16 +202,21 @@ class _ChainApplier:
         self._several_new_lines = sum(1 for s in seen if s.key not in known) > 1
         merged: list[StateLine] = []
         first_member_line = True
+        # What the line above put in an order, for a line saying 同上 under it.
+        above: tuple[ReadItem, ...] = ()
         for item in seen:
             old = known.get(item.key)
             if old is not None:
                 merged.append(old)
                 first_member_line = False
+                above = self._applied_items(old.applied) if old.status == "ok" and old.applied else ()
                 continue
             row = read_chain_row(
                 item.line, self.catalog, first_row=self.first_version and first_member_line, offer=self.offer
             )
             first_member_line = False
+            row = _same_as_the_line_above(row, item, above)
+            above = row.items if row.status == "ok" else ()
             edited = self._edited_line(row, item, missing)
             if edited is not None:
                 missing.remove(edited)

@@ -231,3 +231,17 @@ def test_a_change_line_with_more_besides_is_asked_about_and_changes_nothing(
     [asked] = open_group.texts(open_group.say("张三", chain("张三 香蕉2把", "张三 香蕉改成3把 再加1板鸡蛋")))
     assert asked.startswith("@张三")
     assert dbview.orders(open_group.app)["张三"] == {"海南香蕉": Decimal(2)}
+
+
+def test_a_new_line_saying_same_as_above_orders_what_the_line_above_ordered(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("张三", chain("张三 香蕉2把 红富士苹果1斤"))
+    [copied] = open_group.texts(open_group.say("王五", chain("张三 香蕉2把 红富士苹果1斤", "王五 同上")))
+    assert copied.startswith("@王五") and "海南香蕉 现在共2把" in copied
+    [again] = open_group.texts(
+        open_group.say("赵六", chain("张三 香蕉2把 红富士苹果1斤", "王五 同上", "赵六 同上"))
+    )
+    assert again.startswith("@赵六") and "红富士苹果 现在共1斤" in again
+    orders = dbview.orders(open_group.app)
+    assert orders["王五"] == orders["赵六"] == {"海南香蕉": Decimal(2), "红富士苹果": Decimal(1)}
