@@ -147,6 +147,8 @@ def _split_chain(text: str) -> ChainLayout | None:
     if offer.kind == "meal":
         # A meal relay's menu sells portions: C 牛肋条 is one 份 of it.
         catalog = [replace(e, unit=e.unit or "份") if e is not None else None for e in catalog]
+        if catalog:
+            catalog += _priced_add_ons(description)
     member_ids = {id(e) for e in members}
     chain_lines = tuple(
         ChainLine(seq=e.seq, text=e.text, raw="\n".join(e.raw))
@@ -176,6 +178,33 @@ def _priced_lines(lines: list[str]) -> list[CatalogEntry | None]:
         return []
     entries = [_goods_and_price(part) for part in priced]
     return entries if all(entry is not None for entry in entries) else []
+
+
+def _priced_add_ons(description: Sequence[str]) -> list[CatalogEntry | None]:
+    """`加煎蛋2元/个 红糖冰粉5元/碗` under a meal's menu: extras a member may add to a dish, as
+    products of their own, found by their short names too (`加蛋`, `冰粉`). Only under a menu: a
+    meal sold alone is the one offer, and its add-ons never make a catalog of their own."""
+    extras: list[CatalogEntry | None] = []
+    for line in description:
+        label = _ADD_ON_LABEL.match(line)
+        if label is None:
+            continue
+        parts = [_as_price_line(part) for part in _PARTS.split(line[label.end() :]) if part.strip()]
+        goods = [_goods_and_price(_ADD_ON_WORD.sub("", part)) for part in parts if has_price(part)]
+        if goods and all(entry is not None for entry in goods):
+            extras += [replace(entry, aliases=_add_on_aliases(entry.name)) for entry in goods if entry]
+    return extras
+
+
+def _add_on_aliases(name: str) -> tuple[str, ...]:
+    """加蛋 for 煎蛋, 冰粉 and 加冰粉 for 红糖冰粉: how a member asks for an extra."""
+    short = name[-2:] if len(name) > 2 else name[-1]
+    return tuple(dict.fromkeys((f"加{name}", short, f"加{short}")))
+
+
+# `加购：米饭2元/份`, `加煎蛋2元/个`, `另加：可乐4元/罐`: a line of extras, priced one by one.
+_ADD_ON_LABEL = re.compile(r"^\s*(?:(?:加购|加料|加菜|另加|可加|小料|配菜|加)\s*[:：]?\s*)(?=\S)")
+_ADD_ON_WORD = re.compile(r"^\s*加")
 
 
 def _priced_goods(line: str) -> CatalogEntry | None:

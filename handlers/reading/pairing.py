@@ -263,7 +263,9 @@ def _on_product(
         if current.entry in entries:
             current.end = token.end  # `C 牛肋条`, `h三鲜`: the code and its own name
             return
-        if after is None or after.kind not in ("qty", "mult"):
+        extra = (current.entry.code or "").isalpha() and all(entry.code is None for entry in entries)
+        # `B 微辣 冰粉1`: under a lettered menu, an extra with no letter of its own is more, not B's name.
+        if not extra and (after is None or after.kind not in ("qty", "mult")):
             names = "、".join(e.name for e in entries)
             reading.issues.append(
                 Issue(

@@ -538,3 +538,27 @@ def test_a_description_that_lists_no_flavours_makes_no_catalog(description: str)
     assert reading is not None
     assert reading.catalog == ()
     assert row_summary(reading.rows[0]) == ("小周", "ok", [("(本团商品)", None, d(2), "袋")])
+
+
+def test_priced_extras_under_a_lettered_meal_menu_are_ordered_by_their_short_names() -> None:
+    reading = read_chain(
+        "#接龙 今天中午 盒饭\nA 回锅肉饭 18元/份\nB 宫保鸡丁饭 18元/份\n加煎蛋2元/个 红糖冰粉5元/碗\n\n"
+        "1. 王姐 B 微辣 冰粉1\n2. 熊猫 A 加蛋 饭多点\n3. 小刘 再加一个冰粉"
+    )
+    assert reading is not None
+    assert [(e.code, e.name, e.unit) for e in reading.catalog] == [
+        ("A", "回锅肉饭", "份"),
+        ("B", "宫保鸡丁饭", "份"),
+        (None, "煎蛋", "个"),
+        (None, "红糖冰粉", "碗"),
+    ]
+    assert [row_summary(r) for r in reading.rows] == [
+        ("王姐", "ok", [("宫保鸡丁饭", None, d(1), "份"), ("红糖冰粉", None, d(1), "碗")]),
+        ("熊猫", "ok", [("回锅肉饭", None, d(1), "份"), ("煎蛋", None, d(1), "个")]),
+        ("小刘", "ok", [("红糖冰粉", None, d(1), "碗")]),
+    ]
+
+
+def test_a_meal_sold_alone_keeps_its_extras_out_of_the_catalog() -> None:
+    layout = split_chain("#接龙 周三午饭 猪脚饭 22元/份\n加购：米饭2元/份 卤蛋3元/个\n\n1. 小王 1份")
+    assert layout is not None and layout.catalog == ()
