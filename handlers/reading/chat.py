@@ -332,6 +332,9 @@ def _cancel(message: str, ctx: ReadContext) -> ChatIntent | None:
     head = None if tail else _CANCEL_HEAD.match(message)
     if tail is None and head is None:
         return None
+    if head is not None and _CHANGE_WORD.search(head.group("what")):
+        # `不要辣那份改成C`, `不要香蕉换成苹果`: what follows 不要 changes the order, never cancels it.
+        return None
     why = (tail.group("why") or "").strip(" ，,。") if tail is not None else ""
     if (
         tail is not None

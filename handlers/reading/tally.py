@@ -179,6 +179,13 @@ def _edits_within_the_list(rows: list[ReadRow], catalog: tuple[CatalogEntry, ...
             continue
         if earlier:
             intent = read_chat_message(body.replace(row.name or "", "", 1).strip(), catalog)
+            ordered = {item.product for i in earlier for item in kept[i].items}
+            if isinstance(intent, ChangeOrder) and any(
+                not item.implicit and item.product not in ordered for item in intent.items
+            ):
+                # `不要辣那份改成C` after `A两份`: a dish swapped for one of several, which only they know.
+                kept.append(_doubt(row, reasons.AMBIGUOUS_PRODUCT, "改成的是之前没订的，换掉的是哪一份?"))
+                continue
             if isinstance(intent, ChangeOrder | CancelOrder):
                 # Whose order it is, the row already says (`广味的改成3斤` names no one).
                 _apply(kept, replace(intent, name=None), row.raw, row.name, catalog)

@@ -634,3 +634,9 @@ def test_pieces_then_an_address_are_no_price() -> None:
 
 def test_this_week_is_no_product() -> None:
     assert read_chat_message("我这周不要了", ()) == CancelOrder()
+
+
+def test_not_wanting_something_then_a_change_is_a_change_not_a_cancel() -> None:
+    intent = read_chat_message("不要香蕉换成西红柿2斤", FRUIT)
+    assert isinstance(intent, ChangeOrder)
+    assert items(intent.items) == [("香蕉", None, d(0), None), ("西红柿", None, d(2), "斤")]

@@ -227,6 +227,16 @@ def test_a_change_by_a_name_two_rows_share_is_asked_about() -> None:
     ]
 
 
+def test_a_later_row_swapping_one_of_several_portions_is_asked_about() -> None:
+    tally = tally_text(
+        "#接龙 午饭\nA 回锅肉饭 18元/份\nC 素三鲜饭 15元/份\n\n1. 阿强 A两份\n2. 阿强 不要辣那份改成C"
+    )
+    assert [(r.status, [(i.product, i.qty) for i in r.items]) for r in tally.rows] == [
+        ("ok", [("回锅肉饭", d(2))]),
+        ("review", []),
+    ]
+
+
 def test_same_as_number_under_numbered_products_is_asked_about() -> None:
     tally = tally_text("#接龙\n1. 红富士苹果 5元/斤\n2. 香蕉 12元/把\n\n1. 老周 苹果2斤\n2. 小吴 同2号")
     assert tally.rows[1].status == "review"
