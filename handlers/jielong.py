@@ -19,9 +19,11 @@ from handlers.base import JIELONG_ROUTE, Context, Reply, Route
 from handlers.catalog_view import catalog_of
 from handlers.line_items import applied_quantities, decode_applied, difference, encode_applied, sum_applied
 from handlers.ordering import ApplyResult, LineResult, apply_items
+from handlers.orders import cancel_items
 from handlers.people import address_in, remember_address, same_person
 from handlers.questions import LineInDoubt, ask_back
 from handlers.reading import (
+    CancelOrder,
     ChainLayout,
     ChainLine,
     ChangeOrder,
@@ -46,6 +48,8 @@ OTHERS_LINE_REMOVED = "others_line_removed"
 # `张三 改成3板`: a line whose writer changes the order they already have, rather than adding to it.
 _CHANGE_WORDS = ("改成", "改为", "换成")
 # `香蕉改成3把 再加1板鸡蛋`: a change and more besides; its writer is asked what the order is now.
+# `张三 不要了`, `王奶奶 取消`: a line with no goods withdrawing its writer's (or a neighbour's) order.
+_CANCEL_WORDS = ("不要了", "不要啦", "取消", "不买了", "不订了")
 _MORE_THAN_A_CHANGE = ("再", "加", "还要", "另外", "，", ",", "、", "+", "＋")
 
 
@@ -191,6 +195,7 @@ class _ChainApplier:
         self.first_version = first_version
         self.results: dict[int, tuple[Member, ApplyResult, bool]] = {}
         self.questions: list[Reply] = []
+        self.cancellations: list[Reply] = []
         self.leader_notes: list[dict[str, str]] = []
         # Several new lines at once (a first post, or reposts that crossed) may be other people's.
         self._several_new_lines = False
@@ -280,21 +285,26 @@ class _ChainApplier:
         )
 
     def _change_of_own_order(self, item: SeenLine, row: ReadRow) -> StateLine | None:
-        """`张三 改成3板` added under 张三's own line: the writer changing their order. Read as a
-        line of its own it would add three to the two already ordered. Like any line, removing it
-        later takes back what it did."""
+        """`张三 改成3板` or `张三 不要了` added under the list: the writer changing or cancelling
+        their order (a leader may do so for a neighbour named on the line). Read as a line of its
+        own, 改成3板 would add three to the two already ordered, and 不要了 would do nothing."""
         text = item.line.text
-        if not any(word in text for word in _CHANGE_WORDS):
+        changing = any(word in text for word in _CHANGE_WORDS)
+        cancelling = not row.items and any(word in text for word in _CANCEL_WORDS)
+        owner = self._whose_order(item, row) if changing or cancelling else None
+        if owner is None:
             return None
-        owner = self._author(item)
-        if row.name and not same_person(row.name, owner.display_name):
-            return None
+        on_behalf = owner.id != self._author(item).id
         intent = read_chat_message(text.replace(row.name, "", 1) if row.name else text, self.catalog)
+        if cancelling and isinstance(intent, CancelOrder) and not intent.name:
+            self.cancellations.append(cancel_items(self.ctx, owner, intent.products, proxy=on_behalf))
+            # A cancel is not undone by taking the line out again: the order is gone, as the reply says.
+            return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="ok")
         if not isinstance(intent, ChangeOrder) or intent.name or any(w in text for w in _MORE_THAN_A_CHANGE):
             # Neither a plain change nor safely more of the order: the writer is asked.
             self._doubt(owner, item, replace(row, status="review", reason=reasons.AMBIGUOUS_QUANTITY))
             return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
-        changes = self._apply(owner, intent.items, on_behalf=False, additive=False)
+        changes = self._apply(owner, intent.items, on_behalf=on_behalf, additive=False)
         return StateLine(
             key=item.key,
             name=row.name,
@@ -302,6 +312,19 @@ class _ChainApplier:
             applied=encode_applied(sum_applied({}, changes)),
             status="ok",
         )
+
+    def _whose_order(self, item: SeenLine, row: ReadRow) -> Member | None:
+        """The writer's own order, or, for a leader's line naming one neighbour who has ordered,
+        that neighbour's; None when the line names someone else it may not change."""
+        author = self._author(item)
+        if not row.name or same_person(row.name, author.display_name):
+            return author
+        if not self.ctx.is_leader:
+            return None
+        named = member_rows.find_members_by_name(
+            session=self.ctx.session, group_id=self.ctx.group_id, name=row.name
+        )
+        return named[0] if len(named) == 1 else None
 
     def _owner_of_new_line(self, item: SeenLine, row: ReadRow) -> Member:
         """Who a new line belongs to: its card author, else its writer, unless it names another
@@ -466,6 +489,7 @@ class _ChainApplier:
             for owner, result, on_behalf in self.results.values()
             if result.changed or result.refused
         ]
+        replies.extend(self.cancellations)
         replies.extend(self.questions)
         if self.leader_notes:
             replies.append(Reply("jielong_review", {"notes": self.leader_notes}, audience="leaders"))

@@ -245,3 +245,27 @@ def test_a_new_line_saying_same_as_above_orders_what_the_line_above_ordered(
     assert again.startswith("@赵六") and "红富士苹果 现在共1斤" in again
     orders = dbview.orders(open_group.app)
     assert orders["王五"] == orders["赵六"] == {"海南香蕉": Decimal(2), "红富士苹果": Decimal(1)}
+
+
+def test_a_cancel_line_under_the_list_cancels_its_writers_order(open_group: SimulatedGroup) -> None:
+    open_group.say("张三", chain("张三 香蕉2把"))
+    open_group.say("李四", chain("张三 香蕉2把", "李四 鸡蛋1板"))
+    [cancelled] = open_group.texts(
+        open_group.say("张三", chain("张三 香蕉2把", "李四 鸡蛋1板", "张三 不要了"))
+    )
+    assert cancelled.startswith("@张三") and "已取消海南香蕉" in cancelled
+    assert dbview.orders(open_group.app) == {"李四": {"土鸡蛋": Decimal(1)}}
+
+
+def test_a_leaders_change_line_for_a_neighbour_changes_the_neighbours_order(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say(LEADER, chain("王奶奶 香蕉2把", "李爷爷 鸡蛋1板"))
+    [changed] = open_group.texts(
+        open_group.say(LEADER, chain("王奶奶 香蕉2把", "李爷爷 鸡蛋1板", "王奶奶 改成3把"))
+    )
+    assert "王奶奶" in changed and "海南香蕉 现在共3把" in changed
+    assert dbview.orders(open_group.app)["王奶奶"] == {"海南香蕉": Decimal(3)}
+    # A member may not change a neighbour's order with a line: it is read as a line, and asked about.
+    open_group.say("张三", chain("王奶奶 香蕉2把", "李爷爷 鸡蛋1板", "王奶奶 改成3把", "李爷爷 改成5板"))
+    assert dbview.orders(open_group.app)["李爷爷"] == {"土鸡蛋": Decimal(1)}
