@@ -287,7 +287,7 @@ class _ChainApplier:
     def _change_of_own_order(self, item: SeenLine, row: ReadRow) -> StateLine | None:
         """`张三 改成3板` or `张三 不要了` added under the list: the writer changing or cancelling
         their order (a leader may do so for a neighbour named on the line). Read as a line of its
-        own, 改成3板 would add three to the two already ordered, and 不要了 would do nothing."""
+        own, 改成3板 is asked about as goods nobody sells, and 不要了 does nothing at all."""
         text = item.line.text
         changing = any(word in text for word in _CHANGE_WORDS)
         cancelling = not row.items and any(word in text for word in _CANCEL_WORDS)
