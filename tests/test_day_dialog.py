@@ -712,3 +712,11 @@ def test_a_count_for_a_neighbour_beside_the_members_own_is_asked_not_added(
     [reply] = open_group.texts(open_group.say("郑哥", "5"))
     assert "海南香蕉 现在共5把" in reply
     assert dbview.orders(open_group.app) == {"郑哥": {"海南香蕉": Decimal(5)}}
+
+
+def test_calling_the_leader_before_an_order_for_tomorrow_orders_for_the_sender(
+    open_group: SimulatedGroup,
+) -> None:
+    [reply] = open_group.texts(open_group.say("李二嫂", "老板 明天给我留2把香蕉"))
+    assert reply.startswith("@李二嫂") and "海南香蕉 现在共2把" in reply
+    assert dbview.orders(open_group.app) == {"李二嫂": {"海南香蕉": Decimal(2)}}

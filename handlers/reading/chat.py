@@ -53,6 +53,7 @@ _SHOW = re.compile(
 _QUESTION = re.compile(
     r"[?？]\s*$|[吗嘛呢么]\s*[?？。!！~～]*$|几点|多少钱|什么时候|啥时候|有没有|还有吗|还有没有|有冇|怎么|哪里|在哪|"
     r"能不能|可不可以|可以吗|是不是|要不要|几号|多久|为什么|咋|([\u4e00-\u9fff])不\1(?!了)"
+    r"|有不\s*(?:[?？]|$)"
 )
 # A leader announcing (今天的团购…, 明天到货, 八点截单), not a member ordering.
 # `要的报名`, `需要的直接群里报数量`: a call to whoever wants it, which only the leader makes.
@@ -60,6 +61,8 @@ _NOTICE = re.compile(
     r"团购|开团|開團|到货|截单|截团|通知|公告|特价|秒杀|上新|预售|接龙|价格|开抢|(?:^|[\s，,。：:])(?:想|需)?要的"
     # 明早的土鸡蛋还有人要吗, 谁要: asking who wants it, which only the seller asks.
     r"|有人要吗|有人要没|有没有人要|谁要|哪个要"
+    # 需要订的家长在群里说一下: a call to whoever wants it.
+    r"|的(?:家长|邻居|朋友|亲们|宝妈|同事|业主)(?:们)?(?:在群里|请|麻烦)?(?:说|报|接龙|留言)"
     r"|还剩|仅剩|只剩|剩余|库存|剩下|剩\s*[\d一二两三四五六七八九十]|最后\s*[\d一二两三四五六七八九十]"
     # 有的，还有20盒: the leader answering 还有吗 with the stock left.
     rf"|^(?:有的?|嗯|有呢|有哦)[，,\s]+还(?:有|剩)\s*\d+\s*(?:{UNIT_PATTERN})[哦的呢啊呀]*[。.!！~～]*$"
@@ -140,6 +143,16 @@ _WHOLE_ORDER = frozenset(
         "这边",
     }  # 今天不要了: this time's whole order
     | {"我这次", "我这回", "我这周", "我这边"}
+    | {
+        "我们",
+        "我们的",
+        "咱们",
+        "俺们",
+        "我家",
+        "我们家",
+        "咱家",
+        "俺家",
+    }  # 我们不要了: the whole household's
 )
 
 
@@ -427,8 +440,14 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
         return _unclear(reading, items, reading.name)
     if items:
         name, note = reading.name, reading.note
-        if name is not None and (_FOR_ME.search(name) or any(_FOR_ME.search(item.raw) for item in items)):
-            name = None  # 小李 给我留两板: 小李 is called, the order is the sender's own
+        if name is not None and (
+            _FOR_ME.search(name)
+            or _FOR_ME.search(message.partition(name)[2])
+            or _THE_SELLER.match(name)
+            or any(_FOR_ME.search(item.raw) for item in items)
+        ):
+            # 小李 给我留两板, 老板 明天给我留两袋白面: whoever is called, the order is the sender's own.
+            name = None
         if name is None and note is not None and looks_like_person(note) and _may_be_name(note):
             name, note = note, None  # `#2 小美`: ordering for the person named after the order
         glued = _count_in_a_name(message, items, name, note)
@@ -438,6 +457,8 @@ def _order(message: str, ctx: ReadContext) -> ChatIntent:
     return Chatter()
 
 
+# 团长, 老板: the seller, called before an order; never whose order it is.
+_THE_SELLER = re.compile(r"^(?:团长|群主|老板娘?|店长|掌柜的?)$")
 # 给我, 帮我留: for the writer themself (but 帮我妈 is for someone at home).
 _FOR_ME = re.compile(r"(?:给|帮|替)我(?![妈爸家老女儿姐哥弟妹们公婆])")
 
@@ -514,6 +535,8 @@ def _person_and_product(words: str, ctx: ReadContext) -> tuple[str | None, str |
     for separator in ("的", " "):
         if separator in words:
             person, _, thing = words.rpartition(separator)
+            if thing.strip() and (thing.strip() in _WHOLE_ORDER or thing.strip() in PRONOUNS):
+                return None, None  # 乐乐上次已经买了 我们不要了: the words before say why
             product = _product(thing.strip(), ctx)
             if product is not None and person.strip():
                 return _person(person.strip()), product

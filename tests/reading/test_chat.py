@@ -640,3 +640,25 @@ def test_not_wanting_something_then_a_change_is_a_change_not_a_cancel() -> None:
     intent = read_chat_message("不要香蕉换成西红柿2斤", FRUIT)
     assert isinstance(intent, ChangeOrder)
     assert items(intent.items) == [("香蕉", None, d(0), None), ("西红柿", None, d(2), "斤")]
+
+
+@pytest.mark.parametrize("message", ["老板 明天给我留两袋白面", "团长 明天给我留两袋白面"])
+def test_calling_the_seller_before_an_order_names_no_one(message: str) -> None:
+    assert read_chat_message(message, ()) == PlaceOrder(
+        items=(ReadItem("白面", d(2), "袋", "两袋白面"),), note="明天"
+    )
+
+
+def test_asking_if_there_is_any_left_then_ordering_is_asked_about() -> None:
+    intent = read_chat_message("上回那个豆油还有不？有的话整一桶", ())
+    assert isinstance(intent, Unclear) and intent.reason == "ambiguous_quantity"
+
+
+@pytest.mark.parametrize("message", ["不好意思 乐乐上次已经买了 我们不要了", "我家不要了"])
+def test_we_cancel_the_whole_order(message: str) -> None:
+    assert read_chat_message(message, ()) == CancelOrder()
+
+
+def test_a_call_to_parents_who_want_one_is_no_order() -> None:
+    message = "需要订《口算天天练》的家长在群里说一下，一本12.8元，周三前统计好"
+    assert read_chat_message(message, ()) == Chatter()
