@@ -41,11 +41,12 @@ _VARIANT_SPLIT = re.compile(r"\s*[/、|｜]\s*")
 # 一盒三个, 一盒4个, 6个装: the size of a pack inside which buyers may mix flavours.
 _PACK_SIZE = re.compile(r"[一1][盒包袋箱份组套]([一二两三四五六七八九十\d]{1,3})[个只粒块颗枚片]")
 _PACK_SIZE_ZHUANG = re.compile(r"(\d{1,2})\s*[个只粒块颗枚片]\s*[装裝]")
-_WEIGHT_OR_COUNT = r"(?:斤|公斤|千克|kg|KG|Kg|g|G|克|L|升|ml|mL|ML|毫升|枚|个|只|片|根|粒|颗|条)"
+_WEIGHT_OR_COUNT = r"(?:斤|公斤|千克|kg|KG|Kg|g|G|克|两|L|升|ml|mL|ML|毫升|枚|个|只|片|根|粒|颗|条)"
 # The pack's size after the name, set apart by a space: `10斤/袋`, `30枚/板`, `500g*2袋`, `2.5kg`,
 # `一个约8斤`. It says what one unit holds; the name is what comes before it.
 _PACK_SPEC = re.compile(
-    rf"\s+(?:{_NUM}\s*{_WEIGHT_OR_COUNT}(?:\s*[*×xX]\s*\d+\s*(?:{UNIT_PATTERN}))?(?:\s*/\s*(?P<per>{UNIT_PATTERN}))?"
+    rf"\s+(?:{_NUM}(?:\s*[-~～]\s*{_NUM})?\s*{_WEIGHT_OR_COUNT}(?:\s*[*×xX]\s*\d+\s*(?:{UNIT_PATTERN}))?"
+    rf"(?:\s*/\s*(?P<per>{UNIT_PATTERN}))?"
     rf"|[一1]\s*(?P<one>{UNIT_PATTERN})\s*约?\s*{_NUM}(?:\s*[-~～]\s*{_NUM})?\s*(?:斤|公斤|kg|两|克|g)半?)"
     rf"(?=\s|$)"
 )

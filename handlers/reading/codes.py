@@ -2,7 +2,8 @@
 
 Under a menu numbered 1, 2, 3 or lettered A, B, C, members write `①2份`, `2#3` or `A1B2`. The lexer
 cannot tell these from an address or a word without the menu, so the line is rewritten first,
-and only for codes the menu has: `①2份` → `1号2份`, `2#3` → `2号3`, `A1B2` → `A1 B2`.
+and only for codes the menu has: `①2份` → `1号2份`, `2#3` → `2号3`, `A1B2` → `A1 B2`, `ac各一` →
+`A C各一`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _HASH_CODE = re.compile(
 # A1B2, b1c1, c2: letter codes with their counts, glued together or written in lower case.
 _LETTER_RUN = re.compile(rf"(?<![A-Za-z0-9])(?:[A-Za-z]\d{{1,2}})+(?![A-Za-z0-9]){_NOT_AN_ADDRESS}")
 _LETTER_CODE = re.compile(r"([A-Za-z])(\d{1,2})")
+# ac各一, BD各2: several letter codes written together before 各.
+_LETTERS_EACH = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,4}(?=\s*各)")
 
 
 def spell_out_codes(text: str, index: CatalogIndex) -> str:
@@ -35,12 +38,19 @@ def spell_out_codes(text: str, index: CatalogIndex) -> str:
     if index.has_numeric_codes:
         text = _CIRCLED.sub(lambda m: _numbered(m.group(), index), text)
         text = _HASH_CODE.sub(lambda m: f"{m.group(1)}号" if index.code(m.group(1)) else m.group(), text)
-    return _LETTER_RUN.sub(lambda m: _lettered(m.group(), index), text)
+    text = _LETTER_RUN.sub(lambda m: _lettered(m.group(), index), text)
+    return _LETTERS_EACH.sub(lambda m: _letters(m.group(), index), text)
 
 
 def _numbered(circled: str, index: CatalogIndex) -> str:
     number = str(ord(circled) - 0x2460 + 1)
     return f"{number}号" if index.code(number) is not None else circled
+
+
+def _letters(run: str, index: CatalogIndex) -> str:
+    if not all(index.is_letter_code(letter) for letter in run):
+        return run
+    return " ".join(letter.upper() for letter in run)
 
 
 def _lettered(run: str, index: CatalogIndex) -> str:

@@ -36,7 +36,7 @@ _FOR_WHOM = re.compile(r"^(?:麻烦|请)?(?:帮我|给我|帮忙|替我|我也|�
 # An order verb after the goods, with whom it is for: 西瓜要, 苹果我要, 鸡蛋给我留.
 _VERB_TAIL = re.compile(r"(?:麻烦|请)?(?:帮我|给我|替我|我也|我|帮|给)?(?:要|来|买|订|定|留|拿|报)$")
 # Goods, then 要 and a wish about them (要大果的, 要熟一点, 要瘦一些).
-_WISH_AFTER = re.compile(r"^(\S{2,}?)要(\S*(?:的|一点|一點|点儿|一些|些))$")
+_WISH_AFTER = re.compile(r"^(\S+?)要(\S*(?:的|一点|一點|点儿|一些|些))$")
 _TRAILING_AND = re.compile(r"(?<=\S\S)(?:和|跟|还有|以及)$")
 _TRAILING_PARTICLES = re.compile(r"[的吧哦啊呀了哈噢滴呢嘛]+$")
 # 半箱可以吗, 两份行吗: asking leave to order, after the count; never part of the goods' name.

@@ -40,6 +40,7 @@ from handlers.reading.catalog import has_price, letter_menu_line, pack_size, rea
         ("1", "丹东99草莓 3斤一盒69元", "丹东99草莓", "盒", 6900, ()),
         # With no unit to sell by, the size is the only unit there is: it stays in the name.
         ("5", "玉米 10根 15元", "玉米 10根", None, 1500, ()),
+        ("1", "梭子蟹 4-5两/只 65元/斤", "梭子蟹", "斤", 6500, ()),
     ],
 )
 def test_read_catalog_entry(

@@ -234,6 +234,10 @@ CATALOG_LINES = [
     ("🍇葡萄控 a3b2 送上门", MENU, [one("红烧牛腩饭", 3), one("宫保鸡丁饭", 2)]),
     ("王阿姨 ①2斤 ③1", FRUIT, [one("红富士苹果", 2, "斤"), one("香蕉", 1, "把")]),
     ("王阿姨 2#3 4#1", FRUIT, [one("青苹果", 3, "斤"), one("土鸡蛋", 1, "板")]),
+    ("花花 ac各一", MENU, [one("红烧牛腩饭", 1), one("鱼香肉丝饭", 1)]),
+    # A wish about the goods just named (要母的) leaves the count to them.
+    ("小吴 西红柿要大的 3斤", FRUIT, [one("西红柿", 3, "斤")]),
+    ("小吴 蛋要土的 2板", FRUIT, [one("土鸡蛋", 2, "板")]),
 ]
 
 
