@@ -166,6 +166,18 @@ def handle_chain(ctx: Context) -> list[Reply]:
     return apply.replies()
 
 
+def _applied_line(item: SeenLine, row: ReadRow, owner: Member, changes: list[LineResult]) -> StateLine:
+    """A line kept with what it changed in its owner's order, so that editing or removing it later
+    changes the order by the difference."""
+    return StateLine(
+        key=item.key,
+        name=row.name,
+        owner=owner.id,
+        applied=encode_applied(sum_applied({}, changes)),
+        status="ok",
+    )
+
+
 def _same_as_the_line_above(row: ReadRow, item: SeenLine, above: tuple[ReadItem, ...]) -> ReadRow:
     """`王五 同上` under a line that ordered: the same goods, for whoever wrote it."""
     said = row_reference(item.line.text)
@@ -275,14 +287,7 @@ class _ChainApplier:
             return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
         remember_address(owner, row.note)
         on_behalf = not item.author_id and owner.id != self.ctx.member.id
-        changes = self._apply(owner, row.items, on_behalf=on_behalf)
-        return StateLine(
-            key=item.key,
-            name=row.name,
-            owner=owner.id,
-            applied=encode_applied(sum_applied({}, changes)),
-            status="ok",
-        )
+        return _applied_line(item, row, owner, self._apply(owner, row.items, on_behalf=on_behalf))
 
     def _change_of_own_order(self, item: SeenLine, row: ReadRow) -> StateLine | None:
         """`张三 改成3板` or `张三 不要了` added under the list: the writer changing or cancelling
@@ -305,13 +310,7 @@ class _ChainApplier:
             self._doubt(owner, item, replace(row, status="review", reason=reasons.AMBIGUOUS_QUANTITY))
             return StateLine(key=item.key, name=row.name, owner=owner.id, applied=None, status="review")
         changes = self._apply(owner, intent.items, on_behalf=on_behalf, additive=False)
-        return StateLine(
-            key=item.key,
-            name=row.name,
-            owner=owner.id,
-            applied=encode_applied(sum_applied({}, changes)),
-            status="ok",
-        )
+        return _applied_line(item, row, owner, changes)
 
     def _whose_order(self, item: SeenLine, row: ReadRow) -> Member | None:
         """The writer's own order, or, for a leader's line naming one neighbour who has ordered,
