@@ -154,7 +154,7 @@ def _more_for_the_household(reading: LineReading, text: str, ctx: ReadContext) -
 
 # `3份 帮楼上带两份`: a count for someone outside the household, beside the row's own count.
 _FOR_SOMEONE_ELSE = re.compile(
-    r"(?:(?:帮|给|替|代)(?!我|忙)(?P<who>[^\s，,。\d]{1,6}?)|(?P<near>楼上|楼下|邻居|隔壁|对门|对面|同事|朋友))"
+    r"(?:(?:帮|给|替|代)(?!我|忙)(?P<who>[^\s，,。\d]{1,6}?)|(?P<near>楼上|楼下|邻居|隔壁|对门|对面|同事|(?<!小)朋友))"
     r"(?:也|再)?(?P<verb>带|要|订|买|留|拿|报)"
 )
 _COUNTED = re.compile(rf"(?:\d+(?:\.\d+)?|[{COUNT_NUMERALS}]+)\s*(?P<unit>{UNIT_PATTERN})")

@@ -152,10 +152,6 @@ def _copy_of(row: ReadRow, meant: ReadRow | None, said: RowReference) -> ReadRow
     )
 
 
-# `10. 刘翠花 改成三板`, `刘哥 广味的改成3斤`: a member changing their own row further up the list.
-_EDIT_WORDS = re.compile(r"改成|改为|改一下|换成|不要了|取消")
-
-
 def _row_meant(earlier: list[ReadRow], said: RowReference) -> ReadRow | None:
     if said.seq is not None:
         return next((r for r in earlier if r.seq == said.seq), None)
@@ -163,6 +159,10 @@ def _row_meant(earlier: list[ReadRow], said: RowReference) -> ReadRow | None:
         found = _rows_of(earlier, said.name)
         return earlier[found[-1]] if found else None
     return earlier[-1]
+
+
+# `10. 刘翠花 改成三板`, `刘哥 广味的改成3斤`: a member changing their own row further up the list.
+_EDIT_WORDS = re.compile(r"改成|改为|改一下|换成|不要了|取消")
 
 
 def _edits_within_the_list(rows: list[ReadRow], catalog: tuple[CatalogEntry, ...]) -> list[ReadRow]:
