@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from handlers.base import JIELONG_ROUTE, Context, Reply, Route
 from handlers.catalog_view import catalog_of
@@ -178,13 +178,42 @@ def _applied_line(item: SeenLine, row: ReadRow, owner: Member, changes: list[Lin
     )
 
 
-def _same_as_the_line_above(row: ReadRow, item: SeenLine, above: tuple[ReadItem, ...]) -> ReadRow:
-    """`王五 同上` under a line that ordered: the same goods, for whoever wrote it."""
-    said = row_reference(item.line.text)
-    if row.items or not above or said is None or not said.above or row.status == "example":
-        return row
-    name = None if row.name == said.word else row.name
-    return replace(row, name=name, items=above, status="ok", reason=None, reason_detail=None)
+@dataclass
+class _LinesAbove:
+    """What each line above put in an order, by its number and its name, for a line copying one."""
+
+    last: tuple[ReadItem, ...] = ()
+    by_seq: dict[int, tuple[ReadItem, ...]] = field(default_factory=dict)
+    by_name: dict[str, tuple[ReadItem, ...]] = field(default_factory=dict)
+
+    def add(self, line: ChainLine, name: str | None, items: tuple[ReadItem, ...]) -> None:
+        self.last = items
+        if line.seq is not None:
+            self.by_seq[line.seq] = items
+        if name:
+            self.by_name[name] = items
+
+    def copied_by(self, row: ReadRow, item: SeenLine) -> ReadRow:
+        """`王五 同上`, `小吴 同2号`, `胖娃儿 跟幺妹儿一样`: the same goods as the line meant, for
+        whoever wrote it; the row as read when it orders anything itself or names no line above."""
+        said = row_reference(item.line.text)
+        if said is None or row.status == "example":
+            return row
+        if row.items and said.seq is not None and all(i.code == str(said.seq) for i in row.items):
+            # Under products numbered 1, 2, 3, `同2号` is line 2's order or one of product 2.
+            return replace(row, status="review", reason=reasons.AMBIGUOUS_PRODUCT)
+        if row.items:
+            return row
+        if said.seq is not None:
+            items = self.by_seq.get(said.seq, ())
+        elif said.name is not None:
+            items = next((v for k, v in self.by_name.items() if same_person(k, said.name)), ())
+        else:
+            items = self.last
+        if not items:
+            return row
+        name = None if row.name == said.word else row.name
+        return replace(row, name=name, items=items, status="ok", reason=None, reason_detail=None)
 
 
 class _ChainApplier:
@@ -219,21 +248,21 @@ class _ChainApplier:
         self._several_new_lines = sum(1 for s in seen if s.key not in known) > 1
         merged: list[StateLine] = []
         first_member_line = True
-        # What the line above put in an order, for a line saying 同上 under it.
-        above: tuple[ReadItem, ...] = ()
+        above = _LinesAbove()
         for item in seen:
             old = known.get(item.key)
             if old is not None:
                 merged.append(old)
                 first_member_line = False
-                above = self._applied_items(old.applied) if old.status == "ok" and old.applied else ()
+                items = self._applied_items(old.applied) if old.status == "ok" and old.applied else ()
+                above.add(item.line, old.name, items)
                 continue
             row = read_chain_row(
                 item.line, self.catalog, first_row=self.first_version and first_member_line, offer=self.offer
             )
             first_member_line = False
-            row = _same_as_the_line_above(row, item, above)
-            above = row.items if row.status == "ok" else ()
+            row = above.copied_by(row, item)
+            above.add(item.line, row.name, row.items if row.status == "ok" else ())
             edited = self._edited_line(row, item, missing)
             if edited is not None:
                 missing.remove(edited)

@@ -269,3 +269,21 @@ def test_a_leaders_change_line_for_a_neighbour_changes_the_neighbours_order(
     # A member may not change a neighbour's order with a line: it is read as a line, and asked about.
     open_group.say("张三", chain("王奶奶 香蕉2把", "李爷爷 鸡蛋1板", "王奶奶 改成3把", "李爷爷 改成5板"))
     assert dbview.orders(open_group.app)["李爷爷"] == {"土鸡蛋": Decimal(1)}
+
+
+def test_a_new_line_copying_a_named_or_numbered_line_orders_what_that_line_ordered(
+    open_group: SimulatedGroup,
+) -> None:
+    open_group.say("幺妹儿", chain("幺妹儿 香蕉2把"))
+    open_group.say("老周", chain("幺妹儿 香蕉2把", "老周 西红柿3斤"))
+    [copied] = open_group.texts(
+        open_group.say("胖娃儿", chain("幺妹儿 香蕉2把", "老周 西红柿3斤", "胖娃儿 跟幺妹儿一样"))
+    )
+    assert copied.startswith("@胖娃儿") and "海南香蕉 现在共2把" in copied
+    assert dbview.orders(open_group.app)["胖娃儿"] == {"海南香蕉": Decimal(2)}
+    # Under products numbered 1 to 7, 同2号 may be line 2 or product 2: asked, nothing ordered.
+    [asked] = open_group.texts(
+        open_group.say("小吴", chain("幺妹儿 香蕉2把", "老周 西红柿3斤", "胖娃儿 跟幺妹儿一样", "小吴 同2号"))
+    )
+    assert asked.startswith("@小吴")
+    assert "小吴" not in dbview.orders(open_group.app)
