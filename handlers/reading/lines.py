@@ -25,7 +25,7 @@ from handlers.reading.pairing import read_order
 from handlers.reading.people import is_household
 from handlers.reading.resolving import resolve
 from handlers.reading.tokens import scan
-from handlers.reading.units import UNIT_PATTERN, canonical_unit
+from handlers.reading.units import UNIT_PATTERN, canonical_unit, is_weight
 from handlers.reading.words import REMARK
 
 # The longest line worth reading, and the most continuation lines of one member (a basket of
@@ -64,6 +64,7 @@ def read_line(text: str, ctx: ReadContext, *, mode: Mode = "chain") -> LineReadi
             for mention in read_order(line, scan(line, ctx.index), ctx, reading, mode=mode):
                 resolve(mention, line, ctx, reading)
     _named_by_a_later_word(reading)
+    _half_and_half(reading, ctx)
     _more_for_the_household(reading, text, ctx)
     _ask_about_a_count_for_someone_else(reading, head)
     if total is not None:
@@ -176,6 +177,30 @@ def _ask_about_a_count_for_someone_else(reading: LineReading, text: str) -> None
     reading.issues = [issue for issue in reading.issues if phrase not in issue.detail]
     unit = canonical_unit(counted.group("unit")) or "份"
     reading.issues.insert(0, Issue(reasons.AMBIGUOUS_QUANTITY, f"{phrase}的算在里面吗，一共要几{unit}?"))
+
+
+# `香肠4斤 一半麻辣一半广味`: one count shared equally between two flavours.
+_HALF_AND_HALF = re.compile(
+    r"一半(?P<first>[^\s，,。一]{1,6}?)(?:的)?[，,\s]*一半(?P<second>[^\s，,。]{1,6}?)(?:的)?(?=$|[\s，,。])"
+)
+
+
+def _half_and_half(reading: LineReading, ctx: ReadContext) -> None:
+    """Split the one item in no flavour into the two flavours of it the note halves it between."""
+    found = _HALF_AND_HALF.search(" ".join(reading.notes))
+    plain = [item for item in reading.items if item.variant is None and not item.implicit]
+    if found is None or len(plain) != 1:
+        return
+    item = plain[0]
+    entry = next((e for e in ctx.catalog if e.name == item.product), None)
+    halves = (found.group("first"), found.group("second"))
+    if entry is None or not all(half in entry.variants for half in halves):
+        return
+    if item.qty % 2 and not is_weight(item.unit):
+        return  # 3袋 一半…一半…: a bag is not split; the count stands, with the note for the leader
+    at = reading.items.index(item)
+    reading.items[at : at + 1] = [replace(item, qty=item.qty / 2, variant=half) for half in halves]
+    reading.notes = [note for note in reading.notes if note not in found.group()]
 
 
 def _text_after(item: ReadItem, text: str) -> str | None:

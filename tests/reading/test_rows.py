@@ -413,3 +413,21 @@ def test_pieces_of_goods_sold_by_many_are_doubted_and_a_jin_and_a_half_is_one_an
     assert read("张三 鸡蛋2个", eggs)[1] == "review"
     assert read("张三 西瓜2个", eggs) == ("张三", "ok", [one("西瓜", 2, "个")])
     assert read("张三 西红柿斤半", FRUIT) == ("张三", "ok", [one("西红柿", "1.5", "斤")])
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("嬢嬢 香肠4斤 一半麻辣一半广味", [("香肠", "麻辣", d(2), "斤"), ("香肠", "广味", d(2), "斤")]),
+        (
+            "嬢嬢 香肠3斤 一半麻辣 一半广味",
+            [("香肠", "麻辣", d("1.5"), "斤"), ("香肠", "广味", d("1.5"), "斤")],
+        ),
+        # Not two of its flavours, or an odd count of what is not weighed: the count stands.
+        ("嬢嬢 香肠4斤 一半麻辣一半五香", [("香肠", None, d(4), "斤")]),
+        ("嬢嬢 香肠3袋 一半麻辣一半广味", [("香肠", None, d(3), "袋")]),
+    ],
+)
+def test_one_count_halved_between_two_flavours(line: str, expected: list[Item]) -> None:
+    sausage = (CatalogEntry(name="香肠", code="2", unit="斤", variants=("麻辣", "广味")),)
+    assert read(line, sausage)[2] == expected
