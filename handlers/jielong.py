@@ -325,10 +325,13 @@ class _ChainApplier:
         text = item.line.text
         changing = any(word in text for word in _CHANGE_WORDS)
         cancelling = not row.items and any(word in text for word in _CANCEL_WORDS)
-        owner = self._whose_order(item, row) if changing or cancelling else None
+        if not changing and not cancelling:
+            return None
+        author = self._author(item)
+        owner = self._whose_order(author, row)
         if owner is None:
             return None
-        on_behalf = owner.id != self._author(item).id
+        on_behalf = owner.id != author.id
         intent = read_chat_message(text.replace(row.name, "", 1) if row.name else text, self.catalog)
         if cancelling and isinstance(intent, CancelOrder) and not intent.name:
             self.cancellations.append(cancel_items(self.ctx, owner, intent.products, proxy=on_behalf))
@@ -341,10 +344,9 @@ class _ChainApplier:
         changes = self._apply(owner, intent.items, on_behalf=on_behalf, additive=False)
         return _applied_line(item, row, owner, changes)
 
-    def _whose_order(self, item: SeenLine, row: ReadRow) -> Member | None:
-        """The writer's own order, or, for a leader's line naming one neighbour who has ordered,
-        that neighbour's; None when the line names someone else it may not change."""
-        author = self._author(item)
+    def _whose_order(self, author: Member, row: ReadRow) -> Member | None:
+        """The line's writer's own order, or, for a leader's line naming one neighbour who has
+        ordered, that neighbour's; None when the line names someone else it may not change."""
         if not row.name or same_person(row.name, author.display_name):
             return author
         if not self.ctx.is_leader:
