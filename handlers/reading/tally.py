@@ -75,7 +75,6 @@ _NOT_SENDERS = re.compile(
     r"|团购|通知|接龙|今天|明天|今日|今晚|明晚|本周|菜单|价格|公告|到货|截单|小计|小計|合计|合計|总计|總計|共计"
     r"|统计|統計|汇总|匯總|清单|名单|[没未](?:付|转|取|拿)"
 )
-_NUMBERED_PREFIX = re.compile(r"^\s*(?:\d{1,4}\s*[.、)）]|[（(]\s*\d{1,4}\s*[)）]|[\u2460-\u2473])")
 _LEADER = re.compile(r"团长|群主")
 _WXID = re.compile(r"^wxid_\w+$")
 _BOTS = re.compile(r"^bot$|机器人|小助手|助理", re.IGNORECASE)
@@ -127,7 +126,7 @@ def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
     a doubtful row makes a doubtful copy."""
     copied: list[ReadRow] = []
     for row in rows:
-        said = row_reference(_NUMBERED_PREFIX.sub("", row.raw))
+        said = row_reference(_without_number(row.raw))
         if said is None or row.status == "example" or not copied:
             copied.append(row)
         elif row.items and said.seq is not None and all(item.code == str(said.seq) for item in row.items):
@@ -137,6 +136,13 @@ def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
         else:
             copied.append(_copy_of(row, _row_meant(copied, said), said))
     return copied
+
+
+def _without_number(raw: str) -> str:
+    """A list row as printed, without its number (`3. 阿芳 同上` → ` 阿芳 同上`)."""
+    first, newline, rest = raw.partition("\n")
+    numbered = _NUMBERED.match(first)
+    return (numbered.group("body") if numbered else first) + newline + rest
 
 
 def _copy_of(row: ReadRow, meant: ReadRow | None, said: RowReference) -> ReadRow:
@@ -171,7 +177,7 @@ def _edits_within_the_list(rows: list[ReadRow], catalog: tuple[CatalogEntry, ...
     as a row of its own, `改成三板` would add three to the two already counted."""
     kept: list[ReadRow] = []
     for row in rows:
-        body = _NUMBERED_PREFIX.sub("", row.raw).strip()
+        body = _without_number(row.raw).strip()
         earlier = _rows_of(kept, row.name) if row.name and _EDIT_WORDS.search(body) else []
         if len({kept[i].note for i in earlier}) > 1:
             # `1栋 王姐` and `5栋 王姐`, then `王姐 不要了`: which 王姐, the leader asks.
