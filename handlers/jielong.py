@@ -35,7 +35,7 @@ from handlers.reading import (
     split_chain,
 )
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
-from handlers.reading.same_row import row_reference
+from handlers.reading.same_row import copied_order, row_reference
 from handlers.replies import confirmation
 from models import members as member_rows
 from models import reviews
@@ -199,8 +199,7 @@ class _LinesAbove:
         said = row_reference(item.line.text)
         if said is None or row.status == "example":
             return row
-        if row.items and said.seq is not None and all(i.code == str(said.seq) for i in row.items):
-            # Under products numbered 1, 2, 3, `同2号` is line 2's order or one of product 2.
+        if said.may_mean_a_product(row.items):
             return replace(row, status="review", reason=reasons.AMBIGUOUS_PRODUCT)
         if row.items:
             return row
@@ -212,8 +211,7 @@ class _LinesAbove:
             items = self.last
         if not items:
             return row
-        name = None if row.name == said.word else row.name
-        return replace(row, name=name, items=items, status="ok", reason=None, reason_detail=None)
+        return copied_order(row, said, items)
 
 
 class _ChainApplier:

@@ -7,7 +7,10 @@ the bot reads it (so a chat message saying 同上 is asked about instead; see `s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from handlers.reading.model import ReadItem, ReadRow, RowStatus
 
 # `老孙 同上`, `同上 5号楼1单元 老李`: the row above, written as a word on its own; `同2号`,
 # `跟幺妹儿一样`: the row with that number, or of that member.
@@ -30,6 +33,10 @@ class RowReference:
     def above(self) -> bool:
         return self.seq is None and self.name is None
 
+    def may_mean_a_product(self, items: Sequence[ReadItem]) -> bool:
+        """Under products numbered 1, 2, 3, `同2号` read as one of product 2 may as well mean row 2."""
+        return self.seq is not None and bool(items) and all(item.code == str(self.seq) for item in items)
+
 
 def row_reference(text: str) -> RowReference | None:
     """What other row a row's text says it copies, or None."""
@@ -38,3 +45,24 @@ def row_reference(text: str) -> RowReference | None:
         return None
     seq = said.group("seq")
     return RowReference(word=said.group("word"), seq=int(seq) if seq else None, name=said.group("name"))
+
+
+def copied_order(
+    row: ReadRow,
+    said: RowReference,
+    items: tuple[ReadItem, ...],
+    *,
+    status: RowStatus = "ok",
+    reason: str | None = None,
+    detail: str | None = None,
+) -> ReadRow:
+    """`row`, which said `said`, ordering the `items` of the row it copies, as surely as that row
+    did. The copying words are no name (`同上 5号楼1单元 老李` has none before them)."""
+    return replace(
+        row,
+        name=None if row.name == said.word else row.name,
+        items=items,
+        status=status,
+        reason=reason,
+        reason_detail=detail,
+    )

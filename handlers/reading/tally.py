@@ -36,7 +36,7 @@ from handlers.reading.intents import (
 from handlers.reading.model import CatalogEntry, ReadItem, ReadRow
 from handlers.reading.numbers import plain, tidy
 from handlers.reading.offer import UNNAMED_OFFER
-from handlers.reading.same_row import RowReference, row_reference
+from handlers.reading.same_row import RowReference, copied_order, row_reference
 from handlers.reading.text import bare, normalize_text
 from handlers.reading.units import convert
 from handlers.reading.words import NOTE_MARK
@@ -129,8 +129,7 @@ def _same_as_above(rows: list[ReadRow]) -> list[ReadRow]:
         said = row_reference(_without_number(row.raw))
         if said is None or row.status == "example" or not copied:
             copied.append(row)
-        elif row.items and said.seq is not None and all(item.code == str(said.seq) for item in row.items):
-            # Under products numbered 1, 2, 3, `同2号` is row 2's order or one of product 2.
+        elif said.may_mean_a_product(row.items):
             detail = f"「{said.word}」是第{said.seq}行的订单，还是{said.seq}号商品?"
             copied.append(_doubt(row, reasons.AMBIGUOUS_PRODUCT, detail))
         else:
@@ -148,13 +147,8 @@ def _without_number(raw: str) -> str:
 def _copy_of(row: ReadRow, meant: ReadRow | None, said: RowReference) -> ReadRow:
     if row.items or meant is None or not meant.items or meant.status not in ("ok", "review"):
         return row
-    return replace(
-        row,
-        name=None if row.name == said.word else row.name,
-        items=meant.items,
-        status=meant.status,
-        reason=meant.reason,
-        reason_detail=meant.reason_detail,
+    return copied_order(
+        row, said, meant.items, status=meant.status, reason=meant.reason, detail=meant.reason_detail
     )
 
 
