@@ -31,6 +31,7 @@ from handlers.reading.words import (
     PREFERENCE,
     REMARK,
     WEIGHED,
+    WISH,
     is_verb_phrase,
 )
 
@@ -280,12 +281,6 @@ def _on_product(
         _start(state, Mention(token.start, token.end, text=token.text))
 
 
-# 要母的, 要大一点的, 挑大个: what the member wants the goods named just before to be like.
-_WISH = re.compile(
-    r"^(?:要|挑|选)\S{0,4}(?:的|一点|一點|点儿|一些)$|^(?:要|挑|选)?[大小](?:果|个儿?|只|颗|粒|点)$"
-)
-
-
 def _on_words(
     text: str,
     tokens: list[Token],
@@ -345,7 +340,7 @@ def _on_words(
         reading.notes.append(words)  # 珍珠奶茶 中杯 全糖 x2: the count after the options is the drink's
         reading.options = True
         return
-    if current is not None and current.qty is None and _WISH.match(words):
+    if current is not None and current.qty is None and WISH.match(words):
         reading.notes.append(words)  # 梭子蟹要母的 3斤: a wish about the crabs; the count is theirs
         return
     preference = state.pending is not None and PREFERENCE.search(words) is not None

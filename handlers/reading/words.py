@@ -62,10 +62,10 @@ _OPTION = (
 OPTIONS = re.compile(rf"^(?:{_OPTION})+$")
 # `3箱 要挑熟一点的`, `2斤 大一些`: a wish about the goods after their quantity, not a product.
 # `3箱 要大果`, `2只 挑大个`: the size wanted, said without 的.
-PREFERENCE = re.compile(
-    r"\S(?:的|一点|一點|点儿|點兒|一些|些)$"
-    r"|^(?:要|挑|选)?[大小](?:果|个儿?|只|颗|粒|点)$"
-)
+_SIZE_WISH = r"^(?:要|挑|选)?[大小](?:果|个儿?|只|颗|粒|点)$"
+PREFERENCE = re.compile(r"\S(?:的|一点|一點|点儿|點兒|一些|些)$|" + _SIZE_WISH)
+# 要母的, 要大一点的, 挑大个: what the member wants the goods named just before to be like.
+WISH = re.compile(r"^(?:要|挑|选)\S{0,4}(?:的|一点|一點|点儿|一些)$|" + _SIZE_WISH)
 WEIGHED = re.compile(r"称重|按重|过秤")
 ADD_WORDS = frozenset({"加", "再加", "另加", "外加", "加个"})
 ADD_ON = re.compile(r"^加(?!饭|辣|菜|量|钱|急|油|一点|点)(.+)$")
