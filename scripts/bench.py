@@ -97,6 +97,12 @@ def message(n: int, sender: str, text: str, clock: ManualClock) -> IncomingMessa
     )
 
 
+def next_order(n: int, members: int, clock: ManualClock) -> IncomingMessage:
+    """The bench's `n`th order message, 10 ms after the one before, from one of `members` members."""
+    clock.advance(seconds=0.01)
+    return message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock)
+
+
 def dispatcher_throughput(url: str, messages: int, members: int) -> tuple[float, float, float]:
     """Order messages per second, and the p50 / p99 time per message in ms."""
     clock = ManualClock(datetime(2026, 11, 22, 9, 0, tzinfo=ZONE))
@@ -105,8 +111,7 @@ def dispatcher_throughput(url: str, messages: int, members: int) -> tuple[float,
     samples: list[float] = []
     start = time.perf_counter()
     for n in range(1, messages + 1):
-        clock.advance(seconds=0.01)
-        sent = message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock)
+        sent = next_order(n, members, clock)
         began = time.perf_counter()
         outcome = app.dispatcher.handle(sent)
         samples.append(time.perf_counter() - began)
@@ -134,8 +139,7 @@ def storage_floor(url: str, messages: int, members: int, admin_url: str = "") ->
     app.dispatcher.handle(message(0, LEADER, "开团", clock))
     # Each member's first order creates the member and the order; the floor measures the steady state.
     for n in range(1, members + 1):
-        clock.advance(seconds=0.01)
-        app.dispatcher.handle(message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock))
+        app.dispatcher.handle(next_order(n, members, clock))
     app.engine.dispose()
     replay_url = _copy_database(url, admin_url)
     recorded: list[list[tuple[str, object, bool]]] = []
@@ -147,9 +151,8 @@ def storage_floor(url: str, messages: int, members: int, admin_url: str = "") ->
         ),
     )
     for n in range(members + 1, members + messages + 1):
-        clock.advance(seconds=0.01)
         recorded.append([])
-        app.dispatcher.handle(message(n, f"wxid_m{n % members}", ORDERS[n % len(ORDERS)], clock))
+        app.dispatcher.handle(next_order(n, members, clock))
     app.engine.dispose()
 
     target = make_url(replay_url)
