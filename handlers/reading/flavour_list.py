@@ -36,9 +36,11 @@ def flavour_catalog(
     unless the flavour has its own; empty when it lists none (fewer than two), or when the title
     names no product."""
     found = next(filter(None, map(_FLAVOUR_LINE.match, description)), None)
-    product = title_product(title or "") if found is not None else None
-    choices = _choices(found.group("choices")) if found is not None else None
-    if found is None or product is None or choices is None:
+    if found is None:
+        return []
+    product = title_product(title or "")
+    choices = _choices(found.group("choices"))
+    if product is None or choices is None:
         return []
     unit = unit or _unit_of(title or "", found.group("choices"))
     shortened = _shortened([flavour for flavour, _price in choices])
@@ -55,7 +57,7 @@ def flavour_catalog(
 
 def _choices(written: str) -> list[tuple[str, int | None]] | None:
     """`鲜肉 / 豆沙` or `蛋黄肉25 鲜肉20（元/袋）` as (flavour, price in fen); None unless every part
-    reads as one and there are two or more."""
+    but a remark on choosing (`可混搭`) reads as one, and there are two or more."""
     parts = [
         part for part in _SEPARATORS.split(_BRACKET.sub(" ", written)) if part and not _REMARK.search(part)
     ]
